@@ -1,0 +1,151 @@
+"""Intent classification: nearest labelled examples in WordLlama space, nudged by keyword rules.
+
+Embeddings catch paraphrases; rules catch strong lexical signals embeddings blur (a ticket key, the word
+"meeting"). The result carries a confidence so triage can ask a bigger model, or the person, when unsure.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.local_model.embeddings import embed
+from graph.local_model.intent_examples import EXAMPLES
+
+TICKET_KEY = re.compile(r"\b([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,6})\b")
+
+# Keyword families that shift a route's score. Each is a whole-word pattern; weights are modest so that
+# several weak cues, or one strong cue plus the embedding, decide together.
+_ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
+    "tickets": [
+        (re.compile(r"\b(tickets?|issues?|bugs?|jira|backlog|in review|in progress|assignee|sprint)\b", re.I), 0.25),
+        (re.compile(r"\b(open|file|raise|log|create|submit|report)\b.{0,30}\b(ticket|issue|bug|request|task)\b",
+                    re.I), 0.2),
+        (re.compile(r"\b(reassign|unassign|assign(ed)?)\b", re.I), 0.15),
+    ],
+    "calendar": [
+        (re.compile(r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
+                    r"call|invite|appointment|slot|free|busy|availability|agenda)\b", re.I), 0.25),
+        (re.compile(r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+                    r"next week|this afternoon|this morning)\b", re.I), 0.08),
+    ],
+    "docs": [
+        (re.compile(r"\b(policy|policies|handbook|guidelines?|process|procedure|benefits?|allowance|"
+                    r"leave|vacation|holidays?|per diem|expenses?|onboarding guide|wiki|docs?|documentation)\b",
+                    re.I), 0.2),
+        (re.compile(r"^(how (do|can|should|many|much)|what('s| is| are)? (the|our)|where (can|do|is)|"
+                    r"who (approves|do i)|is there a|am i allowed|can i)\b", re.I), 0.12),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class IntentScore:
+    """A label with its combined score."""
+
+    label: str
+    score: float
+
+    @property
+    def route(self) -> str:
+        """The route part of ``route.action``."""
+        return self.label.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class IntentResult:
+    """Ranked labels and how sure the classifier is."""
+
+    ranked: list[IntentScore]
+
+    @property
+    def best(self) -> IntentScore:
+        """The top label."""
+        return self.ranked[0]
+
+    @property
+    def margin(self) -> float:
+        """Gap between the best label and the best label of another route."""
+        top = self.ranked[0]
+        for other in self.ranked[1:]:
+            if other.route != top.route:
+                return top.score - other.score
+        return top.score
+
+    @property
+    def confident(self) -> bool:
+        """Whether the top route is clear enough to act on without asking a bigger model."""
+        return self.best.score >= 0.45 and self.margin >= 0.08
+
+    def route_scores(self) -> dict[str, float]:
+        """Best score per route."""
+        scores: dict[str, float] = {}
+        for item in self.ranked:
+            scores.setdefault(item.route, item.score)
+        return scores
+
+
+class IntentClassifier:
+    """k-nearest-examples classifier over WordLlama embeddings, plus keyword cues per route."""
+
+    def __init__(self, examples: dict[str, list[str]] | None = None, *, k: int = 3) -> None:
+        self._examples = examples or EXAMPLES
+        self._k = k
+        self._labels: list[str] = []
+        self._matrix: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def _ensure_index(self) -> np.ndarray:
+        if self._matrix is None:
+            with self._lock:
+                if self._matrix is None:
+                    labels, texts = [], []
+                    for label, phrases in self._examples.items():
+                        for phrase in phrases:
+                            labels.append(label)
+                            texts.append(phrase)
+                    self._labels = labels
+                    self._matrix = embed(texts)
+        return self._matrix
+
+    def classify(self, text: str) -> IntentResult:
+        """Score every label for ``text`` (already cleaned of mentions and truncated)."""
+        matrix = self._ensure_index()
+        query = embed([text])[0]
+        sims = matrix @ query
+        by_label: dict[str, list[float]] = {}
+        for label, sim in zip(self._labels, sims, strict=True):
+            by_label.setdefault(label, []).append(float(sim))
+        scores: dict[str, float] = {}
+        for label, values in by_label.items():
+            top = sorted(values, reverse=True)[: self._k]
+            scores[label] = float(np.mean(top))
+        for route, cues in _ROUTE_CUES.items():
+            bonus = sum(weight for pattern, weight in cues if pattern.search(text))
+            if bonus:
+                for label in scores:
+                    if label.startswith(route + "."):
+                        scores[label] += bonus
+        if TICKET_KEY.search(text) and not _ROUTE_CUES["calendar"][0][0].search(text):
+            for label in scores:
+                if label.startswith("tickets."):
+                    scores[label] += 0.3
+        ranked = sorted((IntentScore(label, s) for label, s in scores.items()), key=lambda x: -x.score)
+        return IntentResult(ranked)
+
+
+_shared: IntentClassifier | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_classifier() -> IntentClassifier:
+    """One classifier per process: its example index is built on first use."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = IntentClassifier()
+    return _shared

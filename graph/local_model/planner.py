@@ -1,0 +1,212 @@
+"""What the local model says next: tool calls for a request, or a question when a slot is missing."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+
+from graph.local_model.context import AWAITING_KEY, ModelContext
+from graph.local_model.intents import shared_classifier
+from graph.local_model.lexicon import Lexicon
+from graph.local_model.text import normalise, strip_bot_mention, unslack
+from graph.local_model.tickets_nlu import TicketFrame, find_keys, parse_ticket_request
+
+_DISCARD = re.compile(r"^\W*(?:never\s*mind|nevermind|forget (?:it|that|about it)|cancel (?:it|that|this)|"
+                      r"scrap (?:it|that)|drop (?:it|that)|don'?t (?:bother|do (?:it|that))|stop)\W*$", re.I)
+_REVISION_CUE = re.compile(r"\b(it|that|instead|actually|also|too|rather|make it|change|set|put|call it|"
+                           r"rename|assign|give)\b", re.I)
+
+
+@dataclass
+class Plan:
+    """Either tool calls to make or text to say (possibly a question awaiting a slot)."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    text: str = ""
+    awaiting: dict[str, Any] | None = None
+
+    def to_message(self) -> AIMessage:
+        """As the AIMessage an LLM would have produced."""
+        tool_calls = [
+            {"name": c["name"], "args": c["args"], "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+            for c in self.calls
+        ]
+        extra = {AWAITING_KEY: self.awaiting} if self.awaiting else {}
+        return AIMessage(content=self.text, tool_calls=tool_calls, additional_kwargs=extra)
+
+
+def clean_human_text(message: BaseMessage, ctx: ModelContext) -> str:
+    """The human message as the parsers want it: no bot mention, no Slack link markup, normalised."""
+    raw = message.content if isinstance(message.content, str) else " ".join(
+        part.get("text", "") for part in message.content if isinstance(part, dict))
+    return normalise(unslack(strip_bot_mention(raw, ctx.bot_user_id)))
+
+
+def _awaiting(messages: list[BaseMessage]) -> dict[str, Any] | None:
+    """The slot the model asked for in its previous turn, if the person is answering it now."""
+    if len(messages) >= 2 and isinstance(messages[-2], AIMessage):
+        value = messages[-2].additional_kwargs.get(AWAITING_KEY)
+        return value if isinstance(value, dict) else None
+    return None
+
+
+def _last_ticket_keys(messages: list[BaseMessage], lexicon: Lexicon) -> list[str]:
+    """Ticket keys of the most recent earlier message that mentions any (for "close it", "assign it")."""
+    for message in reversed(messages[:-1]):
+        content = message.content if isinstance(message.content, str) else ""
+        keys = find_keys(content, lexicon)
+        if keys:
+            return keys
+    return []
+
+
+def _ticket_action_hint(text: str) -> str | None:
+    best = next((s for s in shared_classifier().classify(text).ranked if s.route == "tickets"), None)
+    return best.label.split(".", 1)[1] if best else None
+
+
+def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]) -> Plan:
+    """Plan the reply to the latest human message in a ticket conversation."""
+    lexicon = Lexicon.build(ctx.people, ctx.projects)
+    text = clean_human_text(messages[-1], ctx)
+    awaiting = _awaiting(messages)
+    pending = ctx.pending[0] if ctx.pending else None
+
+    if pending and _DISCARD.match(text) and "discard_pending_proposals" in tools:
+        return Plan(calls=[{"name": "discard_pending_proposals", "args": {}}])
+
+    frame = parse_ticket_request(text, lexicon, suggested=_ticket_action_hint(text), bot_id=ctx.bot_user_id)
+
+    if awaiting and frame.action in (None, awaiting.get("action")):
+        return _answer_awaited(awaiting, text, frame)
+
+    if pending and _is_revision(frame, text, pending):
+        args = dict(pending.get("args", {}))
+        args.update(frame.change_slots())
+        if frame.action == "create" and frame.title:
+            args["title"] = frame.title
+        return Plan(calls=[{"name": pending["tool"], "args": args}])
+
+    if frame.action in {"update", "close", "comment"} and not frame.keys:
+        frame.keys = _last_ticket_keys(messages, lexicon)
+        if len(frame.keys) > 1:
+            options = ", ".join(frame.keys[:8])
+            return Plan(text=f"Which ticket do you mean: {options}?",
+                        awaiting={"action": frame.action, "slot": "key", "args": frame.change_slots(),
+                                  "comment": frame.comment})
+    return _plan_from_frame(frame, tools)
+
+
+def _is_revision(frame: TicketFrame, text: str, pending: dict[str, Any]) -> bool:
+    """A follow-up that changes the pending proposal rather than asking for something new."""
+    if frame.action == "create" and re.search(r"\b(another|new|second|separate)\b", text, re.I):
+        return False
+    target = pending.get("args", {}).get("key")
+    if frame.keys and (target is None or frame.keys != [str(target).upper()]):
+        return False
+    if frame.action in {"search", "get"}:
+        return False
+    changes = frame.change_slots()
+    if frame.action == "create" and frame.title:
+        changes["title"] = frame.title
+    return bool(changes) and (bool(_REVISION_CUE.search(text)) or frame.action in (None, "update"))
+
+
+def _answer_awaited(awaiting: dict[str, Any], text: str, frame: TicketFrame) -> Plan:
+    """Fill the slot asked for last turn with this answer and make the call that was waiting for it."""
+    action = awaiting.get("action")
+    args = dict(awaiting.get("args") or {})
+    slot = awaiting.get("slot")
+    answer = text.strip().strip("\"'`").rstrip(".")
+    if slot == "title":
+        args["title"] = frame.title or answer[:1].upper() + answer[1:]
+        return Plan(calls=[{"name": "create_ticket", "args": args}])
+    if slot == "key":
+        keys = frame.keys
+        if not keys:
+            return Plan(text="I still need a ticket key, like OPS-12.", awaiting=awaiting)
+        if action == "comment":
+            return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": keys[0], "body": awaiting.get(
+                "comment") or ""}}])
+        if action == "close":
+            return Plan(calls=[{"name": "close_ticket", "args": {"key": k}} for k in keys])
+        if action == "get":
+            return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in keys])
+        return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **args}} for k in keys])
+    if slot == "body":
+        return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": args.get("key"), "body": text}}])
+    return Plan(text="Sorry, I lost track of what we were doing. Could you say the whole request again?")
+
+
+def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
+    if frame.action == "create":
+        args = {k: v for k, v in {
+            "title": frame.title, "description": frame.description, "priority": frame.priority,
+            "assignee": frame.assignee, "project": frame.project, "due_date": frame.due,
+        }.items() if v}
+        if not frame.title:
+            return Plan(text="Sure. What should the ticket say? A short title is enough, e.g. "
+                             "“VPN drops every hour”.",
+                        awaiting={"action": "create", "slot": "title", "args": args})
+        return Plan(calls=[{"name": "create_ticket", "args": args}])
+    if frame.action == "search":
+        args = {k: v for k, v in {
+            "text": frame.search_text, "assignee": frame.assignee, "status": frame.status,
+            "project": frame.project, "priority": frame.priority,
+        }.items() if v}
+        return Plan(calls=[{"name": "search_tickets", "args": args}])
+    if frame.action == "get":
+        return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in frame.keys[:5]])
+    if frame.action in {"update", "close", "comment"} and not frame.keys:
+        question = {"update": "Which ticket should I change?", "close": "Which ticket should I close?",
+                    "comment": "Which ticket should I comment on?"}[frame.action]
+        return Plan(text=f"{question} Give me its key, like OPS-12.",
+                    awaiting={"action": frame.action, "slot": "key", "args": frame.change_slots(),
+                              "comment": frame.comment})
+    if frame.action == "update":
+        changes = frame.change_slots()
+        changes.pop("project", None)
+        if not changes:
+            return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in frame.keys[:5]])
+        return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **changes}} for k in frame.keys])
+    if frame.action == "close":
+        return Plan(calls=[{"name": "close_ticket", "args": {"key": k, **({"comment": frame.comment}
+                                                                           if frame.comment else {})}}
+                           for k in frame.keys])
+    if frame.action == "comment":
+        if not frame.comment:
+            return Plan(text=f"What should the comment on {frame.keys[0]} say?",
+                        awaiting={"action": "comment", "slot": "body", "args": {"key": frame.keys[0]}})
+        return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": frame.keys[0], "body": frame.comment}}])
+    return Plan(text="I can file, find and update tickets. For example: “open a ticket: VPN drops every hour”, "
+                     "“what's assigned to me?”, or “move OPS-12 to In Review”.")
+
+
+def summarise_tool_results(messages: list[BaseMessage]) -> str:
+    """The reply after tools ran: proposals are announced (the card shows details), results relayed."""
+    results: list[ToolMessage] = []
+    for message in reversed(messages):
+        if isinstance(message, ToolMessage):
+            results.append(message)
+        elif isinstance(message, (AIMessage, HumanMessage)):
+            break
+    results.reverse()
+    texts = [m.content if isinstance(m.content, str) else str(m.content) for m in results]
+    proposals = [t for t in texts if t.startswith("Proposed #")]
+    errors = [t.removeprefix("Error: ") for t in texts if t.startswith("Error: ")]
+    other = [t for t in texts if not t.startswith(("Proposed #", "Error: ", "Discarded"))]
+    parts: list[str] = []
+    if errors:
+        parts.extend(errors)
+    if other:
+        parts.extend(other)
+    if proposals:
+        parts.append("Here's what I'll do once it's approved:" if len(proposals) == 1
+                     else f"Here are the {len(proposals)} changes I'll make once they're approved:")
+    if any(t.startswith("Discarded") for t in texts):
+        parts.append("OK, I've dropped that proposal. Nothing was changed.")
+    return "\n".join(parts) or "Done."

@@ -1,0 +1,69 @@
+"""Cleaning what people type before the parsers read it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+MAX_PARSE_CHARS = 4000
+
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
+_SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
+
+
+def strip_bot_mention(text: str, bot_user_id: str | None) -> str:
+    """Remove mentions of the bot itself so "@deskhand open a ticket" reads as "open a ticket"."""
+    if not bot_user_id:
+        return text
+    return re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>[,:]?\s*", "", text)
+
+
+def unslack(text: str) -> str:
+    """Slack markup to plain words (links keep their label, channel refs their name); mentions are kept."""
+    text = _LINK.sub(lambda m: m.group(2) or m.group(1).removeprefix("mailto:"), text)
+    text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def normalise(text: str) -> str:
+    """NFKC, smart quotes to plain, whitespace collapsed (newlines kept), truncated for parsing."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)[:MAX_PARSE_CHARS].strip()
+
+
+def mentioned_user_ids(text: str) -> list[str]:
+    """User ids mentioned as <@U…>, in order, without repeats."""
+    seen: list[str] = []
+    for uid in _MENTION.findall(text):
+        if uid not in seen:
+            seen.append(uid)
+    return seen
+
+
+def looks_english(text: str) -> bool:
+    """A cheap script-and-stopword check: the local model's parsers only read English.
+
+    Non-Latin scripts are not English; Latin text is English when it has common English function words or
+    is too short to tell (a name, a ticket key, "ok").
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
+    if latin / len(letters) < 0.6:
+        return False
+    words = re.findall(r"[a-zA-Z']+", text.lower())
+    if len(words) < 4:
+        return True
+    english = {
+        "the", "a", "an", "to", "for", "of", "in", "on", "is", "my", "me", "i", "it", "and", "can", "you",
+        "what", "please", "with", "this", "that", "be", "do", "are", "at", "ticket", "meeting", "how", "when",
+        "we", "our", "your", "from", "by", "open", "show", "all", "any", "who", "where", "why", "should",
+    }
+    hits = sum(1 for w in words if w in english)
+    return hits / len(words) >= 0.12

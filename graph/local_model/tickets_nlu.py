@@ -1,0 +1,385 @@
+"""Reading a ticket request into a frame: what to do, to which tickets, with which values.
+
+Each slot has its own small parser so they compose: "reassign OPS-3 to Tom and make it urgent" fills key,
+assignee and priority independently of how the sentence is ordered.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.local_model.intents import TICKET_KEY
+from graph.local_model.lexicon import Lexicon
+from graph.local_model.text import mentioned_user_ids
+
+TicketAction = str  # create | search | get | update | comment | close
+
+_PRIORITY_WORD = (r"highest|high|medium|normal|low|lowest|urgent|critical|blocker|trivial|minor|p[0-5]")
+_PRIORITY_PATTERNS = [
+    re.compile(rf"\b({_PRIORITY_WORD})[\s-]+(?:priority|prio|pri)\b", re.I),
+    re.compile(rf"\b(?:priority|prio)\s*(?:to|of|is|as|=|:)?\s*({_PRIORITY_WORD})\b", re.I),
+    re.compile(r"\b(urgent|critical|blocker|asap)\b", re.I),
+]
+_PRIORITY_AFTER_VERB = re.compile(
+    rf"\b(?:make|set|mark|bump|raise|lower|drop|change)\s+(?:it|this|that|the ticket|[A-Z][A-Z0-9]+-\d+)?\s*"
+    rf"(?:to|as|up to|down to)?\s*({_PRIORITY_WORD})\b", re.I)
+
+_STATUS_WORDS = (r"in[\s-]?progress|in[\s-]?review|review|backlog|done|closed|resolved|complete(?:d)?|"
+                 r"to[\s-]?do|todo|finished|started|wip|doing|open")
+_STATUS_TARGET = re.compile(rf"\b(?:to|as|into|back to|back in|status)\s+(?:the\s+)?({_STATUS_WORDS})\b", re.I)
+_STATUS_FILTER = re.compile(rf"\b({_STATUS_WORDS})\b", re.I)
+
+# A create request names the verb and a new thing: "open a ticket", "file this as a bug", "new issue:".
+# "open" needs an article so that "any open tickets?" stays a search.
+_CREATE = re.compile(
+    r"\b(?:(?:file|raise|log|create|submit|report|make|start|add|put in|write up|track|need|want)"
+    r"(?:\s+(?:me|up|this|it|that))?(?:\s+as)?\s+(?:a|an|one|another|new|the|this)?|"
+    r"open\s+(?:up\s+)?(?:a|an|one|another|new)|^new|\bnew)\b"
+    r"[^.?!\n]{0,30}?\b(tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b", re.I)
+_CREATE_LEAD = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|will you|can u|i'd like you to|"
+    r"i need you to|i want you to|go ahead and|let's|lets|kindly)[\s,]+)*"
+    r"(?:please\s+)?(?:open|file|raise|log|create|submit|make|start|add|put in|write up|track|report|"
+    r"i need to report|i want to report|i'd like to report|i need|i want|we need|new)\b\s*"
+    r"(?:(?:me|up|this|it)\s+)?(?:as\s+)?(?:(?:a|an|the|one|another)\s+)?(?:(?:new|quick|separate)\s+)?"
+    r"(?:(?:" + _PRIORITY_WORD + r")[\s-]+(?:priority|prio)\s+)?"
+    r"(?:(?:it|it request|it support|support|ops|engineering|design|people)\s+)?"
+    r"(?:(?:tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b\s*)?"
+    r"(?:(?:for|about|on|regarding|re|that says|saying|to say|that|called|titled|named|with)\b|[:\-—])?\s*",
+    re.I)
+_TRACK_AS = re.compile(r"^track this as an? (?:bug|issue|ticket)\s*[:\-]?\s*", re.I)
+_TRAILING_ASK = re.compile(
+    r"[,.;]?\s*(?:can|could|would) (?:someone|somebody|you|anyone|we)\b.*$|"
+    r"[,.;]?\s*(?:please|pls|thanks|thank you|thx|asap)[.!]*$", re.I)
+_COMMENT = re.compile(
+    r"\b(comment|add (?:a )?note|leave (?:a )?(?:note|comment)|reply|post (?:an? )?update|note on|update .* with)\b",
+    re.I)
+_COMMENT_BODY = re.compile(
+    r"(?:comment(?:ing)?|note|reply|update|say)\s*(?:on|to)?\s*(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket)?"
+    r"\s*(?:that|saying|to say|with|asking|:|-)\s*(.+)$", re.I | re.S)
+_CLOSE = re.compile(
+    r"\b(close|closing|resolve|resolving|shut|wrap up|complete|finish)\b|"
+    r"\b(?:mark|set|move)\b.{0,30}\b(?:as |to )?(done|closed|resolved|complete|completed|fixed|finished)\b|"
+    r"\bcan be closed\b|\bis (?:fixed|resolved|done)\b", re.I)
+_ASSIGN_TO = re.compile(
+    r"\b(?:assign(?:ed)?|re-?assign(?:ed)?|give|hand(?:\s+it)?(?:\s+over)?|pass|route|send|transfer|move)\b"
+    r"(?:\s+(?:it|this|that|them|the ticket|[A-Z][A-Z0-9]+-\d+(?:\s*(?:,|and)\s*[A-Z][A-Z0-9]+-\d+)*))?"
+    r"\s+(?:over\s+)?to\s+(.+)$", re.I)
+_SELF_TAKE = re.compile(r"\b(?:i'?m|i am|i'll|i will|let me)\s+(?:pick(?:ing)?|tak(?:e|ing)|grab(?:bing)?|own)\b|"
+                        r"\bassign (?:it |this )?to me\b|\bassign me\b", re.I)
+_UNASSIGN = re.compile(r"\bun-?assign\b|\bassign(?:ed)? to (?:nobody|no one|none)\b", re.I)
+_RENAME = re.compile(
+    r"\b(?:rename|retitle|re-title)\b(?:\s+(?:it|this|that|[A-Z][A-Z0-9]+-\d+))?\s+(?:to|as)\s+(.+)$|"
+    r"\b(?:change|update|set)\s+the\s+(?:title|name|summary)(?:\s+of\s+(?:it|[A-Z][A-Z0-9]+-\d+))?\s+to\s+(.+)$|"
+    r"\b(?:call|title|name)\s+it\s+(.+)$", re.I)
+_DUE = re.compile(
+    r"\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is|of|to|for|date))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
+    r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}))\b", re.I)
+_REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the ticket|the issue|the bug|same ticket)\b", re.I)
+_SEARCH = re.compile(
+    r"\b(show|list|find|search|look up|lookup|what|which|any|how many|do we have|is there|are there|"
+    r"working on|assigned to|my tickets|my issues|open tickets|overdue)\b", re.I)
+_SEARCH_TEXT = re.compile(r"\b(?:about|mentioning|regarding|re|on|for|with|containing|matching|titled|called)\s+"
+                          r"(?:the\s+|a\s+|an\s+)?(.+?)(?:\?|$)", re.I)
+_POSSESSIVE = re.compile(r"\b([A-Za-z][A-Za-z-]+)'s\s+(?:open\s+|current\s+|)?(?:tickets?|issues?|bugs?|tasks?|work)",
+                         re.I)
+_WORKING_ON = re.compile(r"\b(?:is|are)\s+([A-Za-z][A-Za-z-]+(?:\s+[A-Za-z][A-Za-z-]+)?)\s+(?:working on|doing|"
+                         r"assigned)\b", re.I)
+_MY = re.compile(r"\b(my|mine|me|i'm|i am|assigned to me)\b", re.I)
+_QUOTED = re.compile(r"\"([^\"]{2,200})\"|'([^']{3,200})'|`([^`]{2,200})`")
+_STOPWORDS = {
+    "the", "a", "an", "any", "all", "some", "tickets", "ticket", "issues", "issue", "bugs", "bug", "about",
+    "open", "is", "are", "there", "we", "have", "do", "for", "on", "of", "to", "in", "me", "my", "show",
+    "list", "find", "search", "what", "which", "that", "with", "please", "anything", "something", "stuff",
+    "related", "mentioning", "regarding", "already", "yet", "one", "tasks", "task",
+}
+
+
+@dataclass
+class TicketFrame:
+    """What the person asked of the tracker, slot by slot. ``None`` means not mentioned."""
+
+    action: TicketAction | None = None
+    keys: list[str] = field(default_factory=list)
+    title: str | None = None
+    description: str | None = None
+    priority: str | None = None
+    status: str | None = None
+    assignee: str | None = None
+    project: str | None = None
+    due: str | None = None
+    comment: str | None = None
+    search_text: str | None = None
+    refers_back: bool = False
+    unassign: bool = False
+
+    def change_slots(self) -> dict[str, str]:
+        """The slots that describe a change to a ticket, as tool arguments."""
+        out: dict[str, str] = {}
+        for name in ("status", "priority", "assignee", "title", "due_date", "project", "description"):
+            value = getattr(self, "due" if name == "due_date" else name)
+            if value:
+                out[name] = value
+        if self.unassign:
+            out["assignee"] = "nobody"
+        return out
+
+
+def find_keys(text: str, lexicon: Lexicon) -> list[str]:
+    """Ticket keys in the text. With known projects, only their prefixes count (so "COVID-19" is not one)."""
+    known = {k for k, _ in lexicon.projects}
+    keys: list[str] = []
+    for prefix, number in TICKET_KEY.findall(text):
+        key = f"{prefix.upper()}-{int(number)}"
+        if (not known or prefix.upper() in known) and key not in keys:
+            keys.append(key)
+    return keys
+
+
+def find_priority(text: str) -> str | None:
+    """A priority the text sets or asks for; a bare "high" only counts next to "priority" or a verb."""
+    for pattern in (*_PRIORITY_PATTERNS, _PRIORITY_AFTER_VERB):
+        m = pattern.search(text)
+        if m:
+            word = m.group(1).lower()
+            return "highest" if word == "asap" else word
+    return None
+
+
+def find_person(fragment: str, lexicon: Lexicon, *, speaker_words: bool = True) -> str | None:
+    """The person a fragment starts with: a mention, "me", a known name, or a plausible unknown name."""
+    fragment = fragment.strip()
+    mentions = mentioned_user_ids(fragment)
+    if mentions and fragment.startswith("<@"):
+        return f"<@{mentions[0]}>"
+    if speaker_words and re.match(r"^(me|myself)\b", fragment, re.I):
+        return "me"
+    people = lexicon.find_people(fragment)
+    if people and people[0][0] <= 4:
+        return people[0][2]
+    m = re.match(r"^(?:@)?([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+)?)", fragment)
+    if m:
+        return m.group(1)
+    m = re.match(r"^@?([a-z][a-z'-]{1,20})\b", fragment)
+    if m and m.group(1) not in _STOPWORDS and m.group(1) not in {"him", "her", "them", "someone", "somebody"}:
+        return m.group(1)
+    return None
+
+
+def _cut_at_clause(text: str) -> str:
+    """Stop a captured value at the next clause boundary."""
+    return re.split(r"\s*(?:[,.;!?]|\band\b|\bwith\b|\binstead\b|\bplease\b|\bthanks\b)\s*", text, maxsplit=1)[0]
+
+
+def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tuple[str | None, bool]:
+    """(assignee reference, unassign?) from "assign to X", "give it to X", a mention, "I'll take it"."""
+    if _UNASSIGN.search(text):
+        return None, True
+    if _SELF_TAKE.search(text):
+        return "me", False
+    m = _ASSIGN_TO.search(text)
+    if m:
+        target = _cut_at_clause(m.group(1))
+        person = find_person(target, lexicon)
+        if person and not _is_status_word(person):
+            return person, False
+    mentions = [u for u in mentioned_user_ids(text) if u != bot_id]
+    if mentions:
+        return f"<@{mentions[0]}>", False
+    # "a ticket for Priya to fix the export": "for NAME" names the assignee only before "to <verb>" or ":".
+    m = re.search(r"\bfor\s+(.+?)\s*(?:\bto\s+[a-z]+|:)", text, re.I)
+    if m:
+        people = lexicon.find_people(m.group(1))
+        if people and people[0][0] == 0 and people[0][1] == len(m.group(1)):
+            return people[0][2], False
+    return None, False
+
+
+def _is_status_word(word: str) -> bool:
+    return bool(re.fullmatch(_STATUS_WORDS, word.strip(), re.I))
+
+
+def find_status_target(text: str) -> str | None:
+    """The status a ticket should move to: "to in review", "as done", "back to backlog"."""
+    m = _STATUS_TARGET.search(text)
+    return m.group(1) if m else None
+
+
+def find_due(text: str) -> str | None:
+    """The due-date phrase, unparsed ("next friday", "Dec 5")."""
+    m = _DUE.search(text)
+    if not m:
+        return None
+    return (m.group(1) or m.group(2) or "").strip() or None
+
+
+def find_rename(text: str) -> str | None:
+    """A new title from "rename it to X", "change the title to X", "call it X"."""
+    m = _RENAME.search(text)
+    if not m:
+        return None
+    value = next(g for g in m.groups() if g)
+    return _strip_quotes(value.strip().rstrip(".!?"))
+
+
+def _strip_quotes(value: str) -> str:
+    return value.strip().strip("\"'`“”‘’").strip()
+
+
+def find_comment(text: str) -> str | None:
+    """The body of a comment request."""
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return next(g for g in quoted.groups() if g)
+    m = _COMMENT_BODY.search(text)
+    if m:
+        return m.group(1).strip()
+    return None
+
+
+def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str | None, str | None]:
+    """(title, description) for a new ticket, after removing the request phrasing and the other slots."""
+    quoted = _QUOTED.search(text)
+    first_line, _, rest = text.partition("\n")
+    description = rest.strip() or None
+    if quoted:
+        title = next(g for g in quoted.groups() if g)
+        remainder = (text[: quoted.start()] + text[quoted.end():]).strip()
+        return _tidy_title(title), description or (remainder if len(remainder) > 60 else None)
+    body = _TRACK_AS.sub("", first_line.strip())
+    body = _CREATE_LEAD.sub("", body, count=1)
+    if ":" in body[:80] and re.search(r"\b(ticket|issue|bug|task|request)\b", body.split(":", 1)[0], re.I):
+        body = body.split(":", 1)[1]
+    body = _remove_slot_phrases(body, lexicon)
+    people = lexicon.find_people(body)
+    if people and people[0][0] == 0 and re.match(r"\s+to\s+\w", body[people[0][1]:]):
+        body = body[people[0][1]:].strip()[3:]  # "priya to fix the export" → "fix the export"
+    body = _TRAILING_ASK.sub("", body).strip(" ,.;:-—")
+    body = re.sub(r"^(?:that|saying|about|for|regarding|re|:)\s+", "", body, flags=re.I)
+    body = re.sub(r"^(?:a|an|the)\s+(problem|issue|bug)\s+(with|in|on)\b", r"\1 \2", body, flags=re.I)
+    words = re.findall(r"[A-Za-z0-9]+", body)
+    if not words or (len(words) <= 2 and all(w.lower() in _STOPWORDS | {"it", "this", "one", "ticket"}
+                                             for w in words)):
+        return None, description
+    title = _tidy_title(body)
+    if len(title) > 90:
+        # Long free text: a short title from its first clause, the whole message as the description.
+        clause = re.split(r"(?<=[.!?])\s+|\s+-\s+|;\s+|,\s+(?:and|but|so)\s+", title, maxsplit=1)[0]
+        short = clause if len(clause) <= 90 else clause[:87].rsplit(" ", 1)[0] + "…"
+        return _tidy_title(short), (description or text.strip())
+    return title, description
+
+
+def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
+    patterns = [
+        r"[,;]?\s*\b(?:and\s+)?(?:please\s+)?(?:assign(?:ed)?|give|hand)\b(?:\s+(?:it|this))?\s+to\s+"
+        r"(?:<@[A-Z0-9]+>|me|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?|[a-z][\w'-]*)",
+        r"[,;]?\s*\b(?:with\s+|at\s+|as\s+)?(?:a\s+)?(?:" + _PRIORITY_WORD + r")[\s-]+(?:priority|prio)\b",
+        r"[,;]?\s*\b(?:priority|prio)\s*(?:to|of|is|:)?\s*(?:" + _PRIORITY_WORD + r")\b",
+        r"[,;]?\s*\b(?:and\s+)?(?:make\s+it|mark\s+it\s+as?)\s+(?:" + _PRIORITY_WORD + r")\b",
+        r"[,;]?\s*\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is))*\s+[^,.;]+",
+        r"[,;]?\s*\bby\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|"
+        r"end of (?:the )?(?:week|month))\b",
+        r"<@[A-Z0-9]+(?:\|[^>]*)?>",
+    ]
+    for key, name in lexicon.projects:
+        patterns.append(rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?(?:{re.escape(key)}|"
+                        rf"{re.escape(name)})(?:\s+(?:project|board|queue|team|backlog))?\b")
+        first = name.split()[0] if name else key
+        patterns.append(rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?{re.escape(first)}\s+"
+                        rf"(?:project|board|queue|backlog)\b")
+    for pattern in patterns:
+        body = re.sub(pattern, "", body, flags=re.I)
+    return " ".join(body.split())
+
+
+def _tidy_title(title: str) -> str:
+    title = " ".join(title.split()).strip(" ,.;:-—")
+    title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title, flags=re.I)
+    return title[:1].upper() + title[1:] if title else title
+
+
+def find_search_text(text: str, lexicon: Lexicon) -> str | None:
+    """Topic words of a search ("any tickets about the VPN" → "VPN"), minus people and filler words."""
+    m = _SEARCH_TEXT.search(text)
+    if not m:
+        return None
+    candidate = m.group(1)
+    for start, end, _ in reversed(lexicon.find_people(candidate)):
+        candidate = candidate[:start] + candidate[end:]
+    words = [w for w in re.findall(r"[\w'-]+", candidate)
+             if w.lower() not in _STOPWORDS and not _is_status_word(w)
+             and w.lower() not in {"me", "priority", "high", "low", "medium", "done", "today", "now"}]
+    return " ".join(words[:6]) or None
+
+
+def parse_ticket_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
+                         ) -> TicketFrame:
+    """The frame for one message; ``suggested`` is the classifier's ticket action, used when rules are silent."""
+    frame = TicketFrame()
+    frame.keys = find_keys(text, lexicon)
+    frame.refers_back = bool(_REFERS_BACK.search(text))
+    frame.priority = find_priority(text)
+    frame.assignee, frame.unassign = find_assignee(text, lexicon, bot_id)
+    frame.due = find_due(text)
+    frame.project = lexicon.find_project(text)
+    has_target = bool(frame.keys) or frame.refers_back
+    close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", text, re.I))
+    if _CREATE.search(text) and not (frame.keys and not re.search(r"\b(new|another|separate)\b", text, re.I)):
+        frame.action = "create"
+    elif _COMMENT.search(text) and has_target and not close_first:
+        frame.action = "comment"
+        frame.comment = find_comment(text)
+    elif _CLOSE.search(text) and has_target and _closes(find_status_target(text)):
+        frame.action = "close"
+        frame.comment = _closing_note(text)
+    elif has_target and (frame.priority or frame.assignee or frame.unassign or find_status_target(text)
+                         or frame.due or find_rename(text)):
+        frame.action = "update"
+    elif frame.keys:
+        frame.action = "get"
+    elif suggested in {"create", "search", "update", "comment", "close", "get"}:
+        frame.action = suggested
+    elif _SEARCH.search(text):
+        frame.action = "search"
+    if frame.action == "close" and not has_target:
+        frame.action = "search" if _SEARCH.search(text) else frame.action
+    if frame.action in {"update", "close"}:
+        target = find_status_target(text)
+        frame.status = target if frame.action == "update" else None
+        frame.title = find_rename(text)
+    if frame.action == "create":
+        frame.title, frame.description = extract_title(text, lexicon, frame)
+    if frame.action == "search":
+        _fill_search(text, lexicon, frame)
+    return frame
+
+
+def _closes(status_target: str | None) -> bool:
+    """A close request moves to the final status; "move to review" is an update, not a close."""
+    return status_target is None or status_target.lower() in {"done", "closed", "resolved", "complete",
+                                                              "completed", "finished"}
+
+
+def _closing_note(text: str) -> str | None:
+    m = re.search(r"(?:with (?:the )?(?:comment|note)|saying|comment)\s*[:\-]?\s*(.+)$", text, re.I)
+    return m.group(1).strip() if m else None
+
+
+def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
+    m = _POSSESSIVE.search(text) or _WORKING_ON.search(text)
+    if m and lexicon.is_person(m.group(1)):
+        frame.assignee = m.group(1)
+    elif not frame.assignee:
+        people = lexicon.find_people(text)
+        if people:
+            frame.assignee = people[0][2]
+        elif _MY.search(text):
+            frame.assignee = "me"
+    status = _STATUS_FILTER.search(text)
+    if status and status.group(1).lower() != "open":
+        frame.status = status.group(1)
+    frame.search_text = find_search_text(text, lexicon)

@@ -1,0 +1,100 @@
+"""A tool-calling loop for one capability: the model calls tools until it has an answer."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, ValidationError
+
+from graph.deps import GraphDeps
+from graph.history import recent_history
+from graph.nodes.common import model_context
+from graph.prompts import system_message
+from graph.state import ConversationContext, DeskhandState
+from graph.tools.proposals import ProposalCollector
+
+log = logging.getLogger(__name__)
+
+ToolFactory = Callable[[GraphDeps, ConversationContext, ProposalCollector], list[BaseTool]]
+
+
+class _NoArgs(BaseModel):
+    """Drop the pending proposal: nothing will be written."""
+
+
+def _run_tool(tool: BaseTool | None, call: dict[str, Any]) -> ToolMessage:
+    if tool is None:
+        content = f"Error: there is no tool called {call['name']}."
+    else:
+        try:
+            content = str(tool.invoke(call.get("args") or {}))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+            content = f"Error: invalid arguments ({problems})."
+    return ToolMessage(content=content, tool_call_id=call["id"], name=call["name"])
+
+
+def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, name: str
+                    ):  # type: ignore[no-untyped-def]
+    """A node that lets the model use the capability's tools; write tools fill a proposal batch."""
+
+    def agent(state: DeskhandState) -> dict[str, Any]:
+        ctx = state.get("context", {})
+        collector = ProposalCollector()
+        discarded: list[bool] = []
+
+        def discard_pending_proposals() -> str:
+            discarded.append(True)
+            return "Discarded the pending proposal."
+
+        tools = tool_factory(deps, ctx, collector)
+        if state.get("proposals"):
+            tools.append(StructuredTool.from_function(
+                func=discard_pending_proposals, name="discard_pending_proposals",
+                description=_NoArgs.__doc__ or "", args_schema=_NoArgs))
+        by_name = {t.name: t for t in tools}
+        bound = deps.model.bind_tools(tools)
+        conversation: list[BaseMessage] = [system_message(prompt, model_context(state, deps))]
+        conversation += recent_history(state.get("messages", []), deps.history_limit)
+        produced: list[BaseMessage] = []
+        answer = ""
+        for _step in range(deps.max_tool_steps):
+            ai = bound.invoke(conversation + produced)
+            if not isinstance(ai, AIMessage):
+                ai = AIMessage(content=str(getattr(ai, "content", "")))
+            produced.append(ai)
+            if not ai.tool_calls:
+                answer = ai.content if isinstance(ai.content, str) else str(ai.content)
+                break
+            for call in ai.tool_calls:
+                produced.append(_run_tool(by_name.get(call["name"]), dict(call)))
+        else:
+            answer = "Sorry, that took more steps than I allow myself. Could you break it into smaller requests?"
+            produced.append(AIMessage(content=answer))
+        update: dict[str, Any] = {"messages": produced, "reply": answer}
+        if collector.actions:
+            now = deps.clock()
+            update["proposals"] = [a.model_dump(mode="json") for a in collector.actions]
+            update["approval"] = {
+                "id": uuid.uuid4().hex,
+                "requester_id": ctx.get("user_id", ""),
+                "approver_ids": list(deps.approver_ids),
+                "created_at": now.isoformat(),
+                "expires_at": (now + deps.approval_ttl).isoformat(),
+            }
+        elif discarded:
+            update["proposals"] = []
+            update["approval"] = None
+        log.debug("agent turn", extra={"node": name, "steps": len(produced), "proposals": len(collector.actions)})
+        return update
+
+    return agent
+
+
+__all__ = ["make_agent_node", "timedelta"]

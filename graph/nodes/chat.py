@@ -1,0 +1,55 @@
+"""Answers that need no tools: greetings, help, thanks, capabilities not built yet, out of scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+from graph.deps import GraphDeps
+from graph.prompts import CHAT_HELP
+from graph.state import DeskhandState
+
+_LANGUAGE = ("Sorry, I can only read English for now. Could you ask again in English? "
+             "For example: “open a ticket: my laptop won't start”.")
+_THANKS = "You're welcome! Anything else? I can file, find and update tickets."
+_COMING = {
+    "calendar": "Calendar help is coming soon: reading your agenda, finding time and booking meetings. "
+                "For now I can file, find and update tickets.",
+    "docs": "Answers from company docs are coming soon. For now I can file, find and update tickets.",
+}
+_OUT_OF_SCOPE = ("That's outside what I can help with. I'm a workplace assistant for tickets "
+                 "(and soon calendars and company docs).")
+
+
+def _reply(text: str) -> dict[str, Any]:
+    return {"reply": text, "messages": [AIMessage(content=text)]}
+
+
+def make_chat(deps: GraphDeps):  # type: ignore[no-untyped-def]
+    """Greetings, help and thanks."""
+
+    def chat(state: DeskhandState) -> dict[str, Any]:
+        if state.get("language") == "other":
+            return _reply(_LANGUAGE)
+        last = state.get("messages", [])[-1:]
+        content = last[0].content if last and isinstance(last[0].content, str) else ""
+        if any(word in content.lower() for word in ("thank", "thx", "cheers", "great", "perfect")):
+            return _reply(_THANKS)
+        return _reply(CHAT_HELP)
+
+    return chat
+
+
+def make_coming_soon(route: str):  # type: ignore[no-untyped-def]
+    """A capability that is not built yet says so plainly."""
+
+    def coming_soon(state: DeskhandState) -> dict[str, Any]:
+        return _reply(_COMING[route])
+
+    return coming_soon
+
+
+def out_of_scope(state: DeskhandState) -> dict[str, Any]:
+    """Politely decline what deskhand does not do."""
+    return _reply(_OUT_OF_SCOPE)

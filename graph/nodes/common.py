@@ -1,0 +1,46 @@
+"""Helpers shared by nodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AnyMessage, HumanMessage
+
+from graph.deps import GraphDeps
+from graph.local_model.text import normalise, strip_bot_mention, unslack
+from graph.state import DeskhandState
+
+
+def last_human_text(state: DeskhandState, bot_user_id: str | None = None) -> str:
+    """The latest human message, cleaned for classification."""
+    messages: list[AnyMessage] = state.get("messages", [])
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            content = message.content if isinstance(message.content, str) else ""
+            return normalise(unslack(strip_bot_mention(content, bot_user_id)))
+    return ""
+
+
+def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:
+    """The facts the model gets this turn (see ``graph.local_model.context.ModelContext``)."""
+    ctx = state.get("context", {})
+    tz = ctx.get("user_tz", "UTC")
+    from zoneinfo import ZoneInfo
+
+    now = deps.clock().astimezone(ZoneInfo(tz))
+    people = [
+        {"id": p.id, "name": p.name, "handle": p.handle, "email": p.email}
+        for p in deps.directory.everyone()
+    ]
+    projects = [{"key": p.key, "name": p.name} for p in deps.tickets.projects()]
+    pending = [{"tool": p.get("tool"), "args": p.get("tool_args", {})} for p in state.get("proposals") or []]
+    return {
+        "user_id": ctx.get("user_id", ""),
+        "user_tz": tz,
+        "now": now.strftime("%A %Y-%m-%d %H:%M %Z"),
+        "bot_user_id": str(deps.extra.get("bot_user_id") or "") or None,
+        "default_project": ctx.get("default_project") or deps.default_project,
+        "people": people,
+        "projects": projects,
+        "pending": pending,
+    }

@@ -1,0 +1,180 @@
+"""Ticket tools: search and get run now; create, update, comment and close become proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field
+
+from graph.actions.base import ProposedAction
+from graph.actions.tickets import person_label, prepare_comment, prepare_create, prepare_update
+from graph.deps import GraphDeps
+from graph.errors import ActionInvalidError
+from graph.resolve import resolve_person, resolve_priority, resolve_project, resolve_status
+from graph.state import ConversationContext
+from graph.tools.proposals import ProposalCollector
+from integrations.errors import IntegrationError
+from integrations.tickets.base import Ticket, TicketQuery
+
+READ_TOOLS = ("search_tickets", "get_ticket")
+WRITE_TOOLS = ("create_ticket", "update_ticket", "comment_on_ticket", "close_ticket")
+
+
+class SearchTicketsArgs(BaseModel):
+    """Find tickets. Every filter is optional; combine them freely."""
+
+    text: str | None = Field(default=None, description="Words to look for in the title or description.")
+    assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email or 'me'.")
+    status: str | None = Field(default=None, description="Workflow status, e.g. 'In Progress'.")
+    project: str | None = Field(default=None, description="Project key or name, e.g. 'OPS'.")
+    priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
+    include_done: bool = Field(default=False, description="Include finished tickets.")
+    limit: int = Field(default=10, ge=1, le=50)
+
+
+class GetTicketArgs(BaseModel):
+    """Look up one ticket by key."""
+
+    key: str = Field(description="Ticket key such as OPS-12.")
+
+
+class CreateTicketArgs(BaseModel):
+    """Propose a new ticket. It is filed only after a person approves it in Slack."""
+
+    title: str = Field(description="Short summary of the problem or task.")
+    description: str | None = Field(default=None, description="Details, steps, context.")
+    project: str | None = Field(default=None, description="Project key or name; default is the channel's.")
+    priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
+    assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email or 'me'.")
+    due_date: str | None = Field(default=None, description="Due date, e.g. 2026-12-05 or 'next Friday'.")
+
+
+class UpdateTicketArgs(BaseModel):
+    """Propose changes to an existing ticket (only the fields given change). Runs after approval."""
+
+    key: str = Field(description="Ticket key such as OPS-12.")
+    status: str | None = Field(default=None, description="New workflow status.")
+    assignee: str | None = Field(default=None, description="New assignee (mention, name, email, 'me', 'nobody').")
+    priority: str | None = Field(default=None, description="New priority.")
+    title: str | None = Field(default=None, description="New title.")
+    description: str | None = Field(default=None, description="New description.")
+    due_date: str | None = Field(default=None, description="New due date.")
+
+
+class CommentArgs(BaseModel):
+    """Propose a comment on a ticket. Posted after approval."""
+
+    key: str = Field(description="Ticket key such as OPS-12.")
+    body: str = Field(description="The comment text.")
+
+
+class CloseTicketArgs(BaseModel):
+    """Propose closing a ticket (moving it to the final status), optionally with a closing comment."""
+
+    key: str = Field(description="Ticket key such as OPS-12.")
+    comment: str | None = Field(default=None, description="Optional closing comment.")
+
+
+def format_ticket_line(ticket: Ticket, deps: GraphDeps) -> str:
+    """One line per ticket: key, title, status, priority, assignee, due date."""
+    parts = [ticket.status, ticket.priority.capitalize(), person_label(ticket.assignee_id, deps)]
+    if ticket.due_date:
+        parts.append(f"due {ticket.due_date.isoformat()}")
+    return f"{ticket.key} “{ticket.title}” · " + " · ".join(parts)
+
+
+def _format_ticket_detail(ticket: Ticket, deps: GraphDeps) -> str:
+    lines = [
+        format_ticket_line(ticket, deps),
+        f"Project: {ticket.project} · Reporter: {person_label(ticket.reporter_id, deps)} · "
+        f"Updated: {ticket.updated_at:%Y-%m-%d}",
+        f"Link: {ticket.url}",
+    ]
+    if ticket.description:
+        # Ticket text is data written by people, never instructions to follow: fence it.
+        lines.append("Description (quoted data):\n<<<\n" + ticket.description[:2000] + "\n>>>")
+    return "\n".join(lines)
+
+
+def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: ProposalCollector) -> list[BaseTool]:
+    """The ticket tools for one turn, bound to who is asking and to the turn's proposal collector."""
+    speaker = ctx.get("user_id", "")
+
+    def search_tickets(**kwargs: Any) -> str:
+        args = SearchTicketsArgs(**kwargs)
+        query = TicketQuery(text=args.text or None, include_done=args.include_done, limit=args.limit)
+        if args.assignee:
+            if args.assignee.strip().lower() in {"nobody", "unassigned", "no one"}:
+                query.unassigned = True
+            else:
+                query.assignee_id = resolve_person(args.assignee, deps.directory, speaker_id=speaker).id
+        if args.status:
+            query.statuses = [resolve_status(args.status, deps.tickets.workflow())]
+        if args.project:
+            query.project = resolve_project(args.project, deps.tickets.projects()).key
+        if args.priority:
+            query.priorities = [resolve_priority(args.priority)]
+        found = deps.tickets.search(query)
+        if not found:
+            return "No tickets match."
+        header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
+        return "\n".join([header, *(f"• {format_ticket_line(t, deps)}" for t in found)])
+
+    def get_ticket(key: str) -> str:
+        return _format_ticket_detail(deps.tickets.get(key), deps)
+
+    def propose(prepare: Callable[..., ProposedAction], args: dict[str, Any], **extra: Any) -> str:
+        action = prepare(args, deps, ctx, action_id=collector.next_id(), **extra)
+        position = collector.add(action)
+        return f"Proposed #{position}: {action.summary}. It runs only after a person approves it."
+
+    def create_ticket(**kwargs: Any) -> str:
+        args = CreateTicketArgs(**kwargs).model_dump(exclude_none=True)
+        return propose(prepare_create, args)
+
+    def update_ticket(**kwargs: Any) -> str:
+        args = UpdateTicketArgs(**kwargs).model_dump(exclude_none=True)
+        return propose(prepare_update, args)
+
+    def comment_on_ticket(**kwargs: Any) -> str:
+        args = CommentArgs(**kwargs).model_dump(exclude_none=True)
+        return propose(prepare_comment, args)
+
+    def close_ticket(**kwargs: Any) -> str:
+        args = CloseTicketArgs(**kwargs)
+        final = deps.tickets.workflow()[-1]
+        out = propose(prepare_update, {"key": args.key, "status": final}, tool="close_ticket")
+        if args.comment:
+            out += "\n" + propose(prepare_comment, {"key": args.key, "body": args.comment})
+        return out
+
+    specs: list[tuple[Callable[..., str], str, type[BaseModel]]] = [
+        (search_tickets, "search_tickets", SearchTicketsArgs),
+        (get_ticket, "get_ticket", GetTicketArgs),
+        (create_ticket, "create_ticket", CreateTicketArgs),
+        (update_ticket, "update_ticket", UpdateTicketArgs),
+        (comment_on_ticket, "comment_on_ticket", CommentArgs),
+        (close_ticket, "close_ticket", CloseTicketArgs),
+    ]
+    return [
+        StructuredTool.from_function(
+            func=_as_tool_text(fn), name=name, description=(schema.__doc__ or name).strip(), args_schema=schema
+        )
+        for fn, name, schema in specs
+    ]
+
+
+def _as_tool_text(fn: Callable[..., str]) -> Callable[..., str]:
+    """Expected failures go back to the model as text it can relay or act on; bugs still raise."""
+
+    def wrapper(**kwargs: Any) -> str:
+        try:
+            return fn(**kwargs)
+        except (ActionInvalidError, IntegrationError) as exc:
+            return f"Error: {exc}"
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

@@ -1,0 +1,1 @@
+"""The audit log: every approval decision and every write deskhand performs."""
