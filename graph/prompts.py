@@ -49,8 +49,10 @@ def context_facts(ctx: dict[str, Any]) -> str:
         lines.append("Projects: " + ", ".join(f"{p['key']} ({p['name']})" for p in projects))
     people = ctx.get("people") or []
     if people:
-        lines.append("People (id: name, email): " + "; ".join(
-            f"{p['id']}: {p['name']} <{p.get('email', '')}>" for p in people[:200]))
+        lines.append(
+            "People (id: name, email): "
+            + "; ".join(f"{p['id']}: {p['name']} <{p.get('email', '')}>" for p in people[:200])
+        )
     pending = ctx.get("pending") or []
     if pending:
         lines.append("Pending proposal awaiting approval (tool calls): " + json.dumps(pending)[:4000])

@@ -17,12 +17,29 @@ from integrations.tickets.base import PRIORITIES, Priority, Project
 _SELF_WORDS = {"me", "myself", "i", "mine", "my"}
 
 _PRIORITY_WORDS: dict[str, Priority] = {
-    "highest": "highest", "critical": "highest", "urgent": "highest", "blocker": "highest",
-    "emergency": "highest", "p0": "highest", "p1": "highest", "sev1": "highest",
-    "high": "high", "important": "high", "p2": "high", "sev2": "high",
-    "medium": "medium", "normal": "medium", "moderate": "medium", "p3": "medium", "default": "medium",
-    "low": "low", "minor": "low", "p4": "low",
-    "lowest": "lowest", "trivial": "lowest", "p5": "lowest",
+    "highest": "highest",
+    "critical": "highest",
+    "urgent": "highest",
+    "blocker": "highest",
+    "emergency": "highest",
+    "p0": "highest",
+    "p1": "highest",
+    "sev1": "highest",
+    "high": "high",
+    "important": "high",
+    "p2": "high",
+    "sev2": "high",
+    "medium": "medium",
+    "normal": "medium",
+    "moderate": "medium",
+    "p3": "medium",
+    "default": "medium",
+    "low": "low",
+    "minor": "low",
+    "p4": "low",
+    "lowest": "lowest",
+    "trivial": "lowest",
+    "p5": "lowest",
 }
 
 # Words people use for the default workflow's statuses; matched after the workflow's own names.
@@ -56,9 +73,7 @@ def resolve_priority(text: str) -> Priority:
     key = re.sub(r"[^a-z0-9]", "", text.casefold().replace("priority", ""))
     if key in _PRIORITY_WORDS:
         return _PRIORITY_WORDS[key]
-    raise ActionInvalidError(
-        f"'{text}' is not a priority. Use one of: {', '.join(PRIORITIES)}.", field="priority"
-    )
+    raise ActionInvalidError(f"'{text}' is not a priority. Use one of: {', '.join(PRIORITIES)}.", field="priority")
 
 
 def resolve_status(text: str, workflow: tuple[str, ...]) -> str:
@@ -77,9 +92,7 @@ def resolve_status(text: str, workflow: tuple[str, ...]) -> str:
             for status in workflow:
                 if status.casefold() == canonical:
                     return status
-    raise ActionInvalidError(
-        f"'{text}' is not a status here. Statuses: {', '.join(workflow)}.", field="status"
-    )
+    raise ActionInvalidError(f"'{text}' is not a status here. Statuses: {', '.join(workflow)}.", field="status")
 
 
 def resolve_project(text: str, projects: list[Project]) -> Project:
@@ -99,6 +112,7 @@ def resolve_due_date(text: str, *, now: datetime, tz: str) -> date:
     """A due date in the speaker's zone; past dates are refused because they are almost always a slip."""
     parsed = parse_date(text, now=now, tz=tz)
     if parsed is None:
-        raise ActionInvalidError(f"I couldn't read '{text}' as a date. Try 2026-12-05 or 'next Friday'.",
-                                 field="due_date")
+        raise ActionInvalidError(
+            f"I couldn't read '{text}' as a date. Try 2026-12-05 or 'next Friday'.", field="due_date"
+        )
     return parsed

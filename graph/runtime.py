@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -24,14 +25,12 @@ from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
 from graph.nodes.approval import Decision
 from graph.state import ConversationContext, thread_id_for
-from integrations.approvals.base import ApprovalRecord, ApprovalStore
+from integrations.approvals.base import ApprovalRecord, ApprovalStatus, ApprovalStore
 from integrations.audit.base import AuditEntry
 
 log = logging.getLogger(__name__)
 
-DecisionKind = Literal[
-    "applied", "rejected", "expired", "refused", "already_decided", "not_found", "stale", "invalid"
-]
+DecisionKind = Literal["applied", "rejected", "expired", "refused", "already_decided", "not_found", "stale", "invalid"]
 
 
 @dataclass
@@ -78,7 +77,7 @@ class AgentRuntime:
             return self._locks[thread_id]
 
     @staticmethod
-    def _config(thread_id: str) -> dict[str, Any]:
+    def _config(thread_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": thread_id}}
 
     # -- messages ----------------------------------------------------------------------------------
@@ -153,6 +152,30 @@ class AgentRuntime:
         edits: dict[str, dict[str, str | None]] | None = None,
     ) -> DecisionOutcome:
         """Apply a person's decision exactly once; anyone not allowed, or too late, changes nothing."""
+        blocked = self.precheck(approval_id, user_id=user_id)
+        if blocked is not None:
+            return blocked
+        now = self._deps.clock()
+        record = self._approvals.get(approval_id)
+        assert record is not None
+        if outcome == "edit":
+            errors = self.check_edits(approval_id, edits or {})
+            if errors:
+                return DecisionOutcome(
+                    "invalid", approval=record, field_errors=errors, notice="Some edited values need fixing."
+                )
+        decision = Decision(approval_id=approval_id, outcome=outcome, by=user_id, edits=edits or {}, at=now.isoformat())
+        if not self._approvals.claim(approval_id, by=user_id, decision=decision.model_dump(), now=now):
+            current = self._approvals.get(approval_id) or record
+            return DecisionOutcome("already_decided", approval=current, notice=_already_text(current))
+        self._audit("approval.decided", user_id, record, outcome=outcome)
+        return self._resume(record, decision)
+
+    def precheck(self, approval_id: str, *, user_id: str) -> DecisionOutcome | None:
+        """None when ``user_id`` may decide now; otherwise the outcome explaining why not.
+
+        An expired approval is marked expired here (and its thread told), whoever clicked.
+        """
         record = self._approvals.get(approval_id)
         if record is None:
             return DecisionOutcome("not_found", notice="I can't find that request any more.")
@@ -161,24 +184,14 @@ class AgentRuntime:
         if not may_decide(record, user_id):
             self._audit("approval.refused", user_id, record, outcome="refused")
             return DecisionOutcome(
-                "refused", approval=record,
+                "refused",
+                approval=record,
                 notice=f"Only <@{record.requester_id}> or an approver can decide this request.",
             )
         now = self._deps.clock()
         if is_expired(record, now):
             return self._expire(record, now, user_id)
-        if outcome == "edit":
-            errors = self.check_edits(approval_id, edits or {})
-            if errors:
-                return DecisionOutcome("invalid", approval=record, field_errors=errors,
-                                       notice="Some edited values need fixing.")
-        decision = Decision(approval_id=approval_id, outcome=outcome, by=user_id, edits=edits or {},
-                            at=now.isoformat())
-        if not self._approvals.claim(approval_id, by=user_id, decision=decision.model_dump(), now=now):
-            current = self._approvals.get(approval_id) or record
-            return DecisionOutcome("already_decided", approval=current, notice=_already_text(current))
-        self._audit("approval.decided", user_id, record, outcome=outcome)
-        return self._resume(record, decision)
+        return None
 
     def _resume(self, record: ApprovalRecord, decision: Decision) -> DecisionOutcome:
         config = self._config(record.thread_id)
@@ -187,19 +200,23 @@ class AgentRuntime:
             waiting = [i.value.get("approval_id") for i in state.interrupts if isinstance(i.value, dict)]
             if record.id not in waiting:
                 self._approvals.transition(record.id, from_statuses=("deciding",), to_status="superseded")
-                return DecisionOutcome("stale", approval=record,
-                                       notice="This request was replaced by a newer one in the thread.")
+                return DecisionOutcome(
+                    "stale", approval=record, notice="This request was replaced by a newer one in the thread."
+                )
             result = self._graph.invoke(Command(resume=decision.model_dump()), config, durability="sync")
         results = [ActionResult.model_validate(r) for r in result.get("results") or []]
+        final: ApprovalStatus
+        kind: DecisionKind
         if decision.outcome == "reject":
             final, kind = "rejected", "rejected"
         else:
-            final, kind = ("approved" if any(r.ok for r in results) or not results else "failed"), "applied"
-        self._approvals.transition(record.id, from_statuses=("deciding",), to_status=final,  # type: ignore[arg-type]
-                                   results=[r.model_dump() for r in results])
+            final = "approved" if any(r.ok for r in results) or not results else "failed"
+            kind = "applied"
+        self._approvals.transition(
+            record.id, from_statuses=("deciding",), to_status=final, results=[r.model_dump() for r in results]
+        )
         updated = self._approvals.get(record.id) or record
-        return DecisionOutcome(kind, approval=updated, reply=str(result.get("reply") or ""),  # type: ignore[arg-type]
-                               results=results)
+        return DecisionOutcome(kind, approval=updated, reply=str(result.get("reply") or ""), results=results)
 
     def _expire(self, record: ApprovalRecord, now: datetime, user_id: str) -> DecisionOutcome:
         if not self._approvals.transition(record.id, from_statuses=("pending",), to_status="expired"):
@@ -215,8 +232,9 @@ class AgentRuntime:
                 result = self._graph.invoke(Command(resume=expired.model_dump()), config, durability="sync")
                 reply = str(result.get("reply") or "")
         updated = self._approvals.get(record.id) or record
-        return DecisionOutcome("expired", approval=updated, reply=reply,
-                               notice="This request expired, so nothing was changed.")
+        return DecisionOutcome(
+            "expired", approval=updated, reply=reply, notice="This request expired, so nothing was changed."
+        )
 
     def recover(self) -> list[DecisionOutcome]:
         """Finish decisions a crashed process claimed but never completed (run at start-up)."""
@@ -230,10 +248,17 @@ class AgentRuntime:
         return outcomes
 
     def _audit(self, event: str, actor: str, record: ApprovalRecord, *, outcome: str) -> None:
-        self._deps.audit.record(AuditEntry(
-            at=self._deps.clock(), actor_id=actor, event=event, thread_id=record.thread_id,
-            approval_id=record.id, outcome=outcome, detail={"requester": record.requester_id},
-        ))
+        self._deps.audit.record(
+            AuditEntry(
+                at=self._deps.clock(),
+                actor_id=actor,
+                event=event,
+                thread_id=record.thread_id,
+                approval_id=record.id,
+                outcome=outcome,
+                detail={"requester": record.requester_id},
+            )
+        )
 
 
 def _already_text(record: ApprovalRecord) -> str:

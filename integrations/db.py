@@ -34,9 +34,9 @@ class NamedMigration:
 
 def _create_all(connection: Any) -> None:
     # Importing the table modules registers them on SQLModel.metadata before create_all runs.
-    import integrations.approvals.store  # noqa: F401
-    import integrations.audit.store  # noqa: F401
-    import integrations.bookkeeping  # noqa: F401
+    import integrations.approvals.store
+    import integrations.audit.store
+    import integrations.bookkeeping
     import integrations.tickets.local  # noqa: F401
 
     SQLModel.metadata.create_all(connection)
@@ -70,14 +70,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 def create_sqlite_engine(path: Path | None) -> Engine:
     """An engine for the file at ``path``, or a private in-memory database when ``path`` is None."""
     if path is None:
-        engine = create_engine(
-            "sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool
-        )
+        engine = create_engine("sqlite://", connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30}
-        )
+        engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30})
     event.listen(engine, "connect", _configure_sqlite)
     return engine
 
@@ -87,10 +83,7 @@ def migrate(engine: Engine) -> list[str]:
     applied: list[str] = []
     with engine.begin() as conn:
         conn.execute(
-            text(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
+            text("CREATE TABLE IF NOT EXISTS schema_migrations ( name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         )
         done = {row[0] for row in conn.execute(text("SELECT name FROM schema_migrations"))}
         for migration in MIGRATIONS:

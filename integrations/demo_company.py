@@ -41,8 +41,14 @@ def load_demo_company(folder: Path = DEFAULT_DEMO_DIR) -> DemoCompany:
     """Read ``company.json`` and ``tickets.json`` from ``folder``."""
     company = json.loads((folder / "company.json").read_text(encoding="utf-8"))
     people = [
-        Person(id=u["id"], name=u["real_name"], handle=u.get("name", ""), email=u.get("email", ""),
-               tz=u.get("tz", "UTC"), title=u.get("title", ""))
+        Person(
+            id=u["id"],
+            name=u["real_name"],
+            handle=u.get("name", ""),
+            email=u.get("email", ""),
+            tz=u.get("tz", "UTC"),
+            title=u.get("title", ""),
+        )
         for u in company["users"]
     ]
     projects = [Project(key=p["key"], name=p["name"], lead_id=p.get("lead")) for p in company["projects"]]
@@ -50,8 +56,13 @@ def load_demo_company(folder: Path = DEFAULT_DEMO_DIR) -> DemoCompany:
     tickets = json.loads(tickets_file.read_text(encoding="utf-8"))["tickets"] if tickets_file.exists() else []
     channel_projects = {c["id"]: c["project"] for c in company["channels"] if c.get("project")}
     return DemoCompany(
-        team=company["team"], bot=company["bot"], people=people, channels=company["channels"],
-        projects=projects, approvers=list(company.get("approvers", [])), tickets=tickets,
+        team=company["team"],
+        bot=company["bot"],
+        people=people,
+        channels=company["channels"],
+        projects=projects,
+        approvers=list(company.get("approvers", [])),
+        tickets=tickets,
         channel_projects=channel_projects,
     )
 
@@ -65,15 +76,22 @@ def seed_tickets(backend: LocalTicketBackend, demo: DemoCompany, *, now: datetim
     today = now.date()
     for raw in demo.tickets:
         due = raw.get("due_in_days")
-        backend.import_ticket(Ticket(
-            key=raw["key"], title=raw["title"], description=raw.get("description", ""),
-            project=raw["key"].split("-")[0], status=raw["status"], priority=raw["priority"],
-            assignee_id=raw.get("assignee"), reporter_id=raw.get("reporter"),
-            due_date=(today + timedelta(days=due)) if due is not None else None,
-            labels=raw.get("labels", []),
-            created_at=now - timedelta(days=raw.get("created_days_ago", 0)),
-            updated_at=now - timedelta(days=raw.get("updated_days_ago", 0)),
-        ))
+        backend.import_ticket(
+            Ticket(
+                key=raw["key"],
+                title=raw["title"],
+                description=raw.get("description", ""),
+                project=raw["key"].split("-")[0],
+                status=raw["status"],
+                priority=raw["priority"],
+                assignee_id=raw.get("assignee"),
+                reporter_id=raw.get("reporter"),
+                due_date=(today + timedelta(days=due)) if due is not None else None,
+                labels=raw.get("labels", []),
+                created_at=now - timedelta(days=raw.get("created_days_ago", 0)),
+                updated_at=now - timedelta(days=raw.get("updated_days_ago", 0)),
+            )
+        )
     return len(demo.tickets)
 
 

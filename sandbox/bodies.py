@@ -22,7 +22,9 @@ def parse_form(raw: bytes) -> dict[str, str]:
     if not text.strip():
         return {}
     try:
-        pairs = parse_qsl(text.strip(), keep_blank_values=True, strict_parsing=True)
+        pairs = parse_qsl(text.strip(), keep_blank_values=True, strict_parsing=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise SlackError("invalid_charset") from exc
     except ValueError as exc:
         raise SlackError("invalid_form_data") from exc
     return dict(pairs)

@@ -117,9 +117,12 @@ async def workspace_info(sb: Sandbox, request: Request, body: Body) -> dict[str,
 
 
 async def conversations(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:
-    """Channels, DMs and group DMs as a user's sidebar lists them (default: the first demo user)."""
+    """The channels, DMs and group DMs in a user's sidebar (those they are in; `all=1` adds every
+    public channel, as the channel browser does). The user defaults to the first demo user."""
     user = request.query_params.get("user") or sb.workspace.human_user_ids()[0]
     items = sb.workspace.list_conversations(user, {"public_channel", "private_channel", "mpim", "im"}, False)
+    if request.query_params.get("all") != "1":
+        items = [c for c in items if c.get("is_im") or c.get("is_member")]
     return {"user": user, "channels": items}
 
 

@@ -84,13 +84,13 @@ async def endpoint(request: Request) -> JSONResponse:
     raw = await request.body()
     body: Any = None
     try:
-        try:
-            body = json.loads(raw.decode("utf-8"))
-        except ValueError:
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             form = parse_form(raw)
             if "payload" not in form:
-                raise SlackError("invalid_json", status=400) from None
+                raise SlackError("invalid_arguments", status=400)
             body = json.loads(form["payload"])
+        else:
+            body = json.loads(raw.decode("utf-8"))
         if not isinstance(body, dict):
             raise SlackError("invalid_json", status=400)
         context = sb.workspace.use_response_url(

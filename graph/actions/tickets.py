@@ -52,29 +52,61 @@ def _clean_text(value: Any, *, limit: int) -> str:
 
 def _ticket_fields(params: dict[str, Any], deps: GraphDeps, *, include_project: bool) -> list[EditableField]:
     fields = [
-        EditableField(name="title", label="Title", value=params.get("title"), display=params.get("title") or "",
-                      required=True),
-        EditableField(name="description", label="Description", kind="multiline",
-                      value=params.get("description") or "", display=params.get("description") or ""),
+        EditableField(
+            name="title", label="Title", value=params.get("title"), display=params.get("title") or "", required=True
+        ),
+        EditableField(
+            name="description",
+            label="Description",
+            kind="multiline",
+            value=params.get("description") or "",
+            display=params.get("description") or "",
+        ),
     ]
     if include_project:
         projects = deps.tickets.projects()
-        fields.append(EditableField(name="project", label="Project", kind="select", value=params.get("project"),
-                                    display=params.get("project") or "", options=[p.key for p in projects],
-                                    required=True))
+        fields.append(
+            EditableField(
+                name="project",
+                label="Project",
+                kind="select",
+                value=params.get("project"),
+                display=params.get("project") or "",
+                options=[p.key for p in projects],
+                required=True,
+            )
+        )
     fields += [
-        EditableField(name="priority", label="Priority", kind="select", value=params.get("priority"),
-                      display=_value_label("priority", params.get("priority"), deps), options=list(PRIORITIES)),
-        EditableField(name="assignee", label="Assignee", kind="user", value=params.get("assignee_id"),
-                      display=person_label(params.get("assignee_id"), deps)),
-        EditableField(name="due_date", label="Due", kind="date", value=params.get("due_date"),
-                      display=params.get("due_date") or "none"),
+        EditableField(
+            name="priority",
+            label="Priority",
+            kind="select",
+            value=params.get("priority"),
+            display=_value_label("priority", params.get("priority"), deps),
+            options=list(PRIORITIES),
+        ),
+        EditableField(
+            name="assignee",
+            label="Assignee",
+            kind="user",
+            value=params.get("assignee_id"),
+            display=person_label(params.get("assignee_id"), deps),
+        ),
+        EditableField(
+            name="due_date",
+            label="Due",
+            kind="date",
+            value=params.get("due_date"),
+            display=params.get("due_date") or "none",
+        ),
     ]
     return fields
 
 
 # -- preparing proposals from tool arguments ---------------------------------------------------------------
-def prepare_create(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str) -> ProposedAction:
+def prepare_create(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str
+) -> ProposedAction:
     """A create-ticket proposal from the model's arguments, with names resolved and values checked."""
     title = _clean_text(args.get("title"), limit=255)
     if not title:
@@ -94,8 +126,9 @@ def prepare_create(args: dict[str, Any], deps: GraphDeps, ctx: ConversationConte
         "due_date": None,
     }
     if args.get("assignee"):
-        params["assignee_id"] = resolve_person(str(args["assignee"]), deps.directory,
-                                               speaker_id=ctx.get("user_id", "")).id
+        params["assignee_id"] = resolve_person(
+            str(args["assignee"]), deps.directory, speaker_id=ctx.get("user_id", "")
+        ).id
     if args.get("due_date"):
         params["due_date"] = resolve_due_date(str(args["due_date"]), now=now, tz=tz).isoformat()
     return _create_action(action_id, args, params, deps)
@@ -109,13 +142,19 @@ def _create_action(action_id: str, args: dict[str, Any], params: dict[str, Any],
         bits.append(f"due {params['due_date']}")
     summary = f"New {params['project']} ticket “{params['title']}” ({', '.join(bits)})"
     return ProposedAction(
-        id=action_id, kind=CREATE, tool="create_ticket", tool_args=args, params=params, summary=summary,
+        id=action_id,
+        kind=CREATE,
+        tool="create_ticket",
+        tool_args=args,
+        params=params,
+        summary=summary,
         fields=_ticket_fields(params, deps, include_project=True),
     )
 
 
-def prepare_update(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str,
-                   tool: str = "update_ticket") -> ProposedAction:
+def prepare_update(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str, tool: str = "update_ticket"
+) -> ProposedAction:
     """An update proposal: only fields that would really change are kept; a no-op is refused."""
     key = str(args.get("key") or "").strip().upper()
     if not key:
@@ -145,8 +184,9 @@ def _changes_from_args(args: dict[str, Any], deps: GraphDeps, ctx: ConversationC
     if args.get("description"):
         changes["description"] = _clean_text(args["description"], limit=20_000)
     if args.get("due_date"):
-        changes["due_date"] = resolve_due_date(str(args["due_date"]), now=deps.clock(),
-                                               tz=ctx.get("user_tz", "UTC")).isoformat()
+        changes["due_date"] = resolve_due_date(
+            str(args["due_date"]), now=deps.clock(), tz=ctx.get("user_tz", "UTC")
+        ).isoformat()
     return changes
 
 
@@ -155,46 +195,70 @@ def _current(ticket: Ticket, field: str) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _update_action(action_id: str, tool: str, args: dict[str, Any], ticket: Ticket, changes: dict[str, Any],
-                   deps: GraphDeps) -> ProposedAction:
+def _update_action(
+    action_id: str, tool: str, args: dict[str, Any], ticket: Ticket, changes: dict[str, Any], deps: GraphDeps
+) -> ProposedAction:
     effective = {f: v for f, v in changes.items() if _current(ticket, f) != v}
     if not changes:
         raise ActionInvalidError(f"What should change on {ticket.key}? (status, assignee, priority, title, due date)")
     if not effective:
-        described = ", ".join(f"{_FIELD_LABELS[f].lower()} is already {_value_label(f, v, deps)}"
-                              for f, v in changes.items())
+        described = ", ".join(
+            f"{_FIELD_LABELS[f].lower()} is already {_value_label(f, v, deps)}" for f, v in changes.items()
+        )
         raise ActionInvalidError(f"{ticket.key} needs no change: its {described}.")
     before = {f: _current(ticket, f) for f in effective}
-    parts = [f"{_FIELD_LABELS[f].lower()} {_value_label(f, before[f], deps)} → {_value_label(f, v, deps)}"
-             for f, v in effective.items()]
+    parts = [
+        f"{_FIELD_LABELS[f].lower()} {_value_label(f, before[f], deps)} → {_value_label(f, v, deps)}"
+        for f, v in effective.items()
+    ]
     summary = f"Update {ticket.key} “{ticket.title}”: " + "; ".join(parts)
     fields = [_update_field(f, v, deps) for f, v in effective.items()]
     return ProposedAction(
-        id=action_id, kind=UPDATE, tool=tool, tool_args=args,
+        id=action_id,
+        kind=UPDATE,
+        tool=tool,
+        tool_args=args,
         params={"key": ticket.key, "changes": effective, "title": ticket.title},
-        summary=summary, target=ticket.key, before=before, fields=fields,
+        summary=summary,
+        target=ticket.key,
+        before=before,
+        fields=fields,
     )
 
 
 def _update_field(field: str, value: Any, deps: GraphDeps) -> EditableField:
     if field == "status":
-        return EditableField(name="status", label="Status", kind="select", value=value, display=str(value),
-                             options=list(deps.tickets.workflow()))
+        return EditableField(
+            name="status",
+            label="Status",
+            kind="select",
+            value=value,
+            display=str(value),
+            options=list(deps.tickets.workflow()),
+        )
     if field == "priority":
-        return EditableField(name="priority", label="Priority", kind="select", value=value,
-                             display=_value_label("priority", value, deps), options=list(PRIORITIES))
+        return EditableField(
+            name="priority",
+            label="Priority",
+            kind="select",
+            value=value,
+            display=_value_label("priority", value, deps),
+            options=list(PRIORITIES),
+        )
     if field == "assignee_id":
-        return EditableField(name="assignee", label="Assignee", kind="user", value=value,
-                             display=person_label(value, deps))
+        return EditableField(
+            name="assignee", label="Assignee", kind="user", value=value, display=person_label(value, deps)
+        )
     if field == "due_date":
         return EditableField(name="due_date", label="Due", kind="date", value=value, display=str(value))
     if field == "description":
-        return EditableField(name="description", label="Description", kind="multiline", value=value,
-                             display=str(value))
+        return EditableField(name="description", label="Description", kind="multiline", value=value, display=str(value))
     return EditableField(name="title", label="Title", value=value, display=str(value), required=True)
 
 
-def prepare_comment(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str) -> ProposedAction:
+def prepare_comment(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str
+) -> ProposedAction:
     """A comment proposal on an existing ticket."""
     key = str(args.get("key") or "").strip().upper()
     body = str(args.get("body") or "").strip()
@@ -208,11 +272,14 @@ def prepare_comment(args: dict[str, Any], deps: GraphDeps, ctx: ConversationCont
         raise ActionInvalidError(str(exc), field="key") from exc
     preview = body if len(body) <= 80 else body[:77] + "…"
     return ProposedAction(
-        id=action_id, kind=COMMENT, tool="comment_on_ticket", tool_args=args,
+        id=action_id,
+        kind=COMMENT,
+        tool="comment_on_ticket",
+        tool_args=args,
         params={"key": ticket.key, "body": body[:10_000], "title": ticket.title},
-        summary=f"Comment on {ticket.key} “{ticket.title}”: “{preview}”", target=ticket.key,
-        fields=[EditableField(name="body", label="Comment", kind="multiline", value=body, display=body,
-                              required=True)],
+        summary=f"Comment on {ticket.key} “{ticket.title}”: “{preview}”",
+        target=ticket.key,
+        fields=[EditableField(name="body", label="Comment", kind="multiline", value=body, display=body, required=True)],
     )
 
 
@@ -252,8 +319,11 @@ class CreateTicketHandler:
             ref = str(args["assignee"])
             params["assignee_id"] = None if ref == "nobody" else _person_id(ref, deps)
         if "due_date" in args:
-            params["due_date"] = (resolve_due_date(str(args["due_date"]), now=deps.clock(), tz="UTC").isoformat()
-                                  if args["due_date"] else None)
+            params["due_date"] = (
+                resolve_due_date(str(args["due_date"]), now=deps.clock(), tz="UTC").isoformat()
+                if args["due_date"]
+                else None
+            )
         return _create_action(action.id, action.tool_args, params, deps)
 
     def recheck(self, action: ProposedAction, deps: GraphDeps) -> str | None:
@@ -267,15 +337,24 @@ class CreateTicketHandler:
         p = action.params
         ticket = deps.tickets.create(
             TicketCreate(
-                title=p["title"], description=p.get("description") or "", project=p["project"],
-                priority=p.get("priority") or "medium", assignee_id=p.get("assignee_id"),
+                title=p["title"],
+                description=p.get("description") or "",
+                project=p["project"],
+                priority=p.get("priority") or "medium",
+                assignee_id=p.get("assignee_id"),
                 reporter_id=p.get("reporter_id"),
                 due_date=date.fromisoformat(p["due_date"]) if p.get("due_date") else None,
             ),
             idempotency_key=idempotency_key,
         )
-        return ActionResult(action_id=action.id, kind=self.kind, status="done", target=ticket.key, link=ticket.url,
-                            message=f"Created {ticket.key} “{ticket.title}”")
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=ticket.key,
+            link=ticket.url,
+            message=f"Created {ticket.key} “{ticket.title}”",
+        )
 
 
 def _person_id(ref: str, deps: GraphDeps) -> str:
@@ -318,11 +397,15 @@ class UpdateTicketHandler:
             ticket = deps.tickets.get(action.params["key"])
         except NotFoundError:
             return f"{action.params['key']} no longer exists."
-        moved = [f for f, before in action.before.items() if _current(ticket, f) != before
-                 and _current(ticket, f) != action.params["changes"].get(f)]
+        moved = [
+            f
+            for f, before in action.before.items()
+            if _current(ticket, f) != before and _current(ticket, f) != action.params["changes"].get(f)
+        ]
         if moved:
-            now = "; ".join(f"{_FIELD_LABELS[f].lower()} is now {_value_label(f, _current(ticket, f), deps)}"
-                            for f in moved)
+            now = "; ".join(
+                f"{_FIELD_LABELS[f].lower()} is now {_value_label(f, _current(ticket, f), deps)}" for f in moved
+            )
             return f"{ticket.key} changed since this was proposed ({now})."
         return None
 
@@ -330,7 +413,9 @@ class UpdateTicketHandler:
         """Apply the changes in one transaction."""
         raw = action.params["changes"]
         changes = TicketChanges(
-            status=raw.get("status"), priority=raw.get("priority"), title=raw.get("title"),
+            status=raw.get("status"),
+            priority=raw.get("priority"),
+            title=raw.get("title"),
             description=raw.get("description"),
             assignee_id=raw.get("assignee_id") if raw.get("assignee_id") else None,
             clear_assignee="assignee_id" in raw and not raw.get("assignee_id"),
@@ -338,8 +423,14 @@ class UpdateTicketHandler:
         )
         ticket = deps.tickets.update(action.params["key"], changes, idempotency_key=idempotency_key)
         parts = [f"{_FIELD_LABELS[f].lower()} {_value_label(f, v, deps)}" for f, v in raw.items()]
-        return ActionResult(action_id=action.id, kind=self.kind, status="done", target=ticket.key, link=ticket.url,
-                            message=f"Updated {ticket.key} “{ticket.title}”: " + ", ".join(parts))
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=ticket.key,
+            link=ticket.url,
+            message=f"Updated {ticket.key} “{ticket.title}”: " + ", ".join(parts),
+        )
 
 
 class CommentTicketHandler:
@@ -364,13 +455,26 @@ class CommentTicketHandler:
     def apply(self, action: ProposedAction, deps: GraphDeps, *, idempotency_key: str, actor_id: str) -> ActionResult:
         """Post the comment, authored by the requester."""
         ticket = deps.tickets.get(action.params["key"])
-        deps.tickets.add_comment(ticket.key, action.params["body"], author_id=actor_id,
-                                 idempotency_key=idempotency_key)
-        return ActionResult(action_id=action.id, kind=self.kind, status="done", target=ticket.key, link=ticket.url,
-                            message=f"Commented on {ticket.key} “{ticket.title}”")
+        deps.tickets.add_comment(ticket.key, action.params["body"], author_id=actor_id, idempotency_key=idempotency_key)
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=ticket.key,
+            link=ticket.url,
+            message=f"Commented on {ticket.key} “{ticket.title}”",
+        )
 
 
 __all__ = [
-    "COMMENT", "CREATE", "UPDATE", "CommentTicketHandler", "CreateTicketHandler", "IntegrationError",
-    "UpdateTicketHandler", "prepare_comment", "prepare_create", "prepare_update",
+    "COMMENT",
+    "CREATE",
+    "UPDATE",
+    "CommentTicketHandler",
+    "CreateTicketHandler",
+    "IntegrationError",
+    "UpdateTicketHandler",
+    "prepare_comment",
+    "prepare_create",
+    "prepare_update",
 ]

@@ -22,22 +22,49 @@ TICKET_KEY = re.compile(r"\b([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,6})\b")
 _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "tickets": [
         (re.compile(r"\b(tickets?|issues?|bugs?|jira|backlog|in review|in progress|assignee|sprint)\b", re.I), 0.25),
-        (re.compile(r"\b(open|file|raise|log|create|submit|report)\b.{0,30}\b(ticket|issue|bug|request|task)\b",
-                    re.I), 0.2),
+        (
+            re.compile(
+                r"\b(open|file|raise|log|create|submit|report)\b.{0,30}\b(ticket|issue|bug|request|task)\b", re.I
+            ),
+            0.2,
+        ),
         (re.compile(r"\b(reassign|unassign|assign(ed)?)\b", re.I), 0.15),
     ],
     "calendar": [
-        (re.compile(r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
-                    r"call|invite|appointment|slot|free|busy|availability|agenda)\b", re.I), 0.25),
-        (re.compile(r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|tomorrow|monday|tuesday|wednesday|thursday|friday|"
-                    r"next week|this afternoon|this morning)\b", re.I), 0.08),
+        (
+            re.compile(
+                r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
+                r"call|invite|appointment|slot|free|busy|availability|agenda)\b",
+                re.I,
+            ),
+            0.25,
+        ),
+        (
+            re.compile(
+                r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+                r"next week|this afternoon|this morning)\b",
+                re.I,
+            ),
+            0.08,
+        ),
     ],
     "docs": [
-        (re.compile(r"\b(policy|policies|handbook|guidelines?|process|procedure|benefits?|allowance|"
-                    r"leave|vacation|holidays?|per diem|expenses?|onboarding guide|wiki|docs?|documentation)\b",
-                    re.I), 0.2),
-        (re.compile(r"^(how (do|can|should|many|much)|what('s| is| are)? (the|our)|where (can|do|is)|"
-                    r"who (approves|do i)|is there a|am i allowed|can i)\b", re.I), 0.12),
+        (
+            re.compile(
+                r"\b(policy|policies|handbook|guidelines?|process|procedure|benefits?|allowance|"
+                r"leave|vacation|holidays?|per diem|expenses?|onboarding guide|wiki|docs?|documentation)\b",
+                re.I,
+            ),
+            0.2,
+        ),
+        (
+            re.compile(
+                r"^(how (do|can|should|many|much)|what('s| is| are)? (the|our)|where (can|do|is)|"
+                r"who (approves|do i)|is there a|am i allowed|can i)\b",
+                re.I,
+            ),
+            0.12,
+        ),
     ],
 }
 

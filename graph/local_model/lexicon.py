@@ -48,9 +48,7 @@ class Lexicon:
         forms = sorted({f for p in known for f in p.forms()}, key=len, reverse=True)
         # Names match whole words, case-insensitively, allowing "Jin-soo"/"jinsoo" style variants via fold.
         pattern = (
-            re.compile(r"(?<![\w@.])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I)
-            if forms
-            else None
+            re.compile(r"(?<![\w@.])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I) if forms else None
         )
         proj = tuple((p["key"], p.get("name", p["key"])) for p in projects if p.get("key"))
         return cls(people=known, projects=proj, _pattern=pattern)
@@ -72,7 +70,7 @@ class Lexicon:
 
     def find_project(self, text: str) -> str | None:
         """A project key named in ``text`` by key or by name ("the Design project", "in ENG")."""
-        for key, name in self.projects:
+        for key, _name in self.projects:
             if re.search(rf"\b{re.escape(key)}\b(?!-\d)", text):
                 return key
         lowered = text.lower()
@@ -80,7 +78,10 @@ class Lexicon:
             if re.search(rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(name.lower())}\b", lowered):
                 return key
             short = name.split()[0].lower() if name else ""
-            if short and re.search(rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(short)}"
-                                   rf"\s+(?:project|board|queue|team|backlog)\b", lowered):
+            if short and re.search(
+                rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(short)}"
+                rf"\s+(?:project|board|queue|team|backlog)\b",
+                lowered,
+            ):
                 return key
         return None

@@ -17,8 +17,7 @@ from graph.local_model.context import ModelContext
 from graph.local_model.planner import plan_tickets, summarise_tool_results
 from graph.local_model.tickets_nlu import TicketFrame  # noqa: F401  (re-exported for tests)
 
-_TICKET_TOOLS = {"create_ticket", "search_tickets", "get_ticket", "update_ticket", "comment_on_ticket",
-                 "close_ticket"}
+_TICKET_TOOLS = {"create_ticket", "search_tickets", "get_ticket", "update_ticket", "comment_on_ticket", "close_ticket"}
 
 
 def _tool_names(kwargs: dict[str, Any]) -> set[str]:

@@ -15,10 +15,16 @@ from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, parse_ticket_request
 
-_DISCARD = re.compile(r"^\W*(?:never\s*mind|nevermind|forget (?:it|that|about it)|cancel (?:it|that|this)|"
-                      r"scrap (?:it|that)|drop (?:it|that)|don'?t (?:bother|do (?:it|that))|stop)\W*$", re.I)
-_REVISION_CUE = re.compile(r"\b(it|that|instead|actually|also|too|rather|make it|change|set|put|call it|"
-                           r"rename|assign|give)\b", re.I)
+_DISCARD = re.compile(
+    r"^\W*(?:never\s*mind|nevermind|forget (?:it|that|about it)|cancel (?:it|that|this)|"
+    r"scrap (?:it|that)|drop (?:it|that)|don'?t (?:bother|do (?:it|that))|stop)\W*$",
+    re.I,
+)
+_REVISION_CUE = re.compile(
+    r"\b(it|that|instead|actually|also|too|rather|make it|change|set|put|call it|"
+    r"rename|assign|give)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -41,8 +47,11 @@ class Plan:
 
 def clean_human_text(message: BaseMessage, ctx: ModelContext) -> str:
     """The human message as the parsers want it: no bot mention, no Slack link markup, normalised."""
-    raw = message.content if isinstance(message.content, str) else " ".join(
-        part.get("text", "") for part in message.content if isinstance(part, dict))
+    raw = (
+        message.content
+        if isinstance(message.content, str)
+        else " ".join(part.get("text", "") for part in message.content if isinstance(part, dict))
+    )
     return normalise(unslack(strip_bot_mention(raw, ctx.bot_user_id)))
 
 
@@ -95,9 +104,15 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
         frame.keys = _last_ticket_keys(messages, lexicon)
         if len(frame.keys) > 1:
             options = ", ".join(frame.keys[:8])
-            return Plan(text=f"Which ticket do you mean: {options}?",
-                        awaiting={"action": frame.action, "slot": "key", "args": frame.change_slots(),
-                                  "comment": frame.comment})
+            return Plan(
+                text=f"Which ticket do you mean: {options}?",
+                awaiting={
+                    "action": frame.action,
+                    "slot": "key",
+                    "args": frame.change_slots(),
+                    "comment": frame.comment,
+                },
+            )
     return _plan_from_frame(frame, tools)
 
 
@@ -130,8 +145,9 @@ def _answer_awaited(awaiting: dict[str, Any], text: str, frame: TicketFrame) -> 
         if not keys:
             return Plan(text="I still need a ticket key, like OPS-12.", awaiting=awaiting)
         if action == "comment":
-            return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": keys[0], "body": awaiting.get(
-                "comment") or ""}}])
+            return Plan(
+                calls=[{"name": "comment_on_ticket", "args": {"key": keys[0], "body": awaiting.get("comment") or ""}}]
+            )
         if action == "close":
             return Plan(calls=[{"name": "close_ticket", "args": {"key": k}} for k in keys])
         if action == "get":
@@ -144,29 +160,49 @@ def _answer_awaited(awaiting: dict[str, Any], text: str, frame: TicketFrame) -> 
 
 def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
     if frame.action == "create":
-        args = {k: v for k, v in {
-            "title": frame.title, "description": frame.description, "priority": frame.priority,
-            "assignee": frame.assignee, "project": frame.project, "due_date": frame.due,
-        }.items() if v}
+        args = {
+            k: v
+            for k, v in {
+                "title": frame.title,
+                "description": frame.description,
+                "priority": frame.priority,
+                "assignee": frame.assignee,
+                "project": frame.project,
+                "due_date": frame.due,
+            }.items()
+            if v
+        }
         if not frame.title:
-            return Plan(text="Sure. What should the ticket say? A short title is enough, e.g. "
-                             "“VPN drops every hour”.",
-                        awaiting={"action": "create", "slot": "title", "args": args})
+            return Plan(
+                text="Sure. What should the ticket say? A short title is enough, e.g. “VPN drops every hour”.",
+                awaiting={"action": "create", "slot": "title", "args": args},
+            )
         return Plan(calls=[{"name": "create_ticket", "args": args}])
     if frame.action == "search":
-        args = {k: v for k, v in {
-            "text": frame.search_text, "assignee": frame.assignee, "status": frame.status,
-            "project": frame.project, "priority": frame.priority,
-        }.items() if v}
+        args = {
+            k: v
+            for k, v in {
+                "text": frame.search_text,
+                "assignee": frame.assignee,
+                "status": frame.status,
+                "project": frame.project,
+                "priority": frame.priority,
+            }.items()
+            if v
+        }
         return Plan(calls=[{"name": "search_tickets", "args": args}])
     if frame.action == "get":
         return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in frame.keys[:5]])
     if frame.action in {"update", "close", "comment"} and not frame.keys:
-        question = {"update": "Which ticket should I change?", "close": "Which ticket should I close?",
-                    "comment": "Which ticket should I comment on?"}[frame.action]
-        return Plan(text=f"{question} Give me its key, like OPS-12.",
-                    awaiting={"action": frame.action, "slot": "key", "args": frame.change_slots(),
-                              "comment": frame.comment})
+        question = {
+            "update": "Which ticket should I change?",
+            "close": "Which ticket should I close?",
+            "comment": "Which ticket should I comment on?",
+        }[frame.action]
+        return Plan(
+            text=f"{question} Give me its key, like OPS-12.",
+            awaiting={"action": frame.action, "slot": "key", "args": frame.change_slots(), "comment": frame.comment},
+        )
     if frame.action == "update":
         changes = frame.change_slots()
         changes.pop("project", None)
@@ -174,16 +210,23 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
             return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in frame.keys[:5]])
         return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **changes}} for k in frame.keys])
     if frame.action == "close":
-        return Plan(calls=[{"name": "close_ticket", "args": {"key": k, **({"comment": frame.comment}
-                                                                           if frame.comment else {})}}
-                           for k in frame.keys])
+        return Plan(
+            calls=[
+                {"name": "close_ticket", "args": {"key": k, **({"comment": frame.comment} if frame.comment else {})}}
+                for k in frame.keys
+            ]
+        )
     if frame.action == "comment":
         if not frame.comment:
-            return Plan(text=f"What should the comment on {frame.keys[0]} say?",
-                        awaiting={"action": "comment", "slot": "body", "args": {"key": frame.keys[0]}})
+            return Plan(
+                text=f"What should the comment on {frame.keys[0]} say?",
+                awaiting={"action": "comment", "slot": "body", "args": {"key": frame.keys[0]}},
+            )
         return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": frame.keys[0], "body": frame.comment}}])
-    return Plan(text="I can file, find and update tickets. For example: “open a ticket: VPN drops every hour”, "
-                     "“what's assigned to me?”, or “move OPS-12 to In Review”.")
+    return Plan(
+        text="I can file, find and update tickets. For example: “open a ticket: VPN drops every hour”, "
+        "“what's assigned to me?”, or “move OPS-12 to In Review”."
+    )
 
 
 def summarise_tool_results(messages: list[BaseMessage]) -> str:
@@ -205,8 +248,11 @@ def summarise_tool_results(messages: list[BaseMessage]) -> str:
     if other:
         parts.extend(other)
     if proposals:
-        parts.append("Here's what I'll do once it's approved:" if len(proposals) == 1
-                     else f"Here are the {len(proposals)} changes I'll make once they're approved:")
+        parts.append(
+            "Here's what I'll do once it's approved:"
+            if len(proposals) == 1
+            else f"Here are the {len(proposals)} changes I'll make once they're approved:"
+        )
     if any(t.startswith("Discarded") for t in texts):
         parts.append("OK, I've dropped that proposal. Nothing was changed.")
     return "\n".join(parts) or "Done."

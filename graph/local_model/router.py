@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from graph.local_model.intents import IntentResult, shared_classifier
 from graph.local_model.text import looks_english
 
-_ACK_ONLY = re.compile(r"^\W*(ok(ay)?|k|cool|great|nice|thanks?( you)?|thx|ty|cheers|perfect|awesome|got it|"
-                       r"sounds good|np|yes|yep|no|nope|sure)\W*$", re.I)
+_ACK_ONLY = re.compile(
+    r"^\W*(ok(ay)?|k|cool|great|nice|thanks?( you)?|thx|ty|cheers|perfect|awesome|got it|"
+    r"sounds good|np|yes|yep|no|nope|sure)\W*$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -34,13 +37,17 @@ def route_text(text: str, *, previous_route: str | None = None, has_pending: boo
         return RouteDecision("chat", "chat.thanks", True)
     intents = shared_classifier().classify(stripped)
     best = intents.best
-    if not intents.confident and previous_route in {"tickets", "calendar", "docs"}:
-        # "make it high priority", "and for Tom?": short follow-ups inherit the conversation's subject.
-        if has_pending or intents.route_scores().get(previous_route, 0.0) >= best.score - 0.15:
-            same = next(s for s in intents.ranked if s.route == previous_route)
-            return RouteDecision(previous_route, same.label, False, intents=intents)
+    # "make it high priority", "and for Tom?": unsure follow-ups inherit the conversation's subject.
+    if (
+        not intents.confident
+        and previous_route in {"tickets", "calendar", "docs"}
+        and (has_pending or intents.route_scores().get(previous_route, 0.0) >= best.score - 0.15)
+    ):
+        same = next(s for s in intents.ranked if s.route == previous_route)
+        return RouteDecision(previous_route, same.label, False, intents=intents)
     if best.score < 0.3:
-        return RouteDecision("out_of_scope" if best.route == "out_of_scope" else "chat",
-                             "chat.unclear", False, intents=intents)
+        return RouteDecision(
+            "out_of_scope" if best.route == "out_of_scope" else "chat", "chat.unclear", False, intents=intents
+        )
     route = best.route
     return RouteDecision(route, best.label, intents.confident, intents=intents)

@@ -15,7 +15,7 @@ from graph.local_model.text import mentioned_user_ids
 
 TicketAction = str  # create | search | get | update | comment | close
 
-_PRIORITY_WORD = (r"highest|high|medium|normal|low|lowest|urgent|critical|blocker|trivial|minor|p[0-5]")
+_PRIORITY_WORD = r"highest|high|medium|normal|low|lowest|urgent|critical|blocker|trivial|minor|p[0-5]"
 _PRIORITY_PATTERNS = [
     re.compile(rf"\b({_PRIORITY_WORD})[\s-]+(?:priority|prio|pri)\b", re.I),
     re.compile(rf"\b(?:priority|prio)\s*(?:to|of|is|as|=|:)?\s*({_PRIORITY_WORD})\b", re.I),
@@ -23,10 +23,14 @@ _PRIORITY_PATTERNS = [
 ]
 _PRIORITY_AFTER_VERB = re.compile(
     rf"\b(?:make|set|mark|bump|raise|lower|drop|change)\s+(?:it|this|that|the ticket|[A-Z][A-Z0-9]+-\d+)?\s*"
-    rf"(?:to|as|up to|down to)?\s*({_PRIORITY_WORD})\b", re.I)
+    rf"(?:to|as|up to|down to)?\s*({_PRIORITY_WORD})\b",
+    re.I,
+)
 
-_STATUS_WORDS = (r"in[\s-]?progress|in[\s-]?review|review|backlog|done|closed|resolved|complete(?:d)?|"
-                 r"to[\s-]?do|todo|finished|started|wip|doing|open")
+_STATUS_WORDS = (
+    r"in[\s-]?progress|in[\s-]?review|review|backlog|done|closed|resolved|complete(?:d)?|"
+    r"to[\s-]?do|todo|finished|started|wip|doing|open"
+)
 _STATUS_TARGET = re.compile(rf"\b(?:to|as|into|back to|back in|status)\s+(?:the\s+)?({_STATUS_WORDS})\b", re.I)
 _STATUS_FILTER = re.compile(rf"\b({_STATUS_WORDS})\b", re.I)
 
@@ -36,7 +40,9 @@ _CREATE = re.compile(
     r"\b(?:(?:file|raise|log|create|submit|report|make|start|add|put in|write up|track|need|want)"
     r"(?:\s+(?:me|up|this|it|that))?(?:\s+as)?\s+(?:a|an|one|another|new|the|this)?|"
     r"open\s+(?:up\s+)?(?:a|an|one|another|new)|^new|\bnew)\b"
-    r"[^.?!\n]{0,30}?\b(tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b", re.I)
+    r"[^.?!\n]{0,30}?\b(tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b",
+    re.I,
+)
 _CREATE_LEAD = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|will you|can u|i'd like you to|"
     r"i need you to|i want you to|go ahead and|let's|lets|kindly)[\s,]+)*"
@@ -47,54 +53,123 @@ _CREATE_LEAD = re.compile(
     r"(?:(?:it|it request|it support|support|ops|engineering|design|people)\s+)?"
     r"(?:(?:tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b\s*)?"
     r"(?:(?:for|about|on|regarding|re|that says|saying|to say|that|called|titled|named|with)\b|[:\-—])?\s*",
-    re.I)
+    re.I,
+)
 _TRACK_AS = re.compile(r"^track this as an? (?:bug|issue|ticket)\s*[:\-]?\s*", re.I)
 _TRAILING_ASK = re.compile(
     r"[,.;]?\s*(?:can|could|would) (?:someone|somebody|you|anyone|we)\b.*$|"
-    r"[,.;]?\s*(?:please|pls|thanks|thank you|thx|asap)[.!]*$", re.I)
+    r"[,.;]?\s*(?:please|pls|thanks|thank you|thx|asap)[.!]*$",
+    re.I,
+)
 _COMMENT = re.compile(
     r"\b(comment|add (?:a )?note|leave (?:a )?(?:note|comment)|reply|post (?:an? )?update|note on|update .* with)\b",
-    re.I)
+    re.I,
+)
 _COMMENT_BODY = re.compile(
     r"(?:comment(?:ing)?|note|reply|update|say)\s*(?:on|to)?\s*(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket)?"
-    r"\s*(?:that|saying|to say|with|asking|:|-)\s*(.+)$", re.I | re.S)
+    r"\s*(?:that|saying|to say|with|asking|:|-)\s*(.+)$",
+    re.I | re.S,
+)
 _CLOSE = re.compile(
     r"\b(close|closing|resolve|resolving|shut|wrap up|complete|finish)\b|"
     r"\b(?:mark|set|move)\b.{0,30}\b(?:as |to )?(done|closed|resolved|complete|completed|fixed|finished)\b|"
-    r"\bcan be closed\b|\bis (?:fixed|resolved|done)\b", re.I)
+    r"\bcan be closed\b|\bis (?:fixed|resolved|done)\b",
+    re.I,
+)
 _ASSIGN_TO = re.compile(
     r"\b(?:assign(?:ed)?|re-?assign(?:ed)?|give|hand(?:\s+it)?(?:\s+over)?|pass|route|send|transfer|move)\b"
     r"(?:\s+(?:it|this|that|them|the ticket|[A-Z][A-Z0-9]+-\d+(?:\s*(?:,|and)\s*[A-Z][A-Z0-9]+-\d+)*))?"
-    r"\s+(?:over\s+)?to\s+(.+)$", re.I)
-_SELF_TAKE = re.compile(r"\b(?:i'?m|i am|i'll|i will|let me)\s+(?:pick(?:ing)?|tak(?:e|ing)|grab(?:bing)?|own)\b|"
-                        r"\bassign (?:it |this )?to me\b|\bassign me\b", re.I)
+    r"\s+(?:over\s+)?to\s+(.+)$",
+    re.I,
+)
+_SELF_TAKE = re.compile(
+    r"\b(?:i'?m|i am|i'll|i will|let me)\s+(?:pick(?:ing)?|tak(?:e|ing)|grab(?:bing)?|own)\b|"
+    r"\bassign (?:it |this )?to me\b|\bassign me\b",
+    re.I,
+)
 _UNASSIGN = re.compile(r"\bun-?assign\b|\bassign(?:ed)? to (?:nobody|no one|none)\b", re.I)
 _RENAME = re.compile(
     r"\b(?:rename|retitle|re-title)\b(?:\s+(?:it|this|that|[A-Z][A-Z0-9]+-\d+))?\s+(?:to|as)\s+(.+)$|"
     r"\b(?:change|update|set)\s+the\s+(?:title|name|summary)(?:\s+of\s+(?:it|[A-Z][A-Z0-9]+-\d+))?\s+to\s+(.+)$|"
-    r"\b(?:call|title|name)\s+it\s+(.+)$", re.I)
+    r"\b(?:call|title|name)\s+it\s+(.+)$",
+    re.I,
+)
 _DUE = re.compile(
     r"\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is|of|to|for|date))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
     r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}))\b", re.I)
+    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}))\b",
+    re.I,
+)
 _REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the ticket|the issue|the bug|same ticket)\b", re.I)
 _SEARCH = re.compile(
     r"\b(show|list|find|search|look up|lookup|what|which|any|how many|do we have|is there|are there|"
-    r"working on|assigned to|my tickets|my issues|open tickets|overdue)\b", re.I)
-_SEARCH_TEXT = re.compile(r"\b(?:about|mentioning|regarding|re|on|for|with|containing|matching|titled|called)\s+"
-                          r"(?:the\s+|a\s+|an\s+)?(.+?)(?:\?|$)", re.I)
-_POSSESSIVE = re.compile(r"\b([A-Za-z][A-Za-z-]+)'s\s+(?:open\s+|current\s+|)?(?:tickets?|issues?|bugs?|tasks?|work)",
-                         re.I)
-_WORKING_ON = re.compile(r"\b(?:is|are)\s+([A-Za-z][A-Za-z-]+(?:\s+[A-Za-z][A-Za-z-]+)?)\s+(?:working on|doing|"
-                         r"assigned)\b", re.I)
+    r"working on|assigned to|my tickets|my issues|open tickets|overdue)\b",
+    re.I,
+)
+_SEARCH_TEXT = re.compile(
+    r"\b(?:about|mentioning|regarding|re|on|for|with|containing|matching|titled|called)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(.+?)(?:\?|$)",
+    re.I,
+)
+_POSSESSIVE = re.compile(
+    r"\b([A-Za-z][A-Za-z-]+)'s\s+(?:open\s+|current\s+|)?(?:tickets?|issues?|bugs?|tasks?|work)", re.I
+)
+_WORKING_ON = re.compile(
+    r"\b(?:is|are)\s+([A-Za-z][A-Za-z-]+(?:\s+[A-Za-z][A-Za-z-]+)?)\s+(?:working on|doing|"
+    r"assigned)\b",
+    re.I,
+)
 _MY = re.compile(r"\b(my|mine|me|i'm|i am|assigned to me)\b", re.I)
 _QUOTED = re.compile(r"\"([^\"]{2,200})\"|'([^']{3,200})'|`([^`]{2,200})`")
 _STOPWORDS = {
-    "the", "a", "an", "any", "all", "some", "tickets", "ticket", "issues", "issue", "bugs", "bug", "about",
-    "open", "is", "are", "there", "we", "have", "do", "for", "on", "of", "to", "in", "me", "my", "show",
-    "list", "find", "search", "what", "which", "that", "with", "please", "anything", "something", "stuff",
-    "related", "mentioning", "regarding", "already", "yet", "one", "tasks", "task",
+    "the",
+    "a",
+    "an",
+    "any",
+    "all",
+    "some",
+    "tickets",
+    "ticket",
+    "issues",
+    "issue",
+    "bugs",
+    "bug",
+    "about",
+    "open",
+    "is",
+    "are",
+    "there",
+    "we",
+    "have",
+    "do",
+    "for",
+    "on",
+    "of",
+    "to",
+    "in",
+    "me",
+    "my",
+    "show",
+    "list",
+    "find",
+    "search",
+    "what",
+    "which",
+    "that",
+    "with",
+    "please",
+    "anything",
+    "something",
+    "stuff",
+    "related",
+    "mentioning",
+    "regarding",
+    "already",
+    "yet",
+    "one",
+    "tasks",
+    "task",
 }
 
 
@@ -247,7 +322,7 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
     description = rest.strip() or None
     if quoted:
         title = next(g for g in quoted.groups() if g)
-        remainder = (text[: quoted.start()] + text[quoted.end():]).strip()
+        remainder = (text[: quoted.start()] + text[quoted.end() :]).strip()
         return _tidy_title(title), description or (remainder if len(remainder) > 60 else None)
     body = _TRACK_AS.sub("", first_line.strip())
     body = _CREATE_LEAD.sub("", body, count=1)
@@ -255,14 +330,13 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
         body = body.split(":", 1)[1]
     body = _remove_slot_phrases(body, lexicon)
     people = lexicon.find_people(body)
-    if people and people[0][0] == 0 and re.match(r"\s+to\s+\w", body[people[0][1]:]):
-        body = body[people[0][1]:].strip()[3:]  # "priya to fix the export" → "fix the export"
+    if people and people[0][0] == 0 and re.match(r"\s+to\s+\w", body[people[0][1] :]):
+        body = body[people[0][1] :].strip()[3:]  # "priya to fix the export" → "fix the export"
     body = _TRAILING_ASK.sub("", body).strip(" ,.;:-—")
     body = re.sub(r"^(?:that|saying|about|for|regarding|re|:)\s+", "", body, flags=re.I)
     body = re.sub(r"^(?:a|an|the)\s+(problem|issue|bug)\s+(with|in|on)\b", r"\1 \2", body, flags=re.I)
     words = re.findall(r"[A-Za-z0-9]+", body)
-    if not words or (len(words) <= 2 and all(w.lower() in _STOPWORDS | {"it", "this", "one", "ticket"}
-                                             for w in words)):
+    if not words or (len(words) <= 2 and all(w.lower() in _STOPWORDS | {"it", "this", "one", "ticket"} for w in words)):
         return None, description
     title = _tidy_title(body)
     if len(title) > 90:
@@ -286,11 +360,15 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"<@[A-Z0-9]+(?:\|[^>]*)?>",
     ]
     for key, name in lexicon.projects:
-        patterns.append(rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?(?:{re.escape(key)}|"
-                        rf"{re.escape(name)})(?:\s+(?:project|board|queue|team|backlog))?\b")
+        patterns.append(
+            rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?(?:{re.escape(key)}|"
+            rf"{re.escape(name)})(?:\s+(?:project|board|queue|team|backlog))?\b"
+        )
         first = name.split()[0] if name else key
-        patterns.append(rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?{re.escape(first)}\s+"
-                        rf"(?:project|board|queue|backlog)\b")
+        patterns.append(
+            rf"[,;]?\s*\b(?:in|to|on|under|into|for)\s+(?:the\s+)?{re.escape(first)}\s+"
+            rf"(?:project|board|queue|backlog)\b"
+        )
     for pattern in patterns:
         body = re.sub(pattern, "", body, flags=re.I)
     return " ".join(body.split())
@@ -310,14 +388,19 @@ def find_search_text(text: str, lexicon: Lexicon) -> str | None:
     candidate = m.group(1)
     for start, end, _ in reversed(lexicon.find_people(candidate)):
         candidate = candidate[:start] + candidate[end:]
-    words = [w for w in re.findall(r"[\w'-]+", candidate)
-             if w.lower() not in _STOPWORDS and not _is_status_word(w)
-             and w.lower() not in {"me", "priority", "high", "low", "medium", "done", "today", "now"}]
+    words = [
+        w
+        for w in re.findall(r"[\w'-]+", candidate)
+        if w.lower() not in _STOPWORDS
+        and not _is_status_word(w)
+        and w.lower() not in {"me", "priority", "high", "low", "medium", "done", "today", "now"}
+    ]
     return " ".join(words[:6]) or None
 
 
-def parse_ticket_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
-                         ) -> TicketFrame:
+def parse_ticket_request(
+    text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
+) -> TicketFrame:
     """The frame for one message; ``suggested`` is the classifier's ticket action, used when rules are silent."""
     frame = TicketFrame()
     frame.keys = find_keys(text, lexicon)
@@ -336,8 +419,9 @@ def parse_ticket_request(text: str, lexicon: Lexicon, *, suggested: str | None, 
     elif _CLOSE.search(text) and has_target and _closes(find_status_target(text)):
         frame.action = "close"
         frame.comment = _closing_note(text)
-    elif has_target and (frame.priority or frame.assignee or frame.unassign or find_status_target(text)
-                         or frame.due or find_rename(text)):
+    elif has_target and (
+        frame.priority or frame.assignee or frame.unassign or find_status_target(text) or frame.due or find_rename(text)
+    ):
         frame.action = "update"
     elif frame.keys:
         frame.action = "get"
@@ -360,8 +444,14 @@ def parse_ticket_request(text: str, lexicon: Lexicon, *, suggested: str | None, 
 
 def _closes(status_target: str | None) -> bool:
     """A close request moves to the final status; "move to review" is an update, not a close."""
-    return status_target is None or status_target.lower() in {"done", "closed", "resolved", "complete",
-                                                              "completed", "finished"}
+    return status_target is None or status_target.lower() in {
+        "done",
+        "closed",
+        "resolved",
+        "complete",
+        "completed",
+        "finished",
+    }
 
 
 def _closing_note(text: str) -> str | None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from graph.deps import GraphDeps
 from graph.history import recent_history
 from graph.nodes.common import model_context
+from graph.nodes.types import NodeFn
 from graph.prompts import system_message
 from graph.state import ConversationContext, DeskhandState
 from graph.tools.proposals import ProposalCollector
@@ -40,8 +41,7 @@ def _run_tool(tool: BaseTool | None, call: dict[str, Any]) -> ToolMessage:
     return ToolMessage(content=content, tool_call_id=call["id"], name=call["name"])
 
 
-def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, name: str
-                    ):  # type: ignore[no-untyped-def]
+def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, name: str) -> NodeFn:
     """A node that lets the model use the capability's tools; write tools fill a proposal batch."""
 
     def agent(state: DeskhandState) -> dict[str, Any]:
@@ -55,9 +55,14 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
 
         tools = tool_factory(deps, ctx, collector)
         if state.get("proposals"):
-            tools.append(StructuredTool.from_function(
-                func=discard_pending_proposals, name="discard_pending_proposals",
-                description=_NoArgs.__doc__ or "", args_schema=_NoArgs))
+            tools.append(
+                StructuredTool.from_function(
+                    func=discard_pending_proposals,
+                    name="discard_pending_proposals",
+                    description=_NoArgs.__doc__ or "",
+                    args_schema=_NoArgs,
+                )
+            )
         by_name = {t.name: t for t in tools}
         bound = deps.model.bind_tools(tools)
         conversation: list[BaseMessage] = [system_message(prompt, model_context(state, deps))]

@@ -6,11 +6,11 @@ import logging
 from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
-from langgraph.graph import END
 from langgraph.types import Command, interrupt
 from pydantic import BaseModel, Field, ValidationError
 
 from graph.deps import GraphDeps
+from graph.nodes.types import NodeFn
 from graph.state import DeskhandState
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ def _closing(text: str) -> dict[str, Any]:
     return {"proposals": [], "approval": None, "reply": text, "messages": [AIMessage(content=text)]}
 
 
-def make_approval(deps: GraphDeps):  # type: ignore[no-untyped-def]
+def make_approval(deps: GraphDeps) -> NodeFn:
     """The approval node. Side effects never happen here: it only reads the decision."""
 
     def approval(state: DeskhandState) -> Command[Literal["approval", "execute", "__end__"]]:
@@ -69,6 +69,6 @@ def make_approval(deps: GraphDeps):  # type: ignore[no-untyped-def]
             update = _closing("This approval expired, so nothing was changed. Ask me again if it's still needed.")
         update["decision"] = decision.model_dump()
         update["results"] = []
-        return Command(goto=END, update=update)
+        return Command(goto="__end__", update=update)
 
     return approval

@@ -7,26 +7,30 @@ from typing import Any
 from langchain_core.messages import AIMessage
 
 from graph.deps import GraphDeps
+from graph.nodes.types import NodeFn
 from graph.prompts import CHAT_HELP
 from graph.state import DeskhandState
 
-_LANGUAGE = ("Sorry, I can only read English for now. Could you ask again in English? "
-             "For example: “open a ticket: my laptop won't start”.")
+_LANGUAGE = (
+    "Sorry, I can only read English for now. Could you ask again in English? "
+    "For example: “open a ticket: my laptop won't start”."
+)
 _THANKS = "You're welcome! Anything else? I can file, find and update tickets."
 _COMING = {
     "calendar": "Calendar help is coming soon: reading your agenda, finding time and booking meetings. "
-                "For now I can file, find and update tickets.",
+    "For now I can file, find and update tickets.",
     "docs": "Answers from company docs are coming soon. For now I can file, find and update tickets.",
 }
-_OUT_OF_SCOPE = ("That's outside what I can help with. I'm a workplace assistant for tickets "
-                 "(and soon calendars and company docs).")
+_OUT_OF_SCOPE = (
+    "That's outside what I can help with. I'm a workplace assistant for tickets (and soon calendars and company docs)."
+)
 
 
 def _reply(text: str) -> dict[str, Any]:
     return {"reply": text, "messages": [AIMessage(content=text)]}
 
 
-def make_chat(deps: GraphDeps):  # type: ignore[no-untyped-def]
+def make_chat(deps: GraphDeps) -> NodeFn:
     """Greetings, help and thanks."""
 
     def chat(state: DeskhandState) -> dict[str, Any]:
@@ -41,7 +45,7 @@ def make_chat(deps: GraphDeps):  # type: ignore[no-untyped-def]
     return chat
 
 
-def make_coming_soon(route: str):  # type: ignore[no-untyped-def]
+def make_coming_soon(route: str) -> NodeFn:
     """A capability that is not built yet says so plainly."""
 
     def coming_soon(state: DeskhandState) -> dict[str, Any]:

@@ -28,10 +28,7 @@ def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
     now = deps.clock().astimezone(ZoneInfo(tz))
-    people = [
-        {"id": p.id, "name": p.name, "handle": p.handle, "email": p.email}
-        for p in deps.directory.everyone()
-    ]
+    people = [{"id": p.id, "name": p.name, "handle": p.handle, "email": p.email} for p in deps.directory.everyone()]
     projects = [{"key": p.key, "name": p.name} for p in deps.tickets.projects()]
     pending = [{"tool": p.get("tool"), "args": p.get("tool_args", {})} for p in state.get("proposals") or []]
     return {

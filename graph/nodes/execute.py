@@ -12,6 +12,7 @@ from graph.actions.registry import handler_for
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
 from graph.nodes.approval import Decision
+from graph.nodes.types import NodeFn
 from graph.state import DeskhandState, thread_id_for
 from integrations.audit.base import AuditEntry
 from integrations.errors import IntegrationError
@@ -32,12 +33,18 @@ def _run_one(action: ProposedAction, decision: Decision, deps: GraphDeps, key: s
             action = handler.revise(action, edits, deps)
         conflict = handler.recheck(action, deps)
         if conflict:
-            return ActionResult(action_id=action.id, kind=action.kind, status="conflict", target=action.target,
-                                message=f"Not done: {conflict}")
+            return ActionResult(
+                action_id=action.id,
+                kind=action.kind,
+                status="conflict",
+                target=action.target,
+                message=f"Not done: {conflict}",
+            )
         return handler.apply(action, deps, idempotency_key=key, actor_id=decision.by)
     except (ActionInvalidError, IntegrationError) as exc:
-        return ActionResult(action_id=action.id, kind=action.kind, status="failed", target=action.target,
-                            message=f"Not done: {exc}")
+        return ActionResult(
+            action_id=action.id, kind=action.kind, status="failed", target=action.target, message=f"Not done: {exc}"
+        )
 
 
 def format_results(results: list[ActionResult], decision: Decision) -> str:
@@ -53,7 +60,7 @@ def format_results(results: list[ActionResult], decision: Decision) -> str:
     return f"<@{decision.by}> {verb} this.\n" + "\n".join(lines)
 
 
-def make_execute(deps: GraphDeps):  # type: ignore[no-untyped-def]
+def make_execute(deps: GraphDeps) -> NodeFn:
     """The execute node: the only place deskhand writes to a backend."""
 
     def execute(state: DeskhandState) -> dict[str, Any]:
@@ -66,14 +73,23 @@ def make_execute(deps: GraphDeps):  # type: ignore[no-untyped-def]
             key = idempotency_key(thread_id, decision.approval_id, action.id)
             result = _run_one(action, decision, deps, key)
             results.append(result)
-            deps.audit.record(AuditEntry(
-                at=deps.clock(), actor_id=decision.by, event=action.kind, thread_id=thread_id,
-                approval_id=decision.approval_id, target=result.target, outcome=result.status,
-                detail={"action_id": action.id, "message": result.message, "requester": ctx.get("user_id")},
-            ))
+            deps.audit.record(
+                AuditEntry(
+                    at=deps.clock(),
+                    actor_id=decision.by,
+                    event=action.kind,
+                    thread_id=thread_id,
+                    approval_id=decision.approval_id,
+                    target=result.target,
+                    outcome=result.status,
+                    detail={"action_id": action.id, "message": result.message, "requester": ctx.get("user_id")},
+                )
+            )
         text = format_results(results, decision)
-        log.info("executed approval", extra={"approval_id": decision.approval_id,
-                                             "done": sum(r.ok for r in results), "total": len(results)})
+        log.info(
+            "executed approval",
+            extra={"approval_id": decision.approval_id, "done": sum(r.ok for r in results), "total": len(results)},
+        )
         return {
             "results": [r.model_dump() for r in results],
             "proposals": [],

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from graph.deps import GraphDeps
 from graph.local_model.router import RouteDecision, route_text
 from graph.nodes.common import last_human_text
+from graph.nodes.types import NodeFn
 from graph.state import DeskhandState, Route
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ _TRIAGE_PROMPT = (
 )
 
 
-def make_triage(deps: GraphDeps):  # type: ignore[no-untyped-def]
+def make_triage(deps: GraphDeps) -> NodeFn:
     """The triage node: the local classifier answers first; an LLM is asked only when it is unsure."""
 
     def triage(state: DeskhandState) -> dict[str, Any]:
@@ -49,7 +50,7 @@ def _ask_model(deps: GraphDeps, text: str, fallback: RouteDecision) -> str:
     try:
         structured = deps.model.with_structured_output(TriageOutput, method="function_calling")
         result = structured.invoke([SystemMessage(content=_TRIAGE_PROMPT), HumanMessage(content=text[:4000])])
-    except Exception:  # noqa: BLE001 - any model failure falls back to the local decision, logged
+    except Exception:
         log.warning("model triage failed; using local route", exc_info=True)
         return fallback.route
     if isinstance(result, TriageOutput):

@@ -83,9 +83,7 @@ class SqlApprovalStore:
         """Remember where the card lives."""
         with session_scope(self._engine) as session:
             session.execute(
-                update(ApprovalRow)
-                .where(col(ApprovalRow.id) == approval_id)
-                .values(card_channel=channel, card_ts=ts)
+                update(ApprovalRow).where(col(ApprovalRow.id) == approval_id).values(card_channel=channel, card_ts=ts)
             )
 
     def claim(self, approval_id: str, *, by: str, decision: dict[str, Any], now: datetime) -> bool:

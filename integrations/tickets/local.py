@@ -172,9 +172,7 @@ class LocalTicketBackend:
                     if project is None:
                         raise NotFoundError(self._unknown_project_message(session, data.project))
                     number = (
-                        session.exec(
-                            select(func.max(TicketRow.number)).where(TicketRow.project == project.key)
-                        ).one()
+                        session.exec(select(func.max(TicketRow.number)).where(TicketRow.project == project.key)).one()
                         or 0
                     ) + 1
                     now = utcnow()
@@ -249,9 +247,7 @@ class LocalTicketBackend:
             # A concurrent writer applied this very key; report what it produced.
             return self.get(key)
 
-    def add_comment(
-        self, key: str, body: str, *, author_id: str | None, idempotency_key: str
-    ) -> TicketComment:
+    def add_comment(self, key: str, body: str, *, author_id: str | None, idempotency_key: str) -> TicketComment:
         """Comment on a ticket; a repeated idempotency key returns the first comment."""
         if not body.strip():
             raise ValidationError("A comment needs some text.")
@@ -332,9 +328,7 @@ class LocalTicketBackend:
         for known in self._workflow:
             if known.lower() == status.strip().lower():
                 return known
-        raise ValidationError(
-            f"'{status}' is not a status here. Statuses: {', '.join(self._workflow)}."
-        )
+        raise ValidationError(f"'{status}' is not a status here. Statuses: {', '.join(self._workflow)}.")
 
     def _check_status(self, status: str) -> None:
         self._canonical_status(status)

@@ -1,14 +1,9 @@
-"""Fixtures: a sandbox server in a thread, a driver client, and a real Bolt app served over loopback HTTP."""
+"""Fixtures: a sandbox server in a thread, a driver client, and a Bolt app wired to the sandbox."""
 
 from __future__ import annotations
 
-import asyncio
-import socket
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,43 +14,12 @@ _ROOT = Path(__file__).resolve().parents[2]
 if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
-import uvicorn  # noqa: E402
-from slack_bolt import App, BoltRequest  # noqa: E402
+from slack_bolt import App  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
-from starlette.applications import Starlette  # noqa: E402
-from starlette.concurrency import run_in_threadpool  # noqa: E402
-from starlette.requests import Request  # noqa: E402
-from starlette.responses import Response  # noqa: E402
-from starlette.routing import Route  # noqa: E402
 
-from sandbox import SandboxClient, SandboxConfig, run_in_thread  # noqa: E402
+from sandbox import SandboxClient, run_in_thread  # noqa: E402
 from sandbox.server import RunningSandbox  # noqa: E402
-
-SECRET = "test-signing-secret"
-BOT_TOKEN = "xoxb-test-bot-token"
-APP_TOKEN = "xapp-1-test-app-token"
-MAYA, DIEGO, PRIYA, HANA = "U0MAYA0001", "U0DIEGO002", "U0PRIYA003", "U0HANA0005"
-BOT = "U0DESKHAND"
-GENERAL, IT_HELP, DESIGN, RANDOM = "C0GENERAL1", "C0ITHELP02", "C0DESIGN04", "C0RANDOM06"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def base_config(**overrides: Any) -> SandboxConfig:
-    """Test timings: short delivery timeout and retry delays, so the suite stays fast."""
-    config = SandboxConfig(
-        signing_secret=SECRET,
-        bot_token=BOT_TOKEN,
-        app_token=APP_TOKEN,
-        delivery_timeout=1.0,
-        retry_delays=(0.05, 0.05, 0.05),
-    )
-    return replace(config, **overrides)
+from tests.sandbox.helpers import BOT_TOKEN, SECRET, BoltServer, base_config, free_port, serve_bolt  # noqa: E402
 
 
 @pytest.fixture
@@ -89,46 +53,6 @@ def driver(sandbox: RunningSandbox) -> Iterator[SandboxClient]:
         yield d
 
 
-# ---- a real Bolt app on loopback ---------------------------------------------------------------
-
-
-@dataclass
-class BoltServer:
-    app: App
-    url: str
-    server: uvicorn.Server
-    thread: threading.Thread
-    requests: list[dict[str, Any]]
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def serve_bolt(app: App, port: int | None = None) -> BoltServer:
-    """Serves a Bolt App at /slack/events; dispatch runs in a worker thread like a WSGI server would."""
-    seen: list[dict[str, Any]] = []
-
-    async def events(request: Request) -> Response:
-        body = (await request.body()).decode()
-        seen.append({"headers": dict(request.headers), "body": body})
-        bolt_request = BoltRequest(body=body, query=request.url.query, headers=dict(request.headers))
-        response = await run_in_threadpool(app.dispatch, bolt_request)
-        return Response(response.body, status_code=response.status, headers=response.first_headers())
-
-    starlette_app = Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(starlette_app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("bolt server did not start")
-        time.sleep(0.01)
-    return BoltServer(app, f"http://127.0.0.1:{port}/slack/events", server, thread, seen)
-
-
 @pytest.fixture
 def bolt_pair(
     start_sandbox: Callable[..., RunningSandbox],
@@ -141,7 +65,6 @@ def bolt_pair(
         port = free_port()
         sb = start_sandbox(bot_request_url=f"http://127.0.0.1:{port}/slack/events", **overrides)
         app = App(
-            token=BOT_TOKEN,
             signing_secret=SECRET,
             client=WebClient(base_url=sb.api_url, token=BOT_TOKEN),
             process_before_response=before_response,

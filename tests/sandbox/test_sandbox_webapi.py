@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from sandbox import SandboxClient
 from sandbox.server import RunningSandbox
-from tests.sandbox.conftest import BOT, BOT_TOKEN, DESIGN, DIEGO, GENERAL, HANA, MAYA, PRIYA, RANDOM
+from tests.sandbox.helpers import BOT, BOT_TOKEN, DESIGN, DIEGO, GENERAL, HANA, MAYA, PRIYA, RANDOM
 
 
 def error_of(call: Any, **kwargs: Any) -> str:
@@ -54,8 +54,10 @@ def test_post_message_shapes_and_increasing_ts(client: WebClient) -> None:
     second = client.chat_postMessage(channel=GENERAL, text="again")
     assert first["channel"] == GENERAL
     message = first["message"]
-    assert message["bot_id"] == "B0DESKHAND" and message["user"] == BOT
-    assert message["blocks"] == blocks and message["metadata"] == metadata
+    assert message["bot_id"] == "B0DESKHAND"
+    assert message["user"] == BOT
+    assert message["blocks"] == blocks
+    assert message["metadata"] == metadata
     assert float(second["ts"]) > float(first["ts"])
     assert len(first["ts"].split(".")[1]) == 6
 
@@ -77,7 +79,8 @@ def test_bot_can_always_post_to_dms(client: WebClient) -> None:
     assert opened["channel"]["id"] == response["channel"]
     assert opened["already_open"] is True
     info = client.conversations_info(channel=response["channel"])["channel"]
-    assert info["is_im"] is True and info["user"] == PRIYA
+    assert info["is_im"] is True
+    assert info["user"] == PRIYA
 
 
 def test_threads_replies_and_broadcast(client: WebClient, driver: SandboxClient) -> None:
@@ -91,7 +94,8 @@ def test_threads_replies_and_broadcast(client: WebClient, driver: SandboxClient)
     history = client.conversations_history(channel=GENERAL)["messages"]
     assert [m["text"] for m in history] == ["fixed", "laptop broken"]
     assert history[0]["subtype"] == "thread_broadcast"
-    assert history[1]["reply_count"] == 2 and history[1]["reply_users"] == [BOT]
+    assert history[1]["reply_count"] == 2
+    assert history[1]["reply_users"] == [BOT]
     assert error_of(client.conversations_replies, channel=GENERAL, ts="1.000001") == "thread_not_found"
 
 
@@ -99,7 +103,8 @@ def test_update_and_delete(client: WebClient, driver: SandboxClient) -> None:
     """chat.update edits the bot's own messages only; chat.delete removes them; missing ts is message_not_found."""
     posted = client.chat_postMessage(channel=GENERAL, text="draft")
     updated = client.chat_update(channel=GENERAL, ts=posted["ts"], text="final")
-    assert updated["text"] == "final" and updated["message"]["edited"]["user"] == BOT
+    assert updated["text"] == "final"
+    assert updated["message"]["edited"]["user"] == BOT
     human = driver.post_message(DIEGO, GENERAL, "mine")
     assert error_of(client.chat_update, channel=GENERAL, ts=human["ts"], text="x") == "cant_update_message"
     assert error_of(client.chat_update, channel=GENERAL, ts="1.000001", text="x") == "message_not_found"
@@ -121,10 +126,12 @@ def test_conversations_list_pagination(client: WebClient) -> None:
         cursor = response["response_metadata"]["next_cursor"]
         if not cursor:
             break
-    assert pages == 3 and len(seen) == len(set(seen)) == 6
+    assert pages == 3
+    assert len(seen) == len(set(seen)) == 6
     everything = client.conversations_list()["channels"]
     member = {c["id"]: c["is_member"] for c in everything}
-    assert member[GENERAL] is True and member[RANDOM] is False
+    assert member[GENERAL] is True
+    assert member[RANDOM] is False
     assert error_of(client.conversations_list, cursor="bm9wZQ==") == "invalid_cursor"
 
 
@@ -133,9 +140,11 @@ def test_history_pagination_and_not_in_channel(client: WebClient) -> None:
     for i in range(5):
         client.chat_postMessage(channel=GENERAL, text=f"m{i}")
     first = client.conversations_history(channel=GENERAL, limit=3)
-    assert [m["text"] for m in first["messages"]] == ["m4", "m3", "m2"] and first["has_more"] is True
+    assert [m["text"] for m in first["messages"]] == ["m4", "m3", "m2"]
+    assert first["has_more"] is True
     rest = client.conversations_history(channel=GENERAL, limit=3, cursor=first["response_metadata"]["next_cursor"])
-    assert [m["text"] for m in rest["messages"]] == ["m1", "m0"] and rest["has_more"] is False
+    assert [m["text"] for m in rest["messages"]] == ["m1", "m0"]
+    assert rest["has_more"] is False
     assert error_of(client.conversations_history, channel=RANDOM) == "not_in_channel"
     assert error_of(client.conversations_history, channel="C0NOPE") == "channel_not_found"
 
@@ -150,16 +159,19 @@ def test_members_pagination(client: WebClient) -> None:
 def test_users_info_list_and_lookup(client: WebClient) -> None:
     """Users carry tz, tz_offset and profile fields; lookups fail with user_not_found / users_not_found."""
     user = client.users_info(user=PRIYA)["user"]
-    assert user["tz"] == "Asia/Kolkata" and user["tz_offset"] == 19800
+    assert user["tz"] == "Asia/Kolkata"
+    assert user["tz_offset"] == 19800
     assert user["profile"]["email"] == "priya.raman@kestrel.example"
-    assert user["profile"]["real_name"] == "Priya Raman" and user["profile"]["display_name"] == "priya"
+    assert user["profile"]["real_name"] == "Priya Raman"
+    assert user["profile"]["display_name"] == "priya"
     assert client.users_lookupByEmail(email="Maya.Okafor@kestrel.example")["user"]["id"] == MAYA
     assert error_of(client.users_lookupByEmail, email="nobody@kestrel.example") == "users_not_found"
     assert error_of(client.users_info, user="U0NOBODY") == "user_not_found"
     first = client.users_list(limit=5)
     second = client.users_list(limit=50, cursor=first["response_metadata"]["next_cursor"])
     ids = [u["id"] for u in first["members"] + second["members"]]
-    assert len(ids) == len(set(ids)) == 13 and second["response_metadata"]["next_cursor"] == ""
+    assert len(ids) == len(set(ids)) == 13
+    assert second["response_metadata"]["next_cursor"] == ""
     assert next(u for u in second["members"] + first["members"] if u["id"] == BOT)["is_bot"] is True
 
 
@@ -180,7 +192,8 @@ def test_ephemeral_messages_are_seen_by_one_user(client: WebClient, driver: Sand
     response = client.chat_postEphemeral(channel=GENERAL, user=MAYA, text="only you")
     assert response["message_ts"]
     for_maya = driver.messages(GENERAL, user=MAYA)
-    assert [m["text"] for m in for_maya] == ["only you"] and for_maya[0]["sandbox"]["ephemeral"] is True
+    assert [m["text"] for m in for_maya] == ["only you"]
+    assert for_maya[0]["sandbox"]["ephemeral"] is True
     assert driver.messages(GENERAL, user=DIEGO) == []
     assert error_of(client.chat_postEphemeral, channel=DESIGN, user=MAYA, text="x") == "user_not_in_channel"
 
@@ -207,8 +220,11 @@ def test_views_need_a_fresh_trigger(start_sandbox: Any) -> None:
     client = WebClient(base_url=sb.api_url, token=BOT_TOKEN)
     trigger = sb.sandbox.views.issue_trigger(MAYA)
     view = client.views_open(trigger_id=trigger, view=MODAL)["view"]
-    assert view["id"].startswith("V") and view["callback_id"] == "ticket" and view["state"] == {"values": {}}
-    assert view["root_view_id"] == view["id"] and view["hash"]
+    assert view["id"].startswith("V")
+    assert view["callback_id"] == "ticket"
+    assert view["state"] == {"values": {}}
+    assert view["root_view_id"] == view["id"]
+    assert view["hash"]
     with SandboxClient(sb.base_url) as driver:
         assert driver.modal(MAYA)["view"]["id"] == view["id"]
     assert error_of(client.views_open, trigger_id=trigger, view=MODAL) == "exchanged_trigger_id"
@@ -225,7 +241,8 @@ def test_views_update_and_publish(sandbox: RunningSandbox, client: WebClient, dr
     view = client.views_open(trigger_id=sandbox.sandbox.views.issue_trigger(MAYA), view=MODAL)["view"]
     changed = {**MODAL, "title": {"type": "plain_text", "text": "Edit ticket"}}
     updated = client.views_update(view_id=view["id"], hash=view["hash"], view=changed)["view"]
-    assert updated["id"] == view["id"] and updated["title"]["text"] == "Edit ticket"
+    assert updated["id"] == view["id"]
+    assert updated["title"]["text"] == "Edit ticket"
     assert error_of(client.views_update, view_id=view["id"], hash="stale", view=changed) == "hash_conflict"
     assert error_of(client.views_update, view_id="VNOPE", view=changed) == "not_found"
     home = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Welcome"}}]}
@@ -246,7 +263,8 @@ def test_streaming_builds_one_message(client: WebClient, driver: SandboxClient) 
     assert during["sandbox"]["streaming"] == "in_progress"
     streamer.stop(markdown_text=" Done.")
     reply = driver.thread(GENERAL, parent["ts"])[1]
-    assert reply["text"] == "The VPN needs **MFA**. Done." and reply["sandbox"]["streaming"] == "completed"
+    assert reply["text"] == "The VPN needs **MFA**. Done."
+    assert reply["sandbox"]["streaming"] == "completed"
     assert error_of(client.chat_appendStream, channel=GENERAL, ts=reply["ts"], markdown_text="x") == (
         "message_not_in_streaming_state"
     )
@@ -261,7 +279,9 @@ def test_assistant_thread_status_prompts_title(client: WebClient, driver: Sandbo
     client.assistant_threads_setSuggestedPrompts(channel_id=dm, thread_ts=parent["ts"], prompts=prompts)
     client.assistant_threads_setTitle(channel_id=dm, thread_ts=parent["ts"], title="Help")
     state = driver.assistant_thread(dm, parent["ts"])
-    assert state["status"] == "is thinking..." and state["suggested_prompts"] == prompts and state["title"] == "Help"
+    assert state["status"] == "is thinking..."
+    assert state["suggested_prompts"] == prompts
+    assert state["title"] == "Help"
     with pytest.raises(SlackApiError):
         client.assistant_threads_setSuggestedPrompts(channel_id=dm, thread_ts=parent["ts"], prompts=[])
 
@@ -281,7 +301,8 @@ def test_form_and_json_bodies_are_both_read(sandbox: RunningSandbox) -> None:
         headers=headers,
         trust_env=False,
     ).json()
-    assert form["ok"] and as_json["ok"]
+    assert form["ok"]
+    assert as_json["ok"]
     assert form["message"]["blocks"] == as_json["message"]["blocks"] == [{"type": "divider"}]
 
 

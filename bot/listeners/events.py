@@ -1,0 +1,72 @@
+"""Events API listeners: mentions, DMs, replies in deskhand's threads, App Home."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.blocks.home import home_view
+from bot.services import BotServices
+from bot.turns import run_message_turn
+from graph.state import thread_id_for
+
+log = logging.getLogger(__name__)
+
+# Message subtypes that are edits, deletions, joins and the like: not someone asking for something.
+_IGNORED_SUBTYPES_ALLOW = {None, "file_share", "thread_broadcast"}
+
+
+def _accept(services: BotServices, body: dict[str, Any], event: dict[str, Any]) -> bool:
+    """True the first time a delivery is seen; Slack retries and duplicate event kinds are dropped."""
+    keys = [f"msg:{event.get('channel')}:{event.get('ts')}"]
+    if body.get("event_id"):
+        keys.insert(0, f"event:{body['event_id']}")
+    return services.ledger.first_time(*keys)
+
+
+def _dispatch(services: BotServices, client: WebClient, body: dict[str, Any], event: dict[str, Any]) -> None:
+    if not _accept(services, body, event):
+        log.info("duplicate delivery ignored", extra={"event_id": body.get("event_id")})
+        return
+    team_id = body.get("team_id") or event.get("team") or ""
+    thread_ts = event.get("thread_ts") or event.get("ts", "")
+    key = thread_id_for(team_id, event.get("channel", ""), thread_ts)
+    services.worker.submit(key, lambda: run_message_turn(services, client, event, team_id))
+
+
+def register(app: App, services: BotServices) -> None:
+    """Attach the event listeners."""
+
+    @app.event("app_mention")
+    def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        """Someone @mentioned deskhand in a channel."""
+        if event.get("bot_id") or not event.get("user"):
+            return
+        _dispatch(services, client, body, event)
+
+    @app.event("message")
+    def on_message(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        """DMs always; channel messages only as replies in threads deskhand is already part of."""
+        if event.get("subtype") not in _IGNORED_SUBTYPES_ALLOW or event.get("bot_id") or not event.get("user"):
+            return
+        if event.get("user") == services.bot_user_id:
+            return
+        if event.get("channel_type") == "im":
+            _dispatch(services, client, body, event)
+            return
+        thread_ts = event.get("thread_ts")
+        if not thread_ts or f"<@{services.bot_user_id}>" in (event.get("text") or ""):
+            return  # top-level chatter, or a mention (the app_mention listener takes those)
+        team_id = body.get("team_id") or event.get("team") or ""
+        if services.conversations.is_member(thread_id_for(team_id, event.get("channel", ""), thread_ts)):
+            _dispatch(services, client, body, event)
+
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
+        """Show the Home tab."""
+        if event.get("tab") not in (None, "home"):
+            return
+        client.views_publish(user_id=event["user"], view=home_view())

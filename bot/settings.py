@@ -1,0 +1,100 @@
+"""Every setting deskhand reads, from the environment and ``.env`` (documented in ``.env.example``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _alias(name: str) -> AliasChoices:
+    """Accept both DESKHAND_X and the conventional unprefixed name (SLACK_BOT_TOKEN, OPENAI_API_KEY)."""
+    return AliasChoices(f"DESKHAND_{name}", name)
+
+
+class Settings(BaseSettings):
+    """deskhand's configuration. Defaults run fully offline: local model, local backends, local Slack."""
+
+    model_config = SettingsConfigDict(env_prefix="DESKHAND_", env_file=".env", extra="ignore", populate_by_name=True)
+
+    # -- storage -------------------------------------------------------------------------------------
+    data_dir: Path = Field(default=Path(".deskhand"), description="Where databases and recordings live.")
+
+    # -- Slack -----------------------------------------------------------------------------------------
+    slack_mode: Literal["http", "socket"] = "http"
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_alias("SLACK_BOT_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias=_alias("SLACK_SIGNING_SECRET"))
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias=_alias("SLACK_APP_TOKEN"))
+    slack_api_url: str | None = Field(default=None, description="Web API base URL; None means real Slack.")
+    host: str = "127.0.0.1"
+    port: int = 3000
+    public_url: str | None = Field(default=None, description="How people reach this server (ticket links).")
+
+    # -- model -----------------------------------------------------------------------------------------
+    model_provider: Literal["local", "openai"] = "local"
+    openai_model: str = "gpt-4o-mini"
+    openai_base_url: str | None = Field(default=None, validation_alias=_alias("OPENAI_BASE_URL"))
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_alias("OPENAI_API_KEY"))
+    model_timeout_s: float = 30.0
+    model_max_retries: int = 2
+    model_temperature: float = 0.0
+
+    # -- approvals ----------------------------------------------------------------------------------
+    approval_ttl_hours: float = Field(default=24.0, gt=0)
+    approvers: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Slack user ids who may approve anything."
+    )
+
+    # -- tickets ------------------------------------------------------------------------------------
+    tickets_backend: Literal["local"] = "local"
+    default_project: str = "OPS"
+    channel_projects: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
+    ticket_url_template: str | None = None
+
+    # -- demo company -------------------------------------------------------------------------------
+    demo_company: bool = Field(default=True, description="Load the demo company into empty local backends.")
+    demo_dir: Path | None = None
+
+    # -- runtime ------------------------------------------------------------------------------------
+    worker_threads: int = Field(default=4, ge=1, le=64)
+    log_level: str = "INFO"
+    sandbox_port: int = 3001
+
+    @field_validator("approvers", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("channel_projects", mode="before")
+    @classmethod
+    def _split_pairs(cls, value: object) -> object:
+        # "C0ENG=ENG,C0DESIGN=DES": which project a channel's new tickets go to.
+        if isinstance(value, str):
+            pairs = (part.split("=", 1) for part in value.split(",") if "=" in part)
+            return {k.strip(): v.strip() for k, v in pairs}
+        return value
+
+    @property
+    def app_db_path(self) -> Path:
+        """The SQLModel app database."""
+        return self.data_dir / "deskhand.db"
+
+    @property
+    def checkpoint_db_path(self) -> Path:
+        """LangGraph checkpoints."""
+        return self.data_dir / "checkpoints.db"
+
+    def base_url(self) -> str:
+        """The URL people use to reach this server."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def secret(
+        self, name: Literal["slack_bot_token", "slack_signing_secret", "slack_app_token", "openai_api_key"]
+    ) -> str | None:
+        """A secret's value, for handing to a client; never log it."""
+        value: SecretStr | None = getattr(self, name)
+        return value.get_secret_value() if value else None

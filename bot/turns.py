@@ -1,0 +1,170 @@
+"""Turning graph outcomes into Slack messages: replies, approval cards, card updates, failures."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.approval import approval_blocks, card_fallback_text, decided_blocks
+from bot.blocks.messages import failure_text, reply_blocks
+from bot.logging_setup import new_reference
+from bot.services import BotServices
+from graph.runtime import DecisionOutcome
+from graph.state import ConversationContext, thread_id_for
+from integrations.approvals.base import ApprovalRecord
+
+log = logging.getLogger(__name__)
+
+WORKING_REACTION = "eyes"
+
+
+def message_context(
+    services: BotServices, client: WebClient, event: dict[str, Any], team_id: str
+) -> ConversationContext:
+    """The conversation context for a Slack message event."""
+    user = services.user(client, event.get("user", ""))
+    channel = event.get("channel", "")
+    return ConversationContext(
+        team_id=team_id,
+        channel_id=channel,
+        thread_ts=event.get("thread_ts") or event.get("ts", ""),
+        user_id=user.id,
+        user_name=user.name,
+        user_tz=user.tz,
+        channel_type=event.get("channel_type") or ("im" if channel.startswith("D") else "channel"),
+        default_project=services.project_for_channel(channel),
+    )
+
+
+def run_message_turn(services: BotServices, client: WebClient, event: dict[str, Any], team_id: str) -> None:
+    """Handle one person's message end to end; always ends with a reply in the thread."""
+    ctx = message_context(services, client, event, team_id)
+    channel, thread_ts, ts = ctx["channel_id"], ctx["thread_ts"], event.get("ts", "")
+    services.conversations.join(
+        thread_id=thread_id_for(team_id, channel, thread_ts),
+        team_id=team_id,
+        channel_id=channel,
+        thread_ts=thread_ts,
+        user_id=ctx["user_id"],
+    )
+    reacted = _react(client, channel, ts, add=True)
+    try:
+        outcome = services.runtime.handle_message(ctx, event.get("text") or "")
+        for old in outcome.superseded:
+            update_card(client, old)
+        if outcome.new_approval is not None:
+            post_card(services, client, outcome.new_approval, intro=outcome.reply)
+        elif outcome.reply:
+            _post(client, channel, thread_ts, outcome.reply)
+        else:
+            _post(client, channel, thread_ts, "I don't have anything to add there.")
+    except Exception:
+        reference = new_reference()
+        log.exception("turn failed", extra={"reference": reference, "channel": channel, "thread_ts": thread_ts})
+        _post(client, channel, thread_ts, failure_text(reference))
+    finally:
+        if reacted:
+            _react(client, channel, ts, add=False)
+
+
+def post_card(services: BotServices, client: WebClient, record: ApprovalRecord, *, intro: str | None) -> None:
+    """Post the approval card in the thread and remember where it is."""
+    response = client.chat_postMessage(
+        channel=record.channel_id,
+        thread_ts=record.thread_ts or None,
+        text=card_fallback_text(record),
+        blocks=approval_blocks(record, intro=intro),
+    )
+    services.approvals.set_card(record.id, channel=response["channel"], ts=response["ts"])
+
+
+def update_card(client: WebClient, record: ApprovalRecord) -> None:
+    """Show the card's final state in place (no buttons)."""
+    if not record.card_channel or not record.card_ts:
+        return
+    try:
+        client.chat_update(
+            channel=record.card_channel,
+            ts=record.card_ts,
+            text=card_fallback_text(record),
+            blocks=decided_blocks(record),
+        )
+    except SlackApiError as exc:
+        log.warning(
+            "could not update approval card", extra={"approval_id": record.id, "error": exc.response.get("error")}
+        )
+
+
+def run_decision(
+    services: BotServices,
+    client: WebClient,
+    *,
+    approval_id: str,
+    user_id: str,
+    outcome: str,
+    channel_id: str,
+    edits: dict[str, dict[str, str | None]] | None = None,
+) -> DecisionOutcome | None:
+    """Handle a click (or modal submission) and show the result: card, thread reply, or a private notice."""
+    try:
+        result = services.runtime.decide(
+            approval_id,
+            user_id=user_id,
+            outcome=outcome,  # type: ignore[arg-type]
+            edits=edits,
+        )
+    except Exception:
+        reference = new_reference()
+        log.exception("decision failed", extra={"reference": reference, "approval_id": approval_id})
+        _ephemeral(client, channel_id, user_id, failure_text(reference))
+        return None
+    show_decision(services, client, result, clicker=user_id, channel_id=channel_id)
+    return result
+
+
+def show_decision(
+    services: BotServices, client: WebClient, result: DecisionOutcome, *, clicker: str, channel_id: str
+) -> None:
+    """Update the card for outcomes that change it; tell only the clicker about refusals."""
+    record = result.approval
+    if result.kind in {"applied", "rejected", "expired", "stale", "already_decided"} and record is not None:
+        update_card(client, record)
+    if result.reply and record is not None:
+        _post(client, record.channel_id, record.thread_ts, result.reply)
+    if result.notice and result.kind not in {"applied", "rejected"}:
+        _ephemeral(
+            client,
+            record.card_channel if record and record.card_channel else channel_id,
+            clicker,
+            result.notice,
+            thread_ts=record.thread_ts if record else None,
+        )
+
+
+def _post(client: WebClient, channel: str, thread_ts: str | None, text: str) -> None:
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts or None, text=text[:3000], blocks=reply_blocks(text))
+
+
+def _ephemeral(client: WebClient, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> None:
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts or None)
+    except SlackApiError as exc:
+        log.warning("could not send ephemeral notice", extra={"error": exc.response.get("error")})
+
+
+def _react(client: WebClient, channel: str, ts: str, *, add: bool) -> bool:
+    """Show (or clear) the working indicator; a missing scope or reaction must not fail the turn."""
+    if not ts:
+        return False
+    try:
+        if add:
+            client.reactions_add(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        else:
+            client.reactions_remove(channel=channel, timestamp=ts, name=WORKING_REACTION)
+        return True
+    except SlackApiError as exc:
+        log.debug("reaction failed", extra={"error": exc.response.get("error")})
+        return False
