@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
+import time
+from dataclasses import dataclass
 
 import uvicorn
 from slack_sdk import WebClient
 
 from bot.app import create_app, web_client
-from bot.composition import build_core, build_services
+from bot.composition import Core, build_core, build_services
 from bot.http_server import create_http_app
 from bot.services import BotServices
 from bot.settings import Settings
@@ -64,17 +67,48 @@ def serve_forever(settings: Settings) -> None:
         services.worker.shutdown(wait=True)
 
 
-def start_in_thread(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, BotServices]:
-    """Serve in a background thread (used by ``deskhand run`` and by tests)."""
+@dataclass
+class RunningBot:
+    """deskhand served from a background thread."""
+
+    url: str
+    services: BotServices
+    core: Core
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @property
+    def events_url(self) -> str:
+        """Slack's request URL for this bot."""
+        return f"{self.url}/slack/events"
+
+    def stop(self) -> None:
+        """Stop serving and let running turns finish."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.services.worker.shutdown(wait=True)
+
+
+def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> RunningBot:
+    """Serve on ``settings.host`` (port 0 picks a free one) in a thread; returns once it accepts requests."""
     core = build_core(settings)
     services = build_services(core)
     client = web_client(settings)
     bolt = create_app(settings, services, client=client)
     recover_pending_decisions(services, client)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((settings.host, settings.port))
+    host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        create_http_app(bolt, core), host=settings.host, port=settings.port, log_level="warning", access_log=False
+        create_http_app(bolt, core), log_level="warning", access_log=False, timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="deskhand-http", daemon=True)
+    thread = threading.Thread(target=lambda: server.run(sockets=[sock]), name="deskhand-http", daemon=True)
     thread.start()
-    return server, thread, services
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("deskhand HTTP server did not start")
+        time.sleep(0.01)
+    return RunningBot(url=f"http://{host}:{port}", services=services, core=core, server=server, thread=thread)
