@@ -88,10 +88,13 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
     if pending and _DISCARD.match(text) and "discard_pending_proposals" in tools:
         return Plan(calls=[{"name": "discard_pending_proposals", "args": {}}])
 
-    frame = parse_ticket_request(text, lexicon, suggested=_ticket_action_hint(text), bot_id=ctx.bot_user_id)
+    if awaiting:
+        # An answer to our own question wins unless the message is plainly a new request on its own.
+        explicit = parse_ticket_request(text, lexicon, suggested=None, bot_id=ctx.bot_user_id)
+        if explicit.action in (None, awaiting.get("action")):
+            return _answer_awaited(awaiting, text, explicit)
 
-    if awaiting and frame.action in (None, awaiting.get("action")):
-        return _answer_awaited(awaiting, text, frame)
+    frame = parse_ticket_request(text, lexicon, suggested=_ticket_action_hint(text), bot_id=ctx.bot_user_id)
 
     if pending and _is_revision(frame, text, pending):
         args = dict(pending.get("args", {}))

@@ -358,6 +358,7 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"[,;]?\s*\bby\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|"
         r"end of (?:the )?(?:week|month))\b",
         r"<@[A-Z0-9]+(?:\|[^>]*)?>",
+        r"[,;]\s*(?:it'?s\s+|this is\s+)?(?:urgent|asap|critical|a blocker)\b[!.]*",
     ]
     for key, name in lexicon.projects:
         patterns.append(

@@ -12,7 +12,9 @@ from tests.support.slack_requests import event_body, mention_event, post_signed,
 from tests.support.stack import BOT, DIEGO, HANA, IT_HELP, MAYA, SECRET, TOM, Stack, wait_for
 
 
-def _ask_for_ticket(stack: Stack, user: str = TOM, text: str = "open a ticket: coffee machine leaks") -> tuple[str, dict]:
+def _ask_for_ticket(
+    stack: Stack, user: str = TOM, text: str = "open a ticket: coffee machine leaks"
+) -> tuple[str, dict]:
     ts = stack.say(user, IT_HELP, f"<@{BOT}> {text}")
     return ts, stack.wait_card(IT_HELP, ts)
 
@@ -27,8 +29,10 @@ def test_mention_card_approve_creates_ticket_and_updates_card(stack: Stack) -> N
     assert stack.click(TOM, IT_HELP, card, APPROVE).status_code == 200
     created = wait_for(lambda: [t for t in stack.tickets() if t.title == "Coffee machine leaks"], what="ticket")
     assert len(created) == 1 and created[0].reporter_id == TOM and created[0].project == "OPS"
-    updated = wait_for(lambda: (m := stack.message(IT_HELP, card["ts"])) and "actions" not in
-                       [b["type"] for b in m["blocks"]] and m, what="card update")
+    updated = wait_for(
+        lambda: (m := stack.message(IT_HELP, card["ts"])) and "actions" not in [b["type"] for b in m["blocks"]] and m,
+        what="card update",
+    )
     text = str(updated["blocks"])
     assert f"Approved by <@{TOM}>" in text and created[0].key in text
     reply = stack.wait_reply(IT_HELP, ts, count=2)[-1]
@@ -64,8 +68,17 @@ def test_same_event_delivered_three_times_yields_one_card(stack: Stack) -> None:
 def test_retry_header_delivery_is_deduplicated_across_event_kinds(stack: Stack) -> None:
     """A mention also arrives as a message event; deskhand still answers once."""
     ts = stack.say(TOM, IT_HELP, f"<@{BOT}> hello")
-    body = event_body({"type": "message", "user": TOM, "text": f"<@{BOT}> hello", "ts": ts, "channel": IT_HELP,
-                       "channel_type": "channel", "event_ts": ts})
+    body = event_body(
+        {
+            "type": "message",
+            "user": TOM,
+            "text": f"<@{BOT}> hello",
+            "ts": ts,
+            "channel": IT_HELP,
+            "channel_type": "channel",
+            "event_ts": ts,
+        }
+    )
     post_signed(stack.bot.events_url, body, SECRET)
     stack.wait_reply(IT_HELP, ts)
     stack.idle()
@@ -110,8 +123,10 @@ def test_expired_approval_turns_card_expired_and_changes_nothing(stack: Stack) -
     real_clock = deps.clock
     deps.clock = lambda: real_clock() + timedelta(hours=25)
     stack.click(TOM, IT_HELP, card, APPROVE)
-    updated = wait_for(lambda: "Expired" in str(stack.message(IT_HELP, card["ts"])["blocks"]) and
-                       stack.message(IT_HELP, card["ts"]), what="expired card")
+    updated = wait_for(
+        lambda: "Expired" in str(stack.message(IT_HELP, card["ts"])["blocks"]) and stack.message(IT_HELP, card["ts"]),
+        what="expired card",
+    )
     assert not any(b["type"] == "actions" for b in updated["blocks"])
     stack.idle()
     assert not [t for t in stack.tickets() if t.title == "Too late"]
@@ -214,5 +229,4 @@ def test_signed_headers_helper_matches_bolt_verification() -> None:
     from slack_sdk.signature import SignatureVerifier
 
     headers = sign(SECRET, "{}")
-    assert SignatureVerifier(SECRET).is_valid("{}", headers["x-slack-request-timestamp"],
-                                               headers["x-slack-signature"])
+    assert SignatureVerifier(SECRET).is_valid("{}", headers["x-slack-request-timestamp"], headers["x-slack-signature"])

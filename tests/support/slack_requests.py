@@ -41,25 +41,49 @@ def event_body(event: dict[str, Any], *, event_id: str | None = None) -> str:
 
 def mention_event(*, user: str, channel: str, ts: str, text: str, thread_ts: str | None = None) -> dict[str, Any]:
     """An app_mention event."""
-    event = {"type": "app_mention", "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts,
-             "team": TEAM}
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": TEAM,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def message_event(*, user: str, channel: str, ts: str, text: str, channel_type: str = "channel",
-                  thread_ts: str | None = None) -> dict[str, Any]:
+def message_event(
+    *, user: str, channel: str, ts: str, text: str, channel_type: str = "channel", thread_ts: str | None = None
+) -> dict[str, Any]:
     """A message event (message.channels / message.im)."""
-    event = {"type": "message", "user": user, "text": text, "ts": ts, "channel": channel, "event_ts": ts,
-             "channel_type": channel_type, "team": TEAM}
+    event = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "channel_type": channel_type,
+        "team": TEAM,
+    }
     if thread_ts:
         event["thread_ts"] = thread_ts
     return event
 
 
-def block_actions_body(*, user: str, channel: str, message: dict[str, Any], action_id: str, value: str,
-                       block_id: str = "", trigger_id: str | None = None) -> str:
+def block_actions_body(
+    *,
+    user: str,
+    channel: str,
+    message: dict[str, Any],
+    action_id: str,
+    value: str,
+    block_id: str = "",
+    trigger_id: str | None = None,
+) -> str:
     """A block_actions interactivity payload, form-encoded as Slack sends it."""
     payload = {
         "type": "block_actions",
@@ -72,8 +96,15 @@ def block_actions_body(*, user: str, channel: str, message: dict[str, Any], acti
         "channel": {"id": channel, "name": channel.lower()},
         "message": message,
         "response_url": "http://127.0.0.1:9/unused",
-        "actions": [{"action_id": action_id, "block_id": block_id, "value": value, "type": "button",
-                     "action_ts": f"{time.time():.6f}"}],
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": block_id,
+                "value": value,
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
     }
     return urlencode({"payload": json.dumps(payload)})
 
@@ -95,8 +126,15 @@ def view_submission_body(*, user: str, view: dict[str, Any], values: dict[str, A
     return urlencode({"payload": json.dumps(payload)})
 
 
-def post_signed(url: str, body: str, secret: str, *, content_type: str = "application/json",
-                timestamp: int | None = None, client: httpx.Client | None = None) -> httpx.Response:
+def post_signed(
+    url: str,
+    body: str,
+    secret: str,
+    *,
+    content_type: str = "application/json",
+    timestamp: int | None = None,
+    client: httpx.Client | None = None,
+) -> httpx.Response:
     """POST ``body`` with valid Slack signature headers."""
     headers = {"content-type": content_type, **sign(secret, body, timestamp=timestamp)}
     if client is not None:

@@ -72,15 +72,23 @@ class Stack:
         """The sandbox's state."""
         return self.sandbox.sandbox.workspace
 
-    def say(self, user: str, channel: str, text: str, *, thread_ts: str | None = None, mention: bool = True,
-            deliveries: int = 1, event_id: str | None = None) -> str:
+    def say(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        mention: bool = True,
+        deliveries: int = 1,
+        event_id: str | None = None,
+    ) -> str:
         """Post as ``user`` in the sandbox and deliver the event to deskhand (signed); returns the ts."""
         message = self.workspace.post_message(channel=channel, author=user, text=text, thread_ts=thread_ts)
         ts = message["ts"]
         kind = self.workspace.channel_type(channel)
         if kind == "im":
-            event = message_event(user=user, channel=channel, ts=ts, text=text, channel_type="im",
-                                  thread_ts=thread_ts)
+            event = message_event(user=user, channel=channel, ts=ts, text=text, channel_type="im", thread_ts=thread_ts)
         elif mention:
             event = mention_event(user=user, channel=channel, ts=ts, text=text, thread_ts=thread_ts)
         else:
@@ -101,21 +109,25 @@ class Stack:
 
     def wait_reply(self, channel: str, thread_ts: str, *, count: int = 1) -> list[dict[str, Any]]:
         """Wait until deskhand has posted ``count`` messages in the thread."""
-        return wait_for(lambda: (r := self.bot_replies(channel, thread_ts)) and len(r) >= count and r,
-                        what=f"{count} bot replies")
+        return wait_for(
+            lambda: (r := self.bot_replies(channel, thread_ts)) and len(r) >= count and r, what=f"{count} bot replies"
+        )
 
     def wait_card(self, channel: str, thread_ts: str) -> dict[str, Any]:
         """Wait for an approval card with buttons in the thread and return it."""
-        return wait_for(lambda: next((m for m in reversed(self.bot_replies(channel, thread_ts))
-                                      if _buttons(m)), None), what="an approval card")
+        return wait_for(
+            lambda: next((m for m in reversed(self.bot_replies(channel, thread_ts)) if _buttons(m)), None),
+            what="an approval card",
+        )
 
     def click(self, user: str, channel: str, card: dict[str, Any], action_id: str) -> httpx.Response:
         """Press a button on a card as ``user``."""
         button = next(b for b in _buttons(card) if b["action_id"] == action_id)
         # The sandbox, like Slack, only opens modals for trigger ids it issued.
         trigger = self.sandbox.sandbox.views.issue_trigger(user)
-        body = block_actions_body(user=user, channel=channel, message=card, action_id=action_id,
-                                  value=button["value"], trigger_id=trigger)
+        body = block_actions_body(
+            user=user, channel=channel, message=card, action_id=action_id, value=button["value"], trigger_id=trigger
+        )
         return post_form_signed(self.bot.events_url, body, SECRET, client=self.http)
 
     def submit_view(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> httpx.Response:
