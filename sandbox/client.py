@@ -92,9 +92,7 @@ class SandboxClient:
         return self.post("/sandbox/actions", body)
 
     def click_in_view(self, user: str, view_id: str, action_id: str, *, value: Any = None) -> dict[str, Any]:
-        return self.post(
-            f"/sandbox/views/{view_id}/actions", {"user": user, "action_id": action_id, "value": value}
-        )
+        return self.post(f"/sandbox/views/{view_id}/actions", {"user": user, "action_id": action_id, "value": value})
 
     def submit_view(self, user: str, view_id: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         return self.post(f"/sandbox/views/{view_id}/submit", {"user": user, "values": values or {}})
@@ -103,9 +101,7 @@ class SandboxClient:
         return self.post(f"/sandbox/views/{view_id}/close", {"user": user})
 
     def slash_command(self, user: str, channel: str, command: str, text: str = "") -> dict[str, Any]:
-        return self.post(
-            "/sandbox/commands", {"user": user, "channel": channel, "command": command, "text": text}
-        )
+        return self.post("/sandbox/commands", {"user": user, "channel": channel, "command": command, "text": text})
 
     def open_app_home(self, user: str, tab: str = "home") -> dict[str, Any]:
         return self.post("/sandbox/app_home", {"user": user, "tab": tab})
@@ -117,15 +113,13 @@ class SandboxClient:
 
     def messages(self, channel: str, *, user: str | None = None) -> list[dict[str, Any]]:
         """Top-level messages, oldest first; with `user`, their ephemeral messages too."""
-        messages: list[dict[str, Any]] = self.get(f"/sandbox/conversations/{channel}/messages", user=user)[
-            "messages"
-        ]
+        messages: list[dict[str, Any]] = self.get(f"/sandbox/conversations/{channel}/messages", user=user)["messages"]
         return messages
 
     def thread(self, channel: str, ts: str, *, user: str | None = None) -> list[dict[str, Any]]:
-        messages: list[dict[str, Any]] = self.get(
-            f"/sandbox/conversations/{channel}/threads/{ts}", user=user
-        )["messages"]
+        messages: list[dict[str, Any]] = self.get(f"/sandbox/conversations/{channel}/threads/{ts}", user=user)[
+            "messages"
+        ]
         return messages
 
     def modal(self, user: str) -> dict[str, Any]:

@@ -161,9 +161,7 @@ class Delivery:
 
     def send_event(self, event: dict[str, Any], *, channel: str | None = None, ts: str | None = None) -> str:
         """Queues an event callback; returns its delivery id (the event_id, kept across retries)."""
-        envelope = event_envelope(
-            self.sb.identity, event, verification_token=self.sb.config.verification_token
-        )
+        envelope = event_envelope(self.sb.identity, event, verification_token=self.sb.config.verification_token)
         delivery_id = str(envelope["event_id"])
         summary = event["type"] + (f".{event['channel_type']}" if "channel_type" in event else "")
         self.sb.workspace.add_delivery(
@@ -229,11 +227,7 @@ class Delivery:
         ids = []
         channel_type = ws.channel_type(channel)
         if author != bot and channel_type != "im" and bot in mentioned_users(message.get("text", "")):
-            ids.append(
-                self.send_event(
-                    app_mention_event(message, channel=channel), channel=channel, ts=message["ts"]
-                )
-            )
+            ids.append(self.send_event(app_mention_event(message, channel=channel), channel=channel, ts=message["ts"]))
         event = message_event(message, channel=channel, channel_type=channel_type)
         ids.append(self.send_event(event, channel=channel, ts=message["ts"]))
         return ids
@@ -243,9 +237,7 @@ class Delivery:
     async def send_once(self, kind: str, payload: dict[str, Any], *, summary: str) -> Outcome:
         delivery_id = ("In" if kind == "interactive" else "Sc") + secrets.token_hex(6).upper()
         ws = self.sb.workspace
-        ws.add_delivery(
-            delivery_id=delivery_id, kind=kind, event_id=None, channel=None, ts=None, summary=summary
-        )
+        ws.add_delivery(delivery_id=delivery_id, kind=kind, event_id=None, channel=None, ts=None, summary=summary)
         outcome = await self._attempt(kind, payload)
         status = "delivered" if outcome.ok else "failed"
         ws.update_delivery(delivery_id, status=status, attempts=1, last_error=outcome.reason)

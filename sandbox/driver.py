@@ -77,9 +77,7 @@ def _people(sb: Sandbox) -> People:
 def message_view(sb: Sandbox, channel: str, message: dict[str, Any]) -> dict[str, Any]:
     """A message plus what only the sandbox knows: delivery to the app, streaming state."""
     ws = sb.workspace
-    row = ws.store.one(
-        "SELECT stream_state FROM messages WHERE channel = ? AND ts = ?", (channel, message["ts"])
-    )
+    row = ws.store.one("SELECT stream_state FROM messages WHERE channel = ? AND ts = ?", (channel, message["ts"]))
     return {
         **message,
         "sandbox": {
@@ -133,8 +131,7 @@ async def channel_messages(sb: Sandbox, request: Request, body: Body) -> dict[st
     ws.conversation(channel)
     user = request.query_params.get("user")
     messages = [
-        message_view(sb, channel, m)
-        for m in reversed(ws.history(channel, oldest=None, latest=None, inclusive=True))
+        message_view(sb, channel, m) for m in reversed(ws.history(channel, oldest=None, latest=None, inclusive=True))
     ]
     if user:
         extra = [_ephemeral_view(user, m) for m in ws.ephemerals_for(channel, user) if not m.get("thread_ts")]
@@ -149,9 +146,7 @@ async def thread_messages(sb: Sandbox, request: Request, body: Body) -> dict[str
     user = request.query_params.get("user")
     if user:
         parent = messages[0]["ts"]
-        extra = [
-            _ephemeral_view(user, m) for m in ws.ephemerals_for(channel, user) if m.get("thread_ts") == parent
-        ]
+        extra = [_ephemeral_view(user, m) for m in ws.ephemerals_for(channel, user) if m.get("thread_ts") == parent]
         messages = [messages[0], *sorted([*messages[1:], *extra], key=lambda m: m["ts"])]
     return {"channel": channel, "messages": messages}
 
@@ -242,9 +237,7 @@ async def view_submit(sb: Sandbox, request: Request, body: Body) -> dict[str, An
     values = body.get("values") or {}
     if not isinstance(values, dict):
         raise SlackError("invalid_arguments", messages=["values must be an object"], status=400)
-    return await _people(sb).submit_view(
-        user=_str(body, "user"), view_id=request.path_params["view_id"], values=values
-    )
+    return await _people(sb).submit_view(user=_str(body, "user"), view_id=request.path_params["view_id"], values=values)
 
 
 async def view_close(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:

@@ -88,9 +88,7 @@ def reaction_event(
     }
 
 
-def app_home_opened_event(
-    *, user: str, channel: str, tab: str, view: dict[str, Any] | None
-) -> dict[str, Any]:
+def app_home_opened_event(*, user: str, channel: str, tab: str, view: dict[str, Any] | None) -> dict[str, Any]:
     event: dict[str, Any] = {
         "type": "app_home_opened",
         "user": user,

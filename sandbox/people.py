@@ -16,6 +16,7 @@ from sandbox.payloads import (
     reaction_event,
     user_ref,
 )
+from sandbox.responses import apply_response
 
 
 class People:
@@ -180,9 +181,7 @@ class People:
 
     # ---- modals ----------------------------------------------------------------------------
 
-    async def submit_view(
-        self, *, user: str, view_id: str, values: dict[str, Any] | None = None
-    ) -> dict[str, Any]:
+    async def submit_view(self, *, user: str, view_id: str, values: dict[str, Any] | None = None) -> dict[str, Any]:
         """Submit the modal with input given as block_id -> action_id -> value, or action_id -> value."""
         person = self._user(user)
         views = self.sb.views
@@ -284,8 +283,6 @@ class People:
             if not isinstance(answer, dict) and outcome.body.strip():
                 answer = {"text": outcome.text()}
             if isinstance(answer, dict) and (answer.get("text") or answer.get("blocks")):
-                from sandbox.responses import apply_response
-
                 apply_response(self.sb, {"kind": "command", "channel": cid, "user": user}, answer)
         return result
 
@@ -307,9 +304,7 @@ def _default_value(element: dict[str, Any], value: Any) -> Any:
     return element.get("value")
 
 
-def find_element(
-    blocks: list[dict[str, Any]], action_id: str, block_id: str | None
-) -> tuple[dict[str, Any], str]:
+def find_element(blocks: list[dict[str, Any]], action_id: str, block_id: str | None) -> tuple[dict[str, Any], str]:
     """The interactive element with this action_id (in actions, section accessories or inputs)."""
     for index, block in enumerate(blocks):
         bid = block.get("block_id") or f"b{index}"

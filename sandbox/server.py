@@ -65,9 +65,7 @@ async def _method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"ok": False, "error": "method_not_allowed"}, status_code=405)
 
 
-def create_app(
-    config: SandboxConfig, *, base_url: str | None = None, sandbox: Sandbox | None = None
-) -> Starlette:
+def create_app(config: SandboxConfig, *, base_url: str | None = None, sandbox: Sandbox | None = None) -> Starlette:
     """The sandbox as an ASGI app; `base_url` is how the app reaches it (for response_url and ws:// URLs)."""
     sb = sandbox or build_sandbox(config, base_url)
 
@@ -138,10 +136,15 @@ class RunningSandbox:
         """What to give WebClient(base_url=...)."""
         return f"{self.base_url}/api/"
 
-    def stop(self) -> None:
+    def signal_stop(self) -> None:
+        """Asks the server to shut down without waiting (lets a caller stop several at once)."""
         self._server.should_exit = True
+
+    def stop(self) -> None:
+        self.signal_stop()
         self._thread.join(timeout=10)
-        self.sandbox.workspace.close()
+        if not self._thread.is_alive():
+            self.sandbox.workspace.close()
 
     def call(self, coro: Any, timeout: float = 10.0) -> Any:
         """Runs a coroutine on the server's loop (e.g. sandbox.delivery.idle())."""

@@ -78,9 +78,7 @@ class SocketHub:
         finally:
             with contextlib.suppress(ValueError):
                 self._connections.remove(websocket)
-            self.sb.recorder.record(
-                "sandbox->bot", "socket_mode.disconnect", connections=len(self._connections)
-            )
+            self.sb.recorder.record("sandbox->bot", "socket_mode.disconnect", connections=len(self._connections))
 
     def _on_message(self, text: str) -> None:
         try:

@@ -205,9 +205,7 @@ class Views:
         self._check_external_id(spec, None)
         top = stack[-1]
         view_id = new_view_id()
-        view = self._object(
-            view_id, spec, root_id=top["root_view_id"], previous=top["id"], state={"values": {}}
-        )
+        view = self._object(view_id, spec, root_id=top["root_view_id"], previous=top["id"], state={"values": {}})
         with self.store.lock:
             self.store.conn.execute(
                 "INSERT INTO views(id, user, kind, root_id, position, is_open, external_id, errors, data)"
@@ -223,9 +221,7 @@ class Views:
             )
         return view
 
-    def update(
-        self, *, view_id: str | None, external_id: str | None, spec: Any, hash_: str | None
-    ) -> dict[str, Any]:
+    def update(self, *, view_id: str | None, external_id: str | None, spec: Any, hash_: str | None) -> dict[str, Any]:
         spec = check_view(spec)
         if view_id:
             row = self._row(view_id)
@@ -233,9 +229,7 @@ class Views:
             found = self.store.one("SELECT * FROM views WHERE external_id = ?", (external_id,))
             row = None if found is None else dict(found)
         else:
-            raise SlackError(
-                "invalid_arguments", messages=["[ERROR] either view_id or external_id is required"]
-            )
+            raise SlackError("invalid_arguments", messages=["[ERROR] either view_id or external_id is required"])
         if row is None:
             raise SlackError("not_found")
         current = loads(row["data"])

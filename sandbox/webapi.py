@@ -78,6 +78,7 @@ async def endpoint(request: Request) -> JSONResponse:
 def _dispatch(sb: Sandbox, request: Request, name: str, args: dict[str, Any]) -> dict[str, Any]:
     handler = _HANDLERS.get(name)
     if handler is None:
+        # Slack answers unknown methods with a 404 and this body.
         raise SlackError("unknown_method", status=404)
     actor = "" if name in _NO_AUTH else _authenticate(sb, request, name, args)
     if sb.config.rate_limit:
@@ -116,9 +117,7 @@ def blocks_arg(args: dict[str, Any]) -> list[dict[str, Any]] | None:
     if not isinstance(blocks, list):
         raise SlackError("invalid_blocks_format")
     if len(blocks) > MAX_BLOCKS:
-        raise SlackError(
-            "invalid_blocks", messages=["[ERROR] no more than 50 items allowed [json-pointer:/blocks]"]
-        )
+        raise SlackError("invalid_blocks", messages=["[ERROR] no more than 50 items allowed [json-pointer:/blocks]"])
     for i, block in enumerate(blocks):
         if not isinstance(block, dict) or not isinstance(block.get("type"), str):
             raise SlackError(
@@ -204,9 +203,7 @@ def auth_test(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
 @method("team.info")
 def team_info(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
     ident = sb.identity
-    return {
-        "team": {"id": ident.team_id, "name": ident.team_name, "domain": ident.domain, "email_domain": ""}
-    }
+    return {"team": {"id": ident.team_id, "name": ident.team_name, "domain": ident.domain, "email_domain": ""}}
 
 
 @method("apps.connections.open")
@@ -404,9 +401,7 @@ def conversations_list(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[st
     if unknown:
         raise SlackError("invalid_types")
     items = sb.workspace.list_conversations(actor, types, arg_bool(args, "exclude_archived"))
-    page, cursor = paginate(
-        items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000
-    )
+    page, cursor = paginate(items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000)
     return {"channels": page, "response_metadata": {"next_cursor": cursor}}
 
 
@@ -428,9 +423,7 @@ def conversations_members(sb: Sandbox, args: dict[str, Any], actor: str) -> dict
         raise SlackError("channel_not_found")
     sb.workspace.conversation_info(channel, actor)  # existence and visibility
     items = [{"id": m} for m in sb.workspace.members(channel)]
-    page, cursor = paginate(
-        items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000
-    )
+    page, cursor = paginate(items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000)
     return {"members": [m["id"] for m in page], "response_metadata": {"next_cursor": cursor}}
 
 
@@ -447,9 +440,7 @@ def conversations_history(sb: Sandbox, args: dict[str, Any], actor: str) -> dict
         latest=arg_str(args, "latest"),
         inclusive=arg_bool(args, "inclusive"),
     )
-    page, cursor = paginate(
-        items, "ts", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=999
-    )
+    page, cursor = paginate(items, "ts", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=999)
     return {
         "messages": page,
         "has_more": bool(cursor),
@@ -473,9 +464,7 @@ def conversations_replies(sb: Sandbox, args: dict[str, Any], actor: str) -> dict
     if oldest or latest:
         inclusive = arg_bool(args, "inclusive")
         thread = [thread[0], *(m for m in thread[1:] if in_range(m["ts"], oldest, latest, inclusive))]
-    page, cursor = paginate(
-        thread, "ts", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000
-    )
+    page, cursor = paginate(thread, "ts", arg_str(args, "cursor"), arg_int(args, "limit"), default=100, maximum=1000)
     return {"messages": page, "has_more": bool(cursor), "response_metadata": {"next_cursor": cursor}}
 
 
@@ -531,9 +520,7 @@ def users_info(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
 @method("users.list")
 def users_list(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
     items = sb.workspace.list_users()
-    page, cursor = paginate(
-        items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=200, maximum=1000
-    )
+    page, cursor = paginate(items, "id", arg_str(args, "cursor"), arg_int(args, "limit"), default=200, maximum=1000)
     return {"members": page, "cache_ts": 0, "response_metadata": {"next_cursor": cursor}}
 
 
@@ -585,18 +572,14 @@ def _view_arg(args: dict[str, Any]) -> Any:
 
 @method("views.open")
 def views_open(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
-    view = sb.views.open(
-        arg_str(args, "trigger_id") or arg_str(args, "interactivity_pointer"), _view_arg(args)
-    )
+    view = sb.views.open(arg_str(args, "trigger_id") or arg_str(args, "interactivity_pointer"), _view_arg(args))
     sb.feed.publish("view", view_id=view["id"])
     return {"view": view}
 
 
 @method("views.push")
 def views_push(sb: Sandbox, args: dict[str, Any], actor: str) -> dict[str, Any]:
-    view = sb.views.push(
-        arg_str(args, "trigger_id") or arg_str(args, "interactivity_pointer"), _view_arg(args)
-    )
+    view = sb.views.push(arg_str(args, "trigger_id") or arg_str(args, "interactivity_pointer"), _view_arg(args))
     sb.feed.publish("view", view_id=view["id"])
     return {"view": view}
 
@@ -654,13 +637,10 @@ def assistant_set_prompts(sb: Sandbox, args: dict[str, Any], actor: str) -> dict
     channel, thread_ts = _assistant_target(sb, args, actor)
     prompts = arg_json(args, "prompts")
     valid = isinstance(prompts, list) and all(
-        isinstance(p, dict) and isinstance(p.get("title"), str) and isinstance(p.get("message"), str)
-        for p in prompts
+        isinstance(p, dict) and isinstance(p.get("title"), str) and isinstance(p.get("message"), str) for p in prompts
     )
     if not valid or not prompts or len(prompts) > 4:
-        raise SlackError(
-            "invalid_arguments", messages=["[ERROR] prompts: 1 to 4 items with title and message"]
-        )
+        raise SlackError("invalid_arguments", messages=["[ERROR] prompts: 1 to 4 items with title and message"])
     changes: dict[str, Any] = {"suggested_prompts": prompts}
     title = arg_str(args, "title")
     if title is not None:

@@ -177,9 +177,7 @@ class Workspace:
         return user_object(loads(row["data"]), self.identity.team_id)
 
     def human_user_ids(self) -> list[str]:
-        rows = self.store.query(
-            "SELECT id FROM users WHERE id != ? ORDER BY id", (self.identity.bot_user_id,)
-        )
+        rows = self.store.query("SELECT id FROM users WHERE id != ? ORDER BY id", (self.identity.bot_user_id,))
         return [r["id"] for r in rows]
 
     # ---- conversations ---------------------------------------------------------------------
@@ -194,9 +192,7 @@ class Workspace:
     def members(self, channel_id: str) -> list[str]:
         return [
             r["user"]
-            for r in self.store.query(
-                "SELECT user FROM members WHERE channel = ? ORDER BY user", (channel_id,)
-            )
+            for r in self.store.query("SELECT user FROM members WHERE channel = ? ORDER BY user", (channel_id,))
         ]
 
     def is_member(self, channel_id: str, user_id: str) -> bool:
@@ -216,9 +212,7 @@ class Workspace:
         private = record["kind"] != "channel" or bool(record.get("is_private"))
         return private and viewer not in members
 
-    def list_conversations(
-        self, viewer: str, types: set[str], exclude_archived: bool
-    ) -> list[dict[str, Any]]:
+    def list_conversations(self, viewer: str, types: set[str], exclude_archived: bool) -> list[dict[str, Any]]:
         out = []
         for row in self.store.query("SELECT id, data FROM conversations ORDER BY kind, name, id"):
             record = loads(row["data"])
@@ -280,9 +274,7 @@ class Workspace:
             if not self.user_exists(uid):
                 raise SlackError("user_not_found")
         everyone = sorted(set(users))
-        channel_id = (
-            "G" + hashlib.sha1(",".join(everyone).encode(), usedforsecurity=False).hexdigest()[:9].upper()
-        )
+        channel_id = "G" + hashlib.sha1(",".join(everyone).encode(), usedforsecurity=False).hexdigest()[:9].upper()
         names = [self.user_record(u).get("name", u) for u in everyone if u != self.identity.bot_user_id]
         with self.store.tx() as db:
             exists = db.execute("SELECT 1 FROM conversations WHERE id = ?", (channel_id,)).fetchone()
@@ -311,9 +303,7 @@ class Workspace:
             raise SlackError("method_not_supported_for_channel_type")
         already = self.is_member(channel_id, user_id)
         with self.store.lock:
-            self.store.conn.execute(
-                "INSERT OR IGNORE INTO members(channel, user) VALUES (?, ?)", (channel_id, user_id)
-            )
+            self.store.conn.execute("INSERT OR IGNORE INTO members(channel, user) VALUES (?, ?)", (channel_id, user_id))
         return already
 
     def resolve_channel(self, ref: str | None, actor: str) -> str:
@@ -413,9 +403,7 @@ class Workspace:
         return self.message(channel, ts)
 
     def _row(self, channel: str, ts: str) -> Any:
-        return self.store.one(
-            "SELECT * FROM messages WHERE channel = ? AND ts = ? AND deleted = 0", (channel, ts)
-        )
+        return self.store.one("SELECT * FROM messages WHERE channel = ? AND ts = ? AND deleted = 0", (channel, ts))
 
     def message_row(self, channel: str, ts: str) -> dict[str, Any]:
         row = self._row(channel, ts)
@@ -440,8 +428,7 @@ class Workspace:
             }
         if row["thread_ts"] is None:
             replies = self.store.query(
-                "SELECT ts, author FROM messages WHERE channel = ? AND thread_ts = ? AND deleted = 0"
-                " ORDER BY ts",
+                "SELECT ts, author FROM messages WHERE channel = ? AND thread_ts = ? AND deleted = 0 ORDER BY ts",
                 (row["channel"], row["ts"]),
             )
             if replies:
@@ -498,9 +485,7 @@ class Workspace:
             raise SlackError("cant_delete_message")
         previous = self._view(row)
         with self.store.lock:
-            self.store.conn.execute(
-                "UPDATE messages SET deleted = 1 WHERE channel = ? AND ts = ?", (channel, ts)
-            )
+            self.store.conn.execute("UPDATE messages SET deleted = 1 WHERE channel = ? AND ts = ?", (channel, ts))
         return previous
 
     def _rows(self, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -517,9 +502,7 @@ class Workspace:
         )
         return rows
 
-    def history(
-        self, channel: str, *, oldest: str | None, latest: str | None, inclusive: bool
-    ) -> list[dict[str, Any]]:
+    def history(self, channel: str, *, oldest: str | None, latest: str | None, inclusive: bool) -> list[dict[str, Any]]:
         out = []
         for row in self.history_rows(channel):
             if not in_range(row["ts"], oldest, latest, inclusive):
@@ -605,16 +588,13 @@ class Workspace:
             data["thread_ts"] = thread_ts
         with self.store.lock:
             self.store.conn.execute(
-                "INSERT INTO ephemerals(channel, ts, user, thread_ts, deleted, data)"
-                " VALUES (?, ?, ?, ?, 0, ?)",
+                "INSERT INTO ephemerals(channel, ts, user, thread_ts, deleted, data) VALUES (?, ?, ?, ?, 0, ?)",
                 (channel, ts, user, thread_ts, dumps(data)),
             )
         return data
 
     def ephemeral(self, channel: str, ts: str) -> dict[str, Any]:
-        row = self.store.one(
-            "SELECT * FROM ephemerals WHERE channel = ? AND ts = ? AND deleted = 0", (channel, ts)
-        )
+        row = self.store.one("SELECT * FROM ephemerals WHERE channel = ? AND ts = ? AND deleted = 0", (channel, ts))
         if row is None:
             raise SlackError("message_not_found")
         return {"user": row["user"], "data": loads(row["data"])}
@@ -623,9 +603,7 @@ class Workspace:
         """Replace (or with None, delete) an ephemeral message: what response_url can do to one."""
         with self.store.lock:
             if data is None:
-                self.store.conn.execute(
-                    "UPDATE ephemerals SET deleted = 1 WHERE channel = ? AND ts = ?", (channel, ts)
-                )
+                self.store.conn.execute("UPDATE ephemerals SET deleted = 1 WHERE channel = ? AND ts = ?", (channel, ts))
             else:
                 self.store.conn.execute(
                     "UPDATE ephemerals SET data = ? WHERE channel = ? AND ts = ?", (dumps(data), channel, ts)
@@ -687,9 +665,7 @@ class Workspace:
                 ),
             )
 
-    def update_delivery(
-        self, delivery_id: str, *, status: str, attempts: int, last_error: str | None
-    ) -> None:
+    def update_delivery(self, delivery_id: str, *, status: str, attempts: int, last_error: str | None) -> None:
         with self.store.lock:
             self.store.conn.execute(
                 "UPDATE deliveries SET status = ?, attempts = ?, last_error = ?, updated = ? WHERE id = ?",

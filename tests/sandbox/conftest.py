@@ -23,18 +23,26 @@ from tests.sandbox.helpers import BOT_TOKEN, SECRET, BoltServer, base_config, fr
 
 
 @pytest.fixture
-def start_sandbox() -> Iterator[Callable[..., RunningSandbox]]:
-    """Starts sandboxes with config overrides; stops them all at the end of the test."""
-    running: list[RunningSandbox] = []
+def _servers() -> Iterator[list[Any]]:
+    """Every server a test started; all are told to stop first, then awaited, so shutdowns overlap."""
+    servers: list[Any] = []
+    yield servers
+    for server in servers:
+        server.signal_stop()
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def start_sandbox(_servers: list[Any]) -> Callable[..., RunningSandbox]:
+    """Starts sandboxes with config overrides; they are stopped at the end of the test."""
 
     def start(**overrides: Any) -> RunningSandbox:
         handle = run_in_thread(base_config(**overrides))
-        running.append(handle)
+        _servers.append(handle)
         return handle
 
-    yield start
-    for handle in running:
-        handle.stop()
+    return start
 
 
 @pytest.fixture
@@ -55,10 +63,9 @@ def driver(sandbox: RunningSandbox) -> Iterator[SandboxClient]:
 
 @pytest.fixture
 def bolt_pair(
-    start_sandbox: Callable[..., RunningSandbox],
-) -> Iterator[Callable[..., tuple[RunningSandbox, App, BoltServer]]]:
+    start_sandbox: Callable[..., RunningSandbox], _servers: list[Any]
+) -> Callable[..., tuple[RunningSandbox, App, BoltServer]]:
     """Builds (sandbox, Bolt app, its HTTP server) wired to each other; the test adds listeners."""
-    servers: list[BoltServer] = []
 
     def make(**overrides: Any) -> tuple[RunningSandbox, App, BoltServer]:
         before_response = bool(overrides.pop("process_before_response", False))
@@ -70,9 +77,7 @@ def bolt_pair(
             process_before_response=before_response,
         )
         server = serve_bolt(app, port)
-        servers.append(server)
+        _servers.append(server)
         return sb, app, server
 
-    yield make
-    for server in servers:
-        server.stop()
+    return make

@@ -57,8 +57,11 @@ class BoltServer:
     thread: threading.Thread
     requests: list[dict[str, Any]]
 
-    def stop(self) -> None:
+    def signal_stop(self) -> None:
         self.server.should_exit = True
+
+    def stop(self) -> None:
+        self.signal_stop()
         self.thread.join(timeout=10)
 
 

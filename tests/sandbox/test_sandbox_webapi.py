@@ -66,9 +66,10 @@ def test_post_message_errors(client: WebClient) -> None:
     """Slack's errors: not_in_channel, channel_not_found, no_text, invalid_blocks, invalid_blocks_format."""
     assert error_of(client.chat_postMessage, channel=RANDOM, text="x") == "not_in_channel"
     assert error_of(client.chat_postMessage, channel="C0NOPE", text="x") == "channel_not_found"
-    assert error_of(client.chat_postMessage, channel=GENERAL, text="") == "no_text"
-    assert error_of(client.chat_postMessage, channel=GENERAL, blocks=[{"text": "no type"}]) == "invalid_blocks"
-    assert error_of(client.chat_postMessage, channel=GENERAL, blocks="[not json") == "invalid_blocks_format"
+    assert error_of(client.api_call, api_method="chat.postMessage", json={"channel": GENERAL}) == "no_text"
+    no_type = [{"text": "no type"}]
+    assert error_of(client.chat_postMessage, channel=GENERAL, text="x", blocks=no_type) == "invalid_blocks"
+    assert error_of(client.chat_postMessage, channel=GENERAL, text="x", blocks="[not json") == "invalid_blocks_format"
 
 
 def test_bot_can_always_post_to_dms(client: WebClient) -> None:
