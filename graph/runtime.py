@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
@@ -79,6 +79,11 @@ class AgentRuntime:
     @staticmethod
     def _config(thread_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": thread_id}}
+
+    def history(self, thread_id: str) -> list[BaseMessage]:
+        """The conversation's messages (human, model, tool calls and results), oldest first."""
+        state = self._graph.get_state(self._config(thread_id))
+        return list(state.values.get("messages", [])) if state and state.values else []
 
     # -- messages ----------------------------------------------------------------------------------
     def handle_message(self, ctx: ConversationContext, text: str) -> TurnOutcome:

@@ -50,14 +50,17 @@ _ENGLISH = frozenset(
     "your from by open show all any who where why should ticket meeting not no".split()
 )
 # Function words of languages people at work often write in; positive evidence beats "few English words".
-_OTHER = frozenset(
-    "der die das und ist nicht ein eine bitte für mit auf ich du sie wir kannst können "  # German
-    "le la les et est pas une pour avec sur je vous nous il elle des du "  # French
-    "el los las y es por para una que con su usted puedes "  # Spanish
-    "o os um uma não você com em do da "  # Portuguese
-    "il lo gli e di che per non sono puoi "  # Italian
-    "de het een en niet voor met op ik jij kun".split()  # Dutch
-) - _ENGLISH
+_OTHER = (
+    frozenset(
+        "der die das und ist nicht ein eine bitte für mit auf ich du sie wir kannst können "  # German
+        "le la les et est pas une pour avec sur je vous nous il elle des du "  # French
+        "el los las y es por para una que con su usted puedes "  # Spanish
+        "o os um uma não você com em do da "  # Portuguese
+        "il lo gli e di che per non sono puoi "  # Italian
+        "de het een en niet voor met op ik jij kun".split()  # Dutch
+    )
+    - _ENGLISH
+)
 
 
 def looks_english(text: str) -> bool:
