@@ -18,6 +18,16 @@ app = typer.Typer(
 )
 tickets_app = typer.Typer(help="Look at the local ticket tracker.", no_args_is_help=True)
 app.add_typer(tickets_app, name="tickets")
+
+
+def _register_evals() -> None:
+    # The eval harness is its own package (evals/ may not import bot/); the CLI only mounts its commands.
+    from evals.cli import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_evals()
 console = Console()
 
 

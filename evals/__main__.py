@@ -1,0 +1,5 @@
+"""``python -m evals``: the same as ``deskhand eval``."""
+
+from evals.cli import main
+
+main()
