@@ -24,7 +24,6 @@ import uvicorn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import percentile
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk import WebClient
@@ -34,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from bench._harness import percentile
 from tests.support.slack_requests import event_body, mention_event, post_signed
 from tests.support.stack import BOT_TOKEN, SECRET, running_stack
 

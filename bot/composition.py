@@ -18,7 +18,7 @@ from graph.models import ModelSpec, make_chat_model
 from graph.runtime import AgentRuntime
 from integrations.approvals.store import SqlApprovalStore
 from integrations.audit.store import SqlAuditLog
-from integrations.bookkeeping import ConversationRegistry, EventLedger
+from integrations.bookkeeping import ConversationRegistry, Inbox
 from integrations.db import open_database
 from integrations.demo_company import DEFAULT_DEMO_DIR, load_demo_company, seed_tickets
 from integrations.directory.base import Directory, StaticDirectory
@@ -53,7 +53,9 @@ def model_spec(settings: Settings) -> ModelSpec:
     )
 
 
-def build_core(settings: Settings, *, directory: Directory | None = None, in_memory: bool = False) -> Core:
+def build_core(
+    settings: Settings, *, directory: Directory | None = None, in_memory: bool = False, seed_demo: bool = True
+) -> Core:
     """Open the data directory, seed the demo company into empty backends, build and compile the graph."""
     engine = open_database(None if in_memory else settings.app_db_path)
     url_template = settings.ticket_url_template or settings.base_url() + "/tickets/{key}"
@@ -61,7 +63,7 @@ def build_core(settings: Settings, *, directory: Directory | None = None, in_mem
     approver_ids = list(settings.approvers)
     if settings.demo_company:
         demo = load_demo_company(settings.demo_dir or DEFAULT_DEMO_DIR)
-        seeded = seed_tickets(tickets, demo, now=system_clock())
+        seeded = seed_tickets(tickets, demo, now=system_clock()) if seed_demo else 0
         if seeded:
             log.info("demo company loaded", extra={"tickets": seeded})
         directory = directory or demo.directory()
@@ -99,7 +101,7 @@ def build_services(core: Core) -> BotServices:
         settings=core.settings,
         runtime=core.runtime,
         approvals=core.approvals,
-        ledger=EventLedger(core.engine),
+        inbox=Inbox(core.engine),
         conversations=ConversationRegistry(core.engine),
         directory=core.directory,
         worker=KeyedExecutor(core.settings.worker_threads),

@@ -20,6 +20,16 @@ from integrations.errors import NotFoundError
 log = logging.getLogger(__name__)
 
 
+def _inbox_depth(core: Core) -> dict[str, int]:
+    with core.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT status, COUNT(*) FROM inbox WHERE status IN ('queued', 'running') GROUP BY status")
+        ).all()
+    counts = {"queued": 0, "running": 0}
+    counts.update({str(status): int(n) for status, n in rows})
+    return counts
+
+
 def create_http_app(bolt: App | None, core: Core | None) -> Starlette:
     """The ASGI app; ``bolt`` may be None to serve health and tickets only (e.g. Socket Mode)."""
 

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from bot.app import create_app, web_client
 from bot.composition import Core, build_core, build_services
+from bot.dispatch import make_dispatcher, replay_unfinished
 from bot.http_server import create_http_app
 from bot.services import BotServices
 from bot.settings import Settings
@@ -45,6 +46,10 @@ def serve_forever(settings: Settings) -> None:
     recovered = recover_pending_decisions(services, client)
     if recovered:
         log.info("finished interrupted decisions", extra={"count": recovered})
+    services.dispatcher = make_dispatcher(settings, services, client)
+    replayed = replay_unfinished(services, services.dispatcher, client)
+    if replayed:
+        log.info("replaying queued jobs", extra={"count": replayed})
     if settings.slack_mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -64,7 +69,7 @@ def serve_forever(settings: Settings) -> None:
     try:
         server.run()
     finally:
-        services.worker.shutdown(wait=True)
+        services.dispatcher.shutdown()
 
 
 @dataclass
@@ -82,11 +87,16 @@ class RunningBot:
         """Slack's request URL for this bot."""
         return f"{self.url}/slack/events"
 
+    def idle(self) -> bool:
+        """No turn queued or running."""
+        return self.services.dispatcher is None or self.services.dispatcher.idle()
+
     def stop(self) -> None:
         """Stop serving and let running turns finish."""
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.services.worker.shutdown(wait=True)
+        if self.services.dispatcher is not None:
+            self.services.dispatcher.shutdown()
 
 
 def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> RunningBot:
@@ -96,6 +106,8 @@ def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> Run
     client = web_client(settings)
     bolt = create_app(settings, services, client=client)
     recover_pending_decisions(services, client)
+    services.dispatcher = make_dispatcher(settings, services, client)
+    replay_unfinished(services, services.dispatcher, client)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -13,8 +13,24 @@ from bot.settings import Settings
 from bot.worker import KeyedExecutor
 from graph.runtime import AgentRuntime
 from integrations.approvals.base import ApprovalStore
-from integrations.bookkeeping import ConversationRegistry, EventLedger
+from integrations.bookkeeping import ConversationRegistry, Inbox
 from integrations.directory.base import Directory
+
+
+class Dispatcher(Protocol):
+    """Runs inbox jobs off the request path (see ``bot.dispatch``)."""
+
+    def submit(self, thread_key: str, key: str) -> None:
+        """Queue job ``key`` behind earlier jobs of the same Slack thread."""
+        ...
+
+    def idle(self) -> bool:
+        """True when nothing is queued or running."""
+        ...
+
+    def shutdown(self) -> None:
+        """Stop after running what was queued."""
+        ...
 
 
 @dataclass
@@ -33,11 +49,12 @@ class BotServices:
     settings: Settings
     runtime: AgentRuntime
     approvals: ApprovalStore
-    ledger: EventLedger
+    inbox: Inbox
     conversations: ConversationRegistry
     directory: Directory
     worker: KeyedExecutor
     bot_user_id: str = ""
+    dispatcher: Dispatcher | None = None
     _user_cache: dict[str, UserInfo] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -62,6 +79,15 @@ class BotServices:
         with self._cache_lock:
             self._user_cache[user_id] = info
         return info
+
+    def enqueue(self, keys: list[str], *, kind: str, thread_key: str, payload: dict[str, Any]) -> bool:
+        """Persist a job (False for a duplicate delivery) and hand it to the dispatcher."""
+        if not self.inbox.accept(keys, kind=kind, thread_key=thread_key, payload=payload):
+            return False
+        if self.dispatcher is None:
+            raise RuntimeError("no dispatcher: call bot.dispatch.make_dispatcher at start-up")
+        self.dispatcher.submit(thread_key, keys[0])
+        return True
 
     def project_for_channel(self, channel_id: str) -> str:
         """Where new tickets from this channel go."""

@@ -58,7 +58,11 @@ class Settings(BaseSettings):
     demo_dir: Path | None = None
 
     # -- runtime ------------------------------------------------------------------------------------
-    worker_threads: int = Field(default=4, ge=1, le=64)
+    worker_threads: int = Field(default=4, ge=1, le=64, description="Concurrent turns per worker.")
+    worker_processes: int = Field(
+        default=2, ge=0, le=32, description="Worker processes for turns; 0 runs turns on threads in-process."
+    )
+    worker_nice: int = Field(default=5, ge=0, le=19, description="Niceness of worker processes.")
     log_level: str = "INFO"
     sandbox_port: int = 3001
 

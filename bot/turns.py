@@ -70,6 +70,23 @@ def run_message_turn(services: BotServices, client: WebClient, event: dict[str, 
             _react(client, channel, ts, add=False)
 
 
+def apologise_for_restart(client: WebClient, event: dict[str, Any]) -> None:
+    """A turn was cut short by a restart: say so in its thread rather than stay silent."""
+    channel, ts = event.get("channel", ""), event.get("thread_ts") or event.get("ts", "")
+    if not channel or not ts:
+        return
+    try:
+        _post(
+            client,
+            channel,
+            ts,
+            "Sorry, I restarted while working on this and didn't finish. "
+            "Please ask me again; nothing was changed without an approval.",
+        )
+    except SlackApiError as exc:
+        log.warning("could not post restart notice", extra={"error": exc.response.get("error")})
+
+
 def post_card(services: BotServices, client: WebClient, record: ApprovalRecord, *, intro: str | None) -> None:
     """Post the approval card in the thread and remember where it is."""
     response = client.chat_postMessage(

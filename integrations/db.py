@@ -44,6 +44,8 @@ def _create_all(connection: Any) -> None:
 
 MIGRATIONS: list[NamedMigration] = [
     NamedMigration("0001_initial_tables", _create_all),
+    # create_all only adds tables that are missing, so new tables arrive as a re-run of it.
+    NamedMigration("0002_inbox", _create_all),
 ]
 
 

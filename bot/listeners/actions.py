@@ -9,9 +9,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks.approval import APPROVE, EDIT, REJECT, edit_modal
+from bot.dispatch import DECISION
 from bot.services import BotServices
-from bot.turns import run_decision, show_decision
-from graph.runtime import DecisionOutcome
+from bot.turns import show_decision
 
 log = logging.getLogger(__name__)
 
@@ -25,28 +25,29 @@ def _click(body: dict[str, Any]) -> tuple[str, str, str]:
 def register(app: App, services: BotServices) -> None:
     """Attach the approval button listeners."""
 
-    def decide(body: dict[str, Any], client: WebClient, outcome: str) -> None:
+    def decide(body: dict[str, Any], outcome: str) -> None:
         approval_id, user_id, channel = _click(body)
         record = services.approvals.get(approval_id)
-        key = record.thread_id if record else f"approval:{approval_id}"
-        services.worker.submit(
-            key,
-            lambda: run_decision(
-                services, client, approval_id=approval_id, user_id=user_id, outcome=outcome, channel_id=channel
-            ),
+        thread_key = record.thread_id if record else f"approval:{approval_id}"
+        action_ts = body["actions"][0].get("action_ts") or body.get("trigger_id", "")
+        services.enqueue(
+            [f"click:{approval_id}:{user_id}:{outcome}:{action_ts}"],
+            kind=DECISION,
+            thread_key=thread_key,
+            payload={"approval_id": approval_id, "user_id": user_id, "outcome": outcome, "channel_id": channel},
         )
 
     @app.action(APPROVE)
-    def on_approve(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_approve(ack: Ack, body: dict[str, Any]) -> None:
         """Approve: acknowledged at once, executed off the request path."""
         ack()
-        decide(body, client, "approve")
+        decide(body, "approve")
 
     @app.action(REJECT)
-    def on_reject(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def on_reject(ack: Ack, body: dict[str, Any]) -> None:
         """Reject: nothing is written."""
         ack()
-        decide(body, client, "reject")
+        decide(body, "reject")
 
     @app.action(EDIT)
     def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -60,6 +61,3 @@ def register(app: App, services: BotServices) -> None:
         record = services.approvals.get(approval_id)
         assert record is not None
         client.views_open(trigger_id=body["trigger_id"], view=edit_modal(record))
-
-
-__all__ = ["DecisionOutcome", "register"]

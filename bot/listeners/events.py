@@ -9,8 +9,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
+from bot.dispatch import MESSAGE
 from bot.services import BotServices
-from bot.turns import run_message_turn
 from graph.state import thread_id_for
 
 log = logging.getLogger(__name__)
@@ -19,22 +19,16 @@ log = logging.getLogger(__name__)
 _IGNORED_SUBTYPES_ALLOW = {None, "file_share", "thread_broadcast"}
 
 
-def _accept(services: BotServices, body: dict[str, Any], event: dict[str, Any]) -> bool:
-    """True the first time a delivery is seen; Slack retries and duplicate event kinds are dropped."""
+def _dispatch(services: BotServices, client: WebClient, body: dict[str, Any], event: dict[str, Any]) -> None:
+    """Persist the message as a job (once: Slack retries and the mention/message pair share keys) and queue it."""
     keys = [f"msg:{event.get('channel')}:{event.get('ts')}"]
     if body.get("event_id"):
-        keys.insert(0, f"event:{body['event_id']}")
-    return services.ledger.first_time(*keys)
-
-
-def _dispatch(services: BotServices, client: WebClient, body: dict[str, Any], event: dict[str, Any]) -> None:
-    if not _accept(services, body, event):
-        log.info("duplicate delivery ignored", extra={"event_id": body.get("event_id")})
-        return
+        keys.append(f"event:{body['event_id']}")
     team_id = body.get("team_id") or event.get("team") or ""
     thread_ts = event.get("thread_ts") or event.get("ts", "")
-    key = thread_id_for(team_id, event.get("channel", ""), thread_ts)
-    services.worker.submit(key, lambda: run_message_turn(services, client, event, team_id))
+    thread_key = thread_id_for(team_id, event.get("channel", ""), thread_ts)
+    if not services.enqueue(keys, kind=MESSAGE, thread_key=thread_key, payload={"event": event, "team_id": team_id}):
+        log.info("duplicate delivery ignored", extra={"event_id": body.get("event_id")})
 
 
 def register(app: App, services: BotServices) -> None:

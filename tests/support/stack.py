@@ -54,6 +54,7 @@ def bot_settings(data_dir: Path, api_url: str, **overrides: Any) -> Settings:
         "slack_api_url": api_url,
         "port": 0,
         "worker_threads": 2,
+        "worker_processes": 0,  # turns on threads, so tests can reach into the runtime
     }
     values.update(overrides)
     return Settings(**values)
@@ -150,7 +151,7 @@ class Stack:
     def idle(self) -> None:
         """Wait until deskhand has no queued or running turns."""
         time.sleep(0.05)
-        wait_for(self.bot.services.worker.idle, what="the worker to go idle")
+        wait_for(self.bot.idle, what="the worker to go idle")
 
 
 def _buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

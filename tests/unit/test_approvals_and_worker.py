@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.worker import KeyedExecutor
 from integrations.approvals.base import ApprovalRecord
 from integrations.approvals.store import SqlApprovalStore
-from integrations.bookkeeping import EventLedger
+from integrations.bookkeeping import Inbox
 from integrations.db import open_database
 
 
@@ -51,13 +51,30 @@ def test_create_is_idempotent_and_times_come_back_aware(tmp_path: object) -> Non
     assert second.requester_id == "U1" and first.expires_at.tzinfo is not None
 
 
-def test_event_ledger_accepts_each_delivery_once() -> None:
-    """first_time is true once per key set, and any already-seen key makes the delivery a duplicate."""
-    ledger = EventLedger(open_database(None))
-    assert ledger.first_time("event:1", "msg:C:1") is True
-    assert ledger.first_time("event:1", "msg:C:1") is False
-    assert ledger.first_time("event:2", "msg:C:1") is False  # same message, other event kind
-    assert ledger.first_time("event:3", "msg:C:2") is True
+def test_inbox_accepts_each_delivery_once_and_runs_it_once() -> None:
+    """A job is stored once per key set (any seen alias makes it a duplicate) and can be started once."""
+    inbox = Inbox(open_database(None))
+    assert inbox.accept(["msg:C:1", "event:1"], kind="message", thread_key="t", payload={"n": 1}) is True
+    assert inbox.accept(["msg:C:1", "event:1"], kind="message", thread_key="t", payload={"n": 1}) is False
+    assert inbox.accept(["msg:C:1", "event:2"], kind="message", thread_key="t", payload={}) is False
+    assert [r.key for r in inbox.in_status("queued")] == ["msg:C:1"]
+    started = inbox.start("msg:C:1")
+    assert started is not None
+    assert started.payload == {"n": 1}
+    assert inbox.start("msg:C:1") is None
+    inbox.finish("msg:C:1", ok=True)
+    assert inbox.in_status("queued") == []
+    assert inbox.in_status("running") == []
+
+
+def test_inbox_abandons_a_job_left_running_by_a_dead_process() -> None:
+    """A job still marked running at start-up is abandoned exactly once."""
+    inbox = Inbox(open_database(None))
+    inbox.accept(["k"], kind="message", thread_key="t", payload={})
+    inbox.start("k")
+    assert inbox.abandon("k") is True
+    assert inbox.abandon("k") is False
+    assert inbox.in_status("failed")[0].key == "k"
 
 
 def test_keyed_executor_runs_same_key_in_order_and_other_keys_in_parallel() -> None:
