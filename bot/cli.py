@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -39,6 +40,40 @@ def serve() -> None:
     settings = Settings()
     configure_logging(settings.log_level)
     serve_forever(settings)
+
+
+@app.command()
+def run() -> None:
+    """Start the local Slack sandbox with deskhand in it (offline defaults) and print the URL."""
+    from bot.local_run import run_local
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    run_local(settings)
+
+
+sandbox_app = typer.Typer(help="The local Slack workspace.", invoke_without_command=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+
+@sandbox_app.callback()
+def sandbox_main(ctx: typer.Context) -> None:
+    """Start the local Slack sandbox with deskhand in it (same as `deskhand run`)."""
+    if ctx.invoked_subcommand is None:
+        run()
+
+
+@sandbox_app.command("replay")
+def sandbox_replay(file: Annotated[Path, typer.Argument(help="A recorded session (JSONL).", exists=True)]) -> None:
+    """Re-drive a recorded session against a fresh deskhand and report any differences."""
+    from bot.local_run import replay_recording
+
+    settings = Settings()
+    configure_logging("WARNING")
+    report = replay_recording(file, settings)
+    console.print(report.render())
+    if not report.ok:
+        raise typer.Exit(code=1)
 
 
 @app.command()

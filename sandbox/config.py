@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # The repository's demo company; a caller may point at any file of the same format.
 DEFAULT_COMPANY_FILE = Path(__file__).resolve().parent.parent / "demo" / "company.json"
 
 # Slack retries a failed Events API delivery "nearly immediately, after 1 minute and after 5 minutes".
 SLACK_RETRY_DELAYS: tuple[float, ...] = (0.0, 60.0, 300.0)
+# For a person at the web page: the same three retries, close enough together that a bot started a few
+# seconds after the sandbox (or restarted) still gets the message while they watch.
+INTERACTIVE_RETRY_DELAYS: tuple[float, ...] = (0.0, 5.0, 20.0)
+INTERACTIVE_PORT = 3001
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,12 @@ class SandboxConfig:
     echo_bot_messages: bool = True
     """Send the app message events for its own posts, as Slack does (Bolt drops them by default)."""
     record: bool = True
+    bot_events: frozenset[str] | None = None
+    """Event types the app subscribes to, as in its manifest ("app_mention", "message.im", "message.channels",
+    "reaction_added", ...); None sends every kind. Slack sends nothing else, so an app is not bothered (and
+    not retried) with events it has no listener for."""
+    slash_commands: tuple[str, ...] = ()
+    """Commands the app declares, offered by the web composer; empty offers `/<app name>`."""
 
     @property
     def effective_interactivity_url(self) -> str | None:
@@ -60,3 +71,22 @@ class SandboxConfig:
     @property
     def effective_commands_url(self) -> str | None:
         return self.commands_url or self.bot_request_url
+
+
+def interactive_config(
+    *,
+    data_dir: Path | None,
+    bot_request_url: str | None,
+    port: int = INTERACTIVE_PORT,
+    **overrides: Any,
+) -> SandboxConfig:
+    """What a person at the web page wants (`deskhand run`): a fixed port, state and recordings kept in
+    `data_dir`, Slack's 3 s timeout, and retries seconds apart instead of minutes."""
+    values: dict[str, Any] = {
+        "data_dir": data_dir,
+        "bot_request_url": bot_request_url,
+        "port": port,
+        "retry_delays": INTERACTIVE_RETRY_DELAYS,
+        **overrides,
+    }
+    return SandboxConfig(**values)

@@ -17,15 +17,25 @@ if TYPE_CHECKING:
     from sandbox.delivery import Delivery
     from sandbox.socketmode import SocketHub
 
+CLOSED = "closed"
+"""The notice kind that ends a subscription."""
+
 
 class ChangeFeed:
-    """Fan-out of "something changed" notices (the phase-2 web UI streams these to the browser)."""
+    """Fan-out of "something changed" notices; the web UI streams these to the browser over SSE.
+
+    Used from the server's event loop only. `close()` ends every subscription, so open SSE streams
+    finish at once and a shutdown does not sit out uvicorn's graceful-shutdown timeout.
+    """
 
     def __init__(self) -> None:
         self._queues: list[asyncio.Queue[dict[str, Any]]] = []
+        self.closed = False
 
     def subscribe(self) -> asyncio.Queue[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        if self.closed:
+            queue.put_nowait({"kind": CLOSED})
         self._queues.append(queue)
         return queue
 
@@ -38,6 +48,14 @@ class ChangeFeed:
             # A stalled reader loses notices rather than holding up the Web API.
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait({"kind": kind, **data})
+
+    def close(self) -> None:
+        """Tells every subscriber the server is going away (a full queue is drained to make room)."""
+        self.closed = True
+        for queue in list(self._queues):
+            while queue.full():
+                queue.get_nowait()
+            queue.put_nowait({"kind": CLOSED})
 
 
 @dataclass

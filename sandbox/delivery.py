@@ -69,6 +69,11 @@ class Delivery:
         if self._http is not None:
             await self._http.aclose()
 
+    @property
+    def busy(self) -> bool:
+        """True while an Events API delivery (or its retries) is in flight; safe to read from any thread."""
+        return bool(self._tasks)
+
     async def idle(self, timeout: float = 10.0) -> None:
         """Waits until no delivery is in flight (tests use this to settle)."""
         if self._tasks:
@@ -159,8 +164,22 @@ class Delivery:
 
     # ---- Events API ------------------------------------------------------------------------
 
-    def send_event(self, event: dict[str, Any], *, channel: str | None = None, ts: str | None = None) -> str:
-        """Queues an event callback; returns its delivery id (the event_id, kept across retries)."""
+    def subscribed(self, event: dict[str, Any]) -> bool:
+        """Whether the app's subscriptions (config.bot_events) include this event."""
+        events = self.sb.config.bot_events
+        if events is None:
+            return True
+        kind = str(event.get("type"))
+        if kind == "message":
+            plural = {"channel": "channels", "group": "groups", "im": "im", "mpim": "mpim"}
+            kind = "message." + plural.get(str(event.get("channel_type")), "channels")
+        return kind in events
+
+    def send_event(self, event: dict[str, Any], *, channel: str | None = None, ts: str | None = None) -> str | None:
+        """Queues an event callback; returns its delivery id (the event_id, kept across retries), or None
+        when the app is not subscribed to this kind of event."""
+        if not self.subscribed(event):
+            return None
         envelope = event_envelope(self.sb.identity, event, verification_token=self.sb.config.verification_token)
         delivery_id = str(envelope["event_id"])
         summary = event["type"] + (f".{event['channel_type']}" if "channel_type" in event else "")
@@ -224,13 +243,13 @@ class Delivery:
         author = message.get("user")
         if author == bot and not self.sb.config.echo_bot_messages:
             return []
-        ids = []
+        events = []
         channel_type = ws.channel_type(channel)
         if author != bot and channel_type != "im" and bot in mentioned_users(message.get("text", "")):
-            ids.append(self.send_event(app_mention_event(message, channel=channel), channel=channel, ts=message["ts"]))
-        event = message_event(message, channel=channel, channel_type=channel_type)
-        ids.append(self.send_event(event, channel=channel, ts=message["ts"]))
-        return ids
+            events.append(app_mention_event(message, channel=channel))
+        events.append(message_event(message, channel=channel, channel_type=channel_type))
+        sent = (self.send_event(event, channel=channel, ts=message["ts"]) for event in events)
+        return [delivery_id for delivery_id in sent if delivery_id is not None]
 
     # ---- interactivity and slash commands (one attempt, awaited) -------------------------------
 

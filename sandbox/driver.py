@@ -1,6 +1,6 @@
 """The driver API under /sandbox/: act as a demo user, and read what the workspace shows them.
 
-Used by tests now and by the web UI later. Bodies are JSON; answers are {"ok": true, ...} or a
+Used by tests, the web UI and replay. Bodies are JSON; answers are {"ok": true, ...} or a
 Slack-shaped {"ok": false, "error": ...}.
 """
 
@@ -27,6 +27,9 @@ def _route(path: str, fn: Action, methods: list[str]) -> Route:
         sb: Sandbox = request.app.state.sandbox
         body: Body = {}
         status = 200
+        # Everything recorded after this mark (and before the next action's) is what this action caused;
+        # replay groups the app's Web API calls by it.
+        mark = sb.recorder.last_seq
         try:
             if request.method == "POST":
                 body = await _json_body(request)
@@ -38,6 +41,7 @@ def _route(path: str, fn: Action, methods: list[str]) -> Route:
                 "driver",
                 path,
                 path_params=dict(request.path_params),
+                after_seq=mark,
                 request={"body": body},
                 response={"status": status, "body": result},
             )
@@ -110,6 +114,8 @@ async def workspace_info(sb: Sandbox, request: Request, body: Body) -> dict[str,
         },
         "users": sb.workspace.list_users(),
         "socket_mode": {"enabled": sb.config.socket_mode, "connections": sb.sockets.connected},
+        "slash_commands": list(sb.config.slash_commands) or [f"/{ident.bot_name}"],
+        "general": sb.workspace.general_id,
         "recording": None if sb.recorder.path is None else str(sb.recorder.path),
     }
 
@@ -175,6 +181,25 @@ async def deliveries(sb: Sandbox, request: Request, body: Body) -> dict[str, Any
 async def delivery_retry(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:
     sb.delivery.redeliver(request.path_params["delivery_id"])
     return {}
+
+
+async def message_retry(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:
+    """Sends a message's failed event deliveries again (the UI's "Retry" on a not-delivered message)."""
+    channel, ts = request.path_params["channel"], request.path_params["ts"]
+    sb.workspace.message_row(channel, ts)
+    retried = []
+    for row in sb.workspace.deliveries(channel=channel, ts=ts):
+        if row["status"] == "failed":
+            sb.delivery.redeliver(row["id"])
+            retried.append(row["id"])
+    return {"retried": retried}
+
+
+async def open_dm(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:
+    """The DM between `user` and `with` (created on first use), so a UI can show it before anyone posts."""
+    user, other = _str(body, "user"), _str(body, "with")
+    channel, _ = sb.workspace.open_dm(user, other)
+    return {"channel": channel}
 
 
 async def assistant_thread(sb: Sandbox, request: Request, body: Body) -> dict[str, Any]:
@@ -273,6 +298,8 @@ def routes() -> list[Route]:
         _route("/sandbox/users/{user}/home", home, get),
         _route("/sandbox/deliveries", deliveries, get),
         _route("/sandbox/deliveries/{delivery_id}/retry", delivery_retry, post),
+        _route("/sandbox/conversations/{channel}/messages/{ts}/retry", message_retry, post),
+        _route("/sandbox/dms", open_dm, post),
         _route("/sandbox/assistant/{channel}/{ts}", assistant_thread, get),
         _route("/sandbox/recording", recording, get),
         _route("/sandbox/messages", post_message, post),

@@ -88,7 +88,9 @@ class People:
             event = reaction_event(
                 added=add, user=user, reaction=name.strip(":"), channel=cid, ts=ts, item_user=row["author"]
             )
-            deliveries.append(self.sb.delivery.send_event(event))
+            delivery_id = self.sb.delivery.send_event(event)
+            if delivery_id is not None:
+                deliveries.append(delivery_id)
         return {"deliveries": deliveries}
 
     # ---- block actions ---------------------------------------------------------------------
@@ -283,7 +285,8 @@ class People:
             if not isinstance(answer, dict) and outcome.body.strip():
                 answer = {"text": outcome.text()}
             if isinstance(answer, dict) and (answer.get("text") or answer.get("blocks")):
-                apply_response(self.sb, {"kind": "command", "channel": cid, "user": user}, answer)
+                shown = apply_response(self.sb, {"kind": "command", "channel": cid, "user": user}, answer)
+                result["created"] = shown.get("created")
         return result
 
     def open_app_home(self, *, user: str, tab: str = "home") -> dict[str, Any]:
@@ -293,7 +296,8 @@ class People:
         channel, _ = self.sb.workspace.open_dm(user, self._ident.bot_user_id)
         view = self.sb.views.home(user) if tab == "home" else None
         event = app_home_opened_event(user=user, channel=channel, tab=tab, view=view)
-        return {"channel": channel, "deliveries": [self.sb.delivery.send_event(event)]}
+        delivery_id = self.sb.delivery.send_event(event)
+        return {"channel": channel, "deliveries": [] if delivery_id is None else [delivery_id]}
 
 
 def _default_value(element: dict[str, Any], value: Any) -> Any:

@@ -68,6 +68,13 @@ class Recorder:
                 with self.path.open("a", encoding="utf-8") as fh:
                     fh.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
 
-    def entries(self) -> list[dict[str, Any]]:
+    @property
+    def last_seq(self) -> int:
+        """The seq of the newest entry (0 before the first); marks where an exchange began."""
         with self._lock:
-            return list(self._entries)
+            return self._seq
+
+    def entries(self, *, after: int = 0) -> list[dict[str, Any]]:
+        """Entries kept in memory, oldest first; `after` skips those with seq <= after."""
+        with self._lock:
+            return [e for e in self._entries if e["seq"] > after] if after else list(self._entries)

@@ -64,12 +64,15 @@ def apply_response(sb: Sandbox, context: dict[str, Any], body: dict[str, Any]) -
         message = ws.post_message(channel=channel, author=bot, text=text, blocks=blocks, thread_ts=thread_ts)
         sb.feed.publish("message", channel=channel, ts=message["ts"])
         sb.delivery.message_posted(message, channel=channel)
+        created = {"channel": channel, "ts": message["ts"], "ephemeral": False}
     else:
         message = ws.post_ephemeral(
             channel=channel, user=context["user"], author=bot, text=text, blocks=blocks, thread_ts=thread_ts
         )
         sb.feed.publish("ephemeral", channel=channel, ts=message["ts"], user=context["user"])
-    return {"ok": True}
+        created = {"channel": channel, "ts": message["ts"], "ephemeral": True}
+    # Not part of Slack's answer: the endpoint records it so replay can follow clicks on this message.
+    return {"ok": True, "created": created}
 
 
 def _flag(value: Any) -> bool:
@@ -83,6 +86,8 @@ async def endpoint(request: Request) -> JSONResponse:
     sb: Sandbox = request.app.state.sandbox
     raw = await request.body()
     body: Any = None
+    created: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
     try:
         if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             form = parse_form(raw)
@@ -99,12 +104,17 @@ async def endpoint(request: Request) -> JSONResponse:
             max_uses=sb.config.response_url_max_uses,
         )
         result = apply_response(sb, context, body)
+        created = result.pop("created", None)
         status = 200
     except SlackError as exc:
         result, status = exc.body(), exc.status
     except (ValueError, UnicodeDecodeError):
         result, status = {"ok": False, "error": "invalid_json"}, 400
     sb.recorder.record(
-        "bot->sandbox", "response_url", request={"body": body}, response={"status": status, "body": result}
+        "bot->sandbox",
+        "response_url",
+        context=context,
+        request={"body": body},
+        response={"status": status, "body": result, "created": created},
     )
     return JSONResponse(result, status_code=status)

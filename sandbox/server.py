@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from sandbox import driver, responses, webapi
+from sandbox import driver, responses, ui, webapi
 from sandbox.config import SandboxConfig
 from sandbox.context import Sandbox
 from sandbox.delivery import Delivery
@@ -83,6 +83,7 @@ def create_app(config: SandboxConfig, *, base_url: str | None = None, sandbox: S
         Route("/sandbox/response/{token}", responses.endpoint, methods=["POST"]),
         WebSocketRoute("/sandbox/socket-mode", sb.sockets.endpoint),
         *driver.routes(),
+        *ui.routes(),
     ]
     app = Starlette(
         routes=routes,
@@ -96,17 +97,49 @@ def create_app(config: SandboxConfig, *, base_url: str | None = None, sandbox: S
 def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
 
 
-def _uvicorn(app: Starlette) -> uvicorn.Server:
+class _Server(uvicorn.Server):
+    """uvicorn's server, ending the UI's live streams as soon as shutdown starts.
+
+    uvicorn waits for open responses before it stops; an SSE stream never ends by itself, so without
+    this every Ctrl-C (and every test teardown with a browser attached) would wait out the grace period.
+    """
+
+    def __init__(self, config: uvicorn.Config, sandbox: Sandbox) -> None:
+        super().__init__(config)
+        self.sandbox = sandbox
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self.loop = asyncio.get_running_loop()
+        await super().serve(sockets=sockets)
+
+    def close_streams(self) -> None:
+        """Safe from any thread and from a signal handler."""
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self.sandbox.feed.close)
+
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        self.close_streams()
+        super().handle_exit(sig, frame)
+
+
+def _uvicorn(app: Starlette) -> _Server:
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="on", ws="auto", timeout_graceful_shutdown=2
     )
-    return uvicorn.Server(config)
+    return _Server(config, app.state.sandbox)
 
 
 def serve(config: SandboxConfig) -> None:
@@ -127,7 +160,7 @@ class RunningSandbox:
 
     base_url: str
     sandbox: Sandbox
-    _server: uvicorn.Server
+    _server: _Server
     _thread: threading.Thread
     _loop: asyncio.AbstractEventLoop | None = None
 
@@ -136,8 +169,14 @@ class RunningSandbox:
         """What to give WebClient(base_url=...)."""
         return f"{self.base_url}/api/"
 
+    @property
+    def ui_url(self) -> str:
+        """The web page (the same as base_url; named for readers of `deskhand run`)."""
+        return f"{self.base_url}/"
+
     def signal_stop(self) -> None:
         """Asks the server to shut down without waiting (lets a caller stop several at once)."""
+        self._server.close_streams()
         self._server.should_exit = True
 
     def stop(self) -> None:
@@ -160,7 +199,10 @@ class RunningSandbox:
 
 
 def run_in_thread(config: SandboxConfig, *, startup_timeout: float = 10.0) -> RunningSandbox:
-    """Starts the sandbox on a free loopback port and returns once it accepts requests."""
+    """Starts the sandbox on `config.port` (0: a free loopback port) and returns once it accepts requests.
+
+    A fixed port that is taken raises OSError at once (nothing is left running).
+    """
     sock = _bind(config.host, config.port)
     host, port = sock.getsockname()[:2]
     base_url = f"http://{host}:{port}"

@@ -130,22 +130,60 @@ def channel_object(
     }
 
 
-def rich_text_blocks(text: str, block_id: str) -> list[dict[str, Any]]:
-    """The rich_text block Slack's clients attach to a typed message, with user mentions split out."""
+# What Slack's client turns into rich_text elements: <@U…>, <#C…|name>, <url|label>, :emoji:, and *bold*,
+# _italic_, ~strike~ and `code` spans (one level, as typed in the composer).
+_RICH_TOKEN = re.compile(
+    r"<@(?P<user>[UW][A-Z0-9]+)(?:\|[^>]*)?>"
+    r"|<#(?P<channel>C[A-Z0-9]+)(?:\|[^>]*)?>"
+    r"|<(?P<url>(?:https?|mailto):[^|>\s]+)(?:\|(?P<label>[^>]*))?>"
+    r"|(?<![\w*])\*(?P<bold>[^*\n]*[^*\s])\*(?![\w*])"
+    r"|(?<![\w_])_(?P<italic>[^_\n]*[^_\s])_(?![\w_])"
+    r"|(?<![\w~])~(?P<strike>[^~\n]*[^~\s])~(?![\w~])"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|(?<![\w:]):(?P<emoji>[a-z0-9_+'-]+):(?![\w:])"
+)
+_STYLES = {"bold": "bold", "italic": "italic", "strike": "strike", "code": "code"}
+
+
+def _unescape(text: str) -> str:
+    """Message text escapes &, < and >; rich_text elements carry the characters themselves."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _rich_elements(text: str) -> list[dict[str, Any]]:
     elements: list[dict[str, Any]] = []
     pos = 0
-    for match in MENTION.finditer(text):
+    for match in _RICH_TOKEN.finditer(text):
         if match.start() > pos:
-            elements.append({"type": "text", "text": text[pos : match.start()]})
-        elements.append({"type": "user", "user_id": match.group(1)})
+            elements.append({"type": "text", "text": _unescape(text[pos : match.start()])})
         pos = match.end()
+        kind = match.lastgroup if match.lastgroup != "label" else "url"
+        if match.group("user"):
+            elements.append({"type": "user", "user_id": match.group("user")})
+        elif match.group("channel"):
+            elements.append({"type": "channel", "channel_id": match.group("channel")})
+        elif match.group("url"):
+            link: dict[str, Any] = {"type": "link", "url": _unescape(match.group("url"))}
+            if match.group("label"):
+                link["text"] = _unescape(match.group("label"))
+            elements.append(link)
+        elif match.group("emoji"):
+            elements.append({"type": "emoji", "name": match.group("emoji")})
+        elif kind in _STYLES:
+            elements.append({"type": "text", "text": _unescape(match.group(kind)), "style": {_STYLES[kind]: True}})
     if pos < len(text):
-        elements.append({"type": "text", "text": text[pos:]})
+        elements.append({"type": "text", "text": _unescape(text[pos:])})
+    return elements
+
+
+def rich_text_blocks(text: str, block_id: str) -> list[dict[str, Any]]:
+    """The rich_text block Slack's clients attach to a typed message: mentions, channels and links split
+    out, simple styles applied, and Slack's &amp;/&lt;/&gt; escapes undone."""
     return [
         {
             "type": "rich_text",
             "block_id": block_id,
-            "elements": [{"type": "rich_text_section", "elements": elements}],
+            "elements": [{"type": "rich_text_section", "elements": _rich_elements(text)}],
         }
     ]
 

@@ -378,3 +378,27 @@ def test_socket_mode_round_trip(start_sandbox: Any) -> None:
             assert clicked.wait(5)
     finally:
         handler.close()
+
+
+def test_only_subscribed_event_types_are_sent(bolt_pair: Any) -> None:
+    """With bot_events set like a manifest, unsubscribed kinds (message.channels, reaction_added) are not sent."""
+    sb, app, server = bolt_pair(bot_events=frozenset({"app_mention", "message.im"}))
+    seen: list[str] = []
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any]) -> None:
+        seen.append("app_mention")
+
+    @app.event("message")
+    def on_message(event: dict[str, Any]) -> None:
+        seen.append(f"message.{event['channel_type']}")
+
+    with SandboxClient(sb.base_url) as driver:
+        posted = driver.post_message(MAYA, IT_HELP, f"<@{BOT}> ping")
+        assert len(posted["deliveries"]) == 1
+        driver.react(DIEGO, IT_HELP, posted["ts"], "eyes")
+        driver.post_message(MAYA, BOT, "a DM")
+        driver.wait_for(lambda: len(seen) >= 2)
+        time.sleep(0.2)
+    assert sorted(seen) == ["app_mention", "message.im"]
+    assert not any('"reaction_added"' in r["body"] for r in server.requests)
