@@ -36,10 +36,14 @@ def prepare(client: httpx.Client, sandbox: str, count: int) -> list[str]:
     return bodies
 
 
-def timed_posts(client: httpx.Client, url: str, bodies: list[str]) -> list[float]:
-    """POST each body, signed at send time, and time the response."""
+def timed_posts(client: httpx.Client, url: str, bodies: list[str], rate: float = 0.0) -> list[float]:
+    """POST each body, signed at send time, and time the response; ``rate`` > 0 paces requests per second."""
     latencies = []
+    next_at = time.perf_counter()
     for body in bodies:
+        if rate > 0:
+            next_at += 1 / rate
+            time.sleep(max(0.0, next_at - time.perf_counter()))
         headers = {"content-type": "application/json", **sign(SECRET, body)}
         start = time.perf_counter()
         response = client.post(url, content=body, headers=headers)
@@ -53,6 +57,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="requests per second (0 = back to back, each waiting for the previous ack)")
     args = parser.parse_args()
     runs: list[dict[str, dict[str, float]]] = []
     with servers() as s, httpx.Client(timeout=30) as client:
@@ -68,7 +74,7 @@ def main() -> None:
             result: dict[str, dict[str, float]] = {}
             for name, url in order:
                 bodies = prepare(client, s.sandbox, args.requests)
-                result[name] = summary(timed_posts(client, url, bodies))
+                result[name] = summary(timed_posts(client, url, bodies, args.rate))
                 if name == "deskhand":
                     wait_idle(s.deskhand)
             result["ratio"] = {"p50": result["deskhand"]["p50"] / result["bare"]["p50"],
@@ -80,7 +86,8 @@ def main() -> None:
     def med(app: str, metric: str) -> float:
         return median([r[app][metric] for r in runs])
 
-    print(f"\nmedian of {args.runs} runs x {args.requests} signed app_mention requests (ms):")
+    pace = f"{args.rate:g}/s" if args.rate else "back to back"
+    print(f"\nmedian of {args.runs} runs x {args.requests} signed app_mention requests, {pace} (ms):")
     print(f"  deskhand  p50 {med('deskhand', 'p50'):.2f}  p99 {med('deskhand', 'p99'):.2f}")
     print(f"  bare Bolt p50 {med('bare', 'p50'):.2f}  p99 {med('bare', 'p99'):.2f}")
     print(f"  ratio     p50 {med('ratio', 'p50'):.2f}  p99 {med('ratio', 'p99'):.2f}"

@@ -43,6 +43,8 @@ def create_app(settings: Settings, services: BotServices, *, client: WebClient |
         client=slack,
         signing_secret=secret or "socket-mode-does-not-sign",
         token_verification_enabled=False,  # auth.test already ran above, once
+        # Ack first, then let the listener persist and queue the job: measured, running listeners before the
+        # response put SQLite lock waits (workers write the same files) on the ack path (bench/ack_latency.py).
         process_before_response=False,
         request_verification_enabled=settings.slack_mode == "http",
         ignoring_self_events_enabled=True,

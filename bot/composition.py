@@ -18,7 +18,7 @@ from graph.models import ModelSpec, make_chat_model
 from graph.runtime import AgentRuntime
 from integrations.approvals.store import SqlApprovalStore
 from integrations.audit.store import SqlAuditLog
-from integrations.bookkeeping import ConversationRegistry, Inbox
+from integrations.bookkeeping import ConversationRegistry, Inbox, open_inbox_database
 from integrations.db import open_database
 from integrations.demo_company import DEFAULT_DEMO_DIR, load_demo_company, seed_tickets
 from integrations.directory.base import Directory, StaticDirectory
@@ -38,6 +38,7 @@ class Core:
     deps: GraphDeps
     runtime: AgentRuntime
     approvals: SqlApprovalStore
+    in_memory: bool = False
 
 
 def model_spec(settings: Settings) -> ModelSpec:
@@ -92,6 +93,7 @@ def build_core(
         deps=deps,
         runtime=runtime,
         approvals=approvals,
+        in_memory=in_memory,
     )
 
 
@@ -101,7 +103,7 @@ def build_services(core: Core) -> BotServices:
         settings=core.settings,
         runtime=core.runtime,
         approvals=core.approvals,
-        inbox=Inbox(core.engine),
+        inbox=Inbox(open_inbox_database(None if core.in_memory else core.settings.inbox_db_path)),
         conversations=ConversationRegistry(core.engine),
         directory=core.directory,
         worker=KeyedExecutor(core.settings.worker_threads),

@@ -12,6 +12,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import queue
 import threading
 import zlib
 from typing import Any
@@ -22,6 +23,7 @@ from bot.services import BotServices, Dispatcher
 from bot.settings import Settings
 from bot.turns import run_decision, run_message_turn
 from bot.worker import KeyedExecutor
+from integrations.bookkeeping import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +31,13 @@ MESSAGE = "message"
 DECISION = "decision"
 
 
-def run_job(services: BotServices, client: WebClient, key: str) -> None:
-    """Run one inbox job if nobody has yet; record how it ended."""
-    row = services.inbox.start(key)
-    if row is None:
-        return
-    ok = True
+def execute_job(services: BotServices, client: WebClient, kind: str, payload: dict[str, Any]) -> bool:
+    """Run one job; False when it ended in an error (the person has already been told)."""
     try:
-        payload: dict[str, Any] = row.payload
-        if row.kind == MESSAGE:
+        if kind == MESSAGE:
             run_message_turn(services, client, payload["event"], payload["team_id"])
-        elif row.kind == DECISION:
+            return True
+        if kind == DECISION:
             outcome = run_decision(
                 services,
                 client,
@@ -49,14 +47,23 @@ def run_job(services: BotServices, client: WebClient, key: str) -> None:
                 channel_id=payload["channel_id"],
                 edits=payload.get("edits"),
             )
-            ok = outcome is not None
-        else:
-            log.error("unknown inbox job kind", extra={"kind": row.kind, "key": key})
-            ok = False
+            return outcome is not None
+        log.error("unknown job kind", extra={"kind": kind})
+        return False
     except Exception:
         # run_message_turn/run_decision already answer the person; this only keeps the worker alive.
-        log.exception("inbox job failed", extra={"key": key})
-        ok = False
+        log.exception("job failed", extra={"kind": kind})
+        return False
+
+
+def run_job(services: BotServices, client: WebClient, key: str) -> None:
+    """Thread mode: claim the inbox row, run it, record how it ended."""
+    row = services.inbox.start(key)
+    if row is None:
+        return
+    ok = False
+    try:
+        ok = execute_job(services, client, row.kind, row.payload)
     finally:
         services.inbox.finish(key, ok=ok)
 
@@ -68,8 +75,8 @@ class ThreadDispatcher:
         self._services = services
         self._client = client
 
-    def submit(self, thread_key: str, key: str) -> None:
-        """Queue on the keyed thread pool."""
+    def submit(self, thread_key: str, key: str, kind: str, payload: dict[str, Any]) -> None:
+        """Queue on the keyed thread pool (the job is read back from the inbox when it runs)."""
         self._services.worker.submit(thread_key, lambda: run_job(self._services, self._client, key))
 
     def idle(self) -> bool:
@@ -86,8 +93,7 @@ def _worker_main(settings: Settings, bot_user_id: str, jobs: Any, done: Any, nic
     from bot.composition import build_core, build_services
     from bot.logging_setup import configure_logging
 
-    if nice:
-        os.nice(nice)  # background work yields the CPU to the process that acks Slack
+    _lower_priority(nice)
     configure_logging(settings.log_level)
     core = build_core(settings, seed_demo=False)
     services = build_services(core)
@@ -97,26 +103,58 @@ def _worker_main(settings: Settings, bot_user_id: str, jobs: Any, done: Any, nic
 
     client = web_client(settings)
     pool = KeyedExecutor(settings.worker_threads)
+    parent = multiprocessing.parent_process()
     while True:
-        item = jobs.get()
+        try:
+            item = jobs.get(timeout=1.0)
+        except queue.Empty:
+            # A parent killed without a chance to say goodbye must not leave this worker behind.
+            if parent is not None and not parent.is_alive():
+                break
+            continue
         if item is None:
             break
-        thread_key, key = item
-        pool.submit(thread_key, functools.partial(_run_and_report, services, client, key, done))
+        thread_key, key, kind, payload = item
+        pool.submit(thread_key, functools.partial(_run_and_report, services, client, key, kind, payload, done))
     pool.shutdown(wait=True)
 
 
-def _run_and_report(services: BotServices, client: WebClient, key: str, done: Any) -> None:
+def _lower_priority(nice: int) -> None:
+    """Background turns yield the CPU to the process that acks Slack.
+
+    On Linux, SCHED_IDLE makes the kernel preempt a worker the moment the HTTP process wakes up, which a
+    nice value alone does not guarantee; elsewhere (or if refused) a nice value is the fallback.
+    """
+    if not nice:
+        return
+    sched_idle = getattr(os, "SCHED_IDLE", None)
+    if sched_idle is not None and nice >= 19:
+        try:
+            os.sched_setscheduler(0, sched_idle, os.sched_param(0))
+            return
+        except OSError:
+            pass
+    os.nice(nice)
+
+
+def _run_and_report(
+    services: BotServices, client: WebClient, key: str, kind: str, payload: dict[str, Any], done: Any
+) -> None:
+    # The parent process is the inbox's only writer (no cross-process SQLite locks on the ack path), so a worker
+    # reports progress instead of writing it.
+    done.put(("start", key, True))
+    ok = False
     try:
-        run_job(services, client, key)
+        ok = execute_job(services, client, kind, payload)
     finally:
-        done.put(key)
+        done.put(("done", key, ok))
 
 
 class ProcessDispatcher:
     """Worker processes; a Slack thread is pinned to one of them so its turns stay in order."""
 
-    def __init__(self, settings: Settings, bot_user_id: str, processes: int, *, nice: int = 5) -> None:
+    def __init__(self, settings: Settings, bot_user_id: str, processes: int, inbox: Inbox, *, nice: int = 5) -> None:
+        self._inbox = inbox
         context = multiprocessing.get_context("spawn")
         self._done: Any = context.Queue()
         self._queues: list[Any] = []
@@ -124,32 +162,45 @@ class ProcessDispatcher:
         self._pending = 0
         self._lock = threading.Lock()
         for index in range(processes):
-            queue = context.Queue()
+            jobs = context.Queue()
             proc = context.Process(
                 target=_worker_main,
-                args=(settings, bot_user_id, queue, self._done, nice),
+                args=(settings, bot_user_id, jobs, self._done, nice),
                 name=f"deskhand-worker-{index}",
                 daemon=True,
             )
             proc.start()
-            self._queues.append(queue)
+            self._queues.append(jobs)
             self._procs.append(proc)
         threading.Thread(target=self._count_done, name="deskhand-dispatch-done", daemon=True).start()
 
-    def submit(self, thread_key: str, key: str) -> None:
+    def submit(self, thread_key: str, key: str, kind: str, payload: dict[str, Any]) -> None:
         """Route by a stable hash of the thread so its jobs share a worker (and its order)."""
         index = zlib.crc32(thread_key.encode()) % len(self._queues)
         with self._lock:
             self._pending += 1
-        self._queues[index].put((thread_key, key))
+        self._queues[index].put((thread_key, key, kind, payload))
 
     def _count_done(self) -> None:
+        """Record workers' progress in the inbox, a batch per transaction."""
         while True:
-            item = self._done.get()
-            if item is None:
-                return
+            batch = [self._done.get()]
+            while True:
+                try:
+                    batch.append(self._done.get_nowait())
+                except queue.Empty:
+                    break
+            stop = any(item is None for item in batch)
+            events = [item for item in batch if item is not None]
+            try:
+                self._inbox.record_progress(events)
+            except Exception:  # the inbox is bookkeeping; losing one batch must not stop the dispatcher
+                log.exception("could not record job progress")
+            finished = sum(1 for item in events if item[0] == "done")
             with self._lock:
-                self._pending -= 1
+                self._pending -= finished
+            if stop:
+                return
 
     def idle(self) -> bool:
         """No job submitted here is still unfinished."""
@@ -158,8 +209,8 @@ class ProcessDispatcher:
 
     def shutdown(self) -> None:
         """Ask every worker to finish its queue and exit."""
-        for queue in self._queues:
-            queue.put(None)
+        for jobs in self._queues:
+            jobs.put(None)
         for proc in self._procs:
             proc.join(timeout=30)
             if proc.is_alive():
@@ -170,7 +221,9 @@ class ProcessDispatcher:
 def make_dispatcher(settings: Settings, services: BotServices, client: WebClient) -> Dispatcher:
     """Processes when ``worker_processes`` > 0, threads otherwise."""
     if settings.worker_processes > 0:
-        return ProcessDispatcher(settings, services.bot_user_id, settings.worker_processes, nice=settings.worker_nice)
+        return ProcessDispatcher(
+            settings, services.bot_user_id, settings.worker_processes, services.inbox, nice=settings.worker_nice
+        )
     return ThreadDispatcher(services, client)
 
 
@@ -183,5 +236,5 @@ def replay_unfinished(services: BotServices, dispatcher: Dispatcher, client: Web
             apologise_for_restart(client, row.payload.get("event", {}))
     queued = services.inbox.in_status("queued")
     for row in queued:
-        dispatcher.submit(row.thread_key, row.key)
+        dispatcher.submit(row.thread_key, row.key, row.kind, row.payload)
     return len(queued)

@@ -15,22 +15,18 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.composition import Core
+from integrations.bookkeeping import Inbox
 from integrations.errors import NotFoundError
 
 log = logging.getLogger(__name__)
 
 
-def _inbox_depth(core: Core) -> dict[str, int]:
+def _ping(core: Core) -> None:
     with core.engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT status, COUNT(*) FROM inbox WHERE status IN ('queued', 'running') GROUP BY status")
-        ).all()
-    counts = {"queued": 0, "running": 0}
-    counts.update({str(status): int(n) for status, n in rows})
-    return counts
+        conn.execute(text("SELECT 1"))
 
 
-def create_http_app(bolt: App | None, core: Core | None) -> Starlette:
+def create_http_app(bolt: App | None, core: Core | None, inbox: Inbox | None = None) -> Starlette:
     """The ASGI app; ``bolt`` may be None to serve health and tickets only (e.g. Socket Mode)."""
 
     async def slack_events(request: Request) -> Response:

@@ -22,8 +22,9 @@ from sandbox import ReplayReport, SandboxConfig, interactive_config, replay, run
 console = Console()
 
 # What deskhand subscribes to in its Slack app manifest (manifest.yaml); the sandbox sends only these.
-SUBSCRIBED_EVENTS = frozenset({"app_mention", "message.channels", "message.groups", "message.im", "message.mpim",
-                               "app_home_opened"})
+SUBSCRIBED_EVENTS = frozenset(
+    {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim", "app_home_opened"}
+)
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -37,24 +38,32 @@ def _port_free(host: str, port: int) -> bool:
 
 def wired_settings(settings: Settings, sandbox: SandboxConfig, api_url: str) -> Settings:
     """The bot's settings pointed at a sandbox, with the sandbox's local token and signing secret."""
-    return settings.model_copy(update={
-        "slack_bot_token": SecretStr(sandbox.bot_token),
-        "slack_signing_secret": SecretStr(sandbox.signing_secret),
-        "slack_api_url": api_url,
-        "slack_mode": "http",
-    })
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr(sandbox.bot_token),
+            "slack_signing_secret": SecretStr(sandbox.signing_secret),
+            "slack_api_url": api_url,
+            "slack_mode": "http",
+        }
+    )
 
 
 def run_local(settings: Settings) -> None:
     """Start sandbox + bot, print where to go, and stop both cleanly on Ctrl-C."""
     for name, port in (("deskhand", settings.port), ("sandbox", settings.sandbox_port)):
         if not _port_free(settings.host, port):
-            raise SystemExit(f"Port {port} ({name}) is already in use. Stop the other process or set "
-                             f"DESKHAND_{'PORT' if name == 'deskhand' else 'SANDBOX_PORT'}.")
+            raise SystemExit(
+                f"Port {port} ({name}) is already in use. Stop the other process or set "
+                f"DESKHAND_{'PORT' if name == 'deskhand' else 'SANDBOX_PORT'}."
+            )
     bot_url = f"http://{settings.host}:{settings.port}/slack/events"
-    config = interactive_config(data_dir=settings.data_dir / "sandbox", bot_request_url=bot_url,
-                                port=settings.sandbox_port, bot_events=SUBSCRIBED_EVENTS,
-                                slash_commands=("/deskhand",))
+    config = interactive_config(
+        data_dir=settings.data_dir / "sandbox",
+        bot_request_url=bot_url,
+        port=settings.sandbox_port,
+        bot_events=SUBSCRIBED_EVENTS,
+        slash_commands=("/deskhand",),
+    )
     with console.status("Starting the local Slack workspace and deskhand…"):
         sandbox = run_in_thread(config)
         try:
@@ -62,11 +71,13 @@ def run_local(settings: Settings) -> None:
         except BaseException:
             sandbox.stop()
             raise
-    console.print(f"\n[bold green]deskhand is running[/bold green] on its offline defaults "
-                  f"(local model, local tickets, data in {settings.data_dir}).\n"
-                  f"  Open [bold]{sandbox.base_url}/[/bold] in your browser: you are in Kestrel Analytics' Slack.\n"
-                  f"  Try: [italic]@deskhand open a ticket: the office printer is jammed[/italic] in #it-help.\n"
-                  f"  Ctrl-C stops everything; data is kept for next time.\n")
+    console.print(
+        f"\n[bold green]deskhand is running[/bold green] on its offline defaults "
+        f"(local model, local tickets, data in {settings.data_dir}).\n"
+        f"  Open [bold]{sandbox.base_url}/[/bold] in your browser: you are in Kestrel Analytics' Slack.\n"
+        f"  Try: [italic]@deskhand open a ticket: the office printer is jammed[/italic] in #it-help.\n"
+        f"  Ctrl-C stops everything; data is kept for next time.\n"
+    )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -86,8 +97,9 @@ def replay_recording(file: Path, settings: Settings) -> ReplayReport:
     """Replay a recorded sandbox session against a fresh deskhand (empty data dir, demo company)."""
     sandbox_port, bot_port = _free_port(), _free_port()
     base = SandboxConfig()
-    fresh = settings.model_copy(update={"data_dir": Path(tempfile.mkdtemp(prefix="deskhand-replay-")),
-                                        "port": bot_port, "worker_processes": 0})
+    fresh = settings.model_copy(
+        update={"data_dir": Path(tempfile.mkdtemp(prefix="deskhand-replay-")), "port": bot_port, "worker_processes": 0}
+    )
     started: list[RunningBot] = []
 
     def start_bot(running: object) -> None:
@@ -95,8 +107,14 @@ def replay_recording(file: Path, settings: Settings) -> ReplayReport:
         started.append(start_in_thread(wired_settings(fresh, base, f"http://127.0.0.1:{sandbox_port}/api/")))
 
     try:
-        return replay(file, bot_url=f"http://127.0.0.1:{bot_port}/slack/events", signing_secret=base.signing_secret,
-                      bot_token=base.bot_token, port=sandbox_port, on_ready=start_bot)
+        return replay(
+            file,
+            bot_url=f"http://127.0.0.1:{bot_port}/slack/events",
+            signing_secret=base.signing_secret,
+            bot_token=base.bot_token,
+            port=sandbox_port,
+            on_ready=start_bot,
+        )
     finally:
         for bot in started:
             bot.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ def recover_pending_decisions(services: BotServices, client: WebClient) -> int:
 
 def serve_forever(settings: Settings) -> None:
     """Blocks until interrupted."""
+    # This process acks Slack; its other threads (listeners, queue feeders) do little. A short GIL switch
+    # interval stops one of them holding up an ack for the default 5 ms.
+    sys.setswitchinterval(settings.ack_switch_interval_ms / 1000)
     core = build_core(settings)
     services = build_services(core)
     client = web_client(settings)
@@ -60,9 +64,9 @@ def serve_forever(settings: Settings) -> None:
         handler.connect()
         log.info("socket mode connected")
         # Health checks and ticket pages still need HTTP; Slack traffic arrives over the socket.
-        http = create_http_app(None, core)
+        http = create_http_app(None, core, services.inbox)
     else:
-        http = create_http_app(bolt, core)
+        http = create_http_app(bolt, core, services.inbox)
         log.info("listening", extra={"url": f"http://{settings.host}:{settings.port}/slack/events"})
     config = uvicorn.Config(http, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     server = uvicorn.Server(config)
@@ -113,7 +117,7 @@ def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> Run
     sock.bind((settings.host, settings.port))
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        create_http_app(bolt, core), log_level="warning", access_log=False, timeout_graceful_shutdown=2
+        create_http_app(bolt, core, services.inbox), log_level="warning", access_log=False, timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: server.run(sockets=[sock]), name="deskhand-http", daemon=True)

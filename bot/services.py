@@ -20,7 +20,7 @@ from integrations.directory.base import Directory
 class Dispatcher(Protocol):
     """Runs inbox jobs off the request path (see ``bot.dispatch``)."""
 
-    def submit(self, thread_key: str, key: str) -> None:
+    def submit(self, thread_key: str, key: str, kind: str, payload: dict[str, Any]) -> None:
         """Queue job ``key`` behind earlier jobs of the same Slack thread."""
         ...
 
@@ -86,7 +86,7 @@ class BotServices:
             return False
         if self.dispatcher is None:
             raise RuntimeError("no dispatcher: call bot.dispatch.make_dispatcher at start-up")
-        self.dispatcher.submit(thread_key, keys[0])
+        self.dispatcher.submit(thread_key, keys[0], kind, payload)
         return True
 
     def project_for_channel(self, channel_id: str) -> str:

@@ -62,7 +62,12 @@ class Settings(BaseSettings):
     worker_processes: int = Field(
         default=2, ge=0, le=32, description="Worker processes for turns; 0 runs turns on threads in-process."
     )
-    worker_nice: int = Field(default=5, ge=0, le=19, description="Niceness of worker processes.")
+    ack_switch_interval_ms: float = Field(
+        default=0.5, gt=0, le=10, description="GIL switch interval of the process that acks Slack."
+    )
+    worker_nice: int = Field(
+        default=19, ge=0, le=19, description="Niceness of worker processes; 19 means SCHED_IDLE on Linux."
+    )
     log_level: str = "INFO"
     sandbox_port: int = 3001
 
@@ -86,6 +91,11 @@ class Settings(BaseSettings):
     def app_db_path(self) -> Path:
         """The SQLModel app database."""
         return self.data_dir / "deskhand.db"
+
+    @property
+    def inbox_db_path(self) -> Path:
+        """Accepted Slack work not yet finished (written by the process that acks)."""
+        return self.data_dir / "inbox.db"
 
     @property
     def checkpoint_db_path(self) -> Path:

@@ -26,7 +26,8 @@ _STATUS_LINES = {
 
 def _action_blocks(action: ProposedAction) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(f"*{escape(action.summary)}*")}]
-    shown = [f for f in action.fields if f.display and f.name != "title"]
+    # Empty fields ("Assignee: nobody", "Due: none") are noise on a card; the modal still offers them.
+    shown = [f for f in action.fields if f.name != "title" and f.value not in (None, "") and f.display]
     if shown:
         blocks[0]["fields"] = [mrkdwn(f"*{f.label}*\n{clip(escape(f.display), 300)}", FIELD_LIMIT) for f in shown[:10]]
     return blocks
