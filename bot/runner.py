@@ -1,4 +1,4 @@
-"""Start deskhand: build everything from settings, finish interrupted decisions, serve HTTP or Socket Mode."""
+"""Start deskhand: build everything from settings, finish interrupted work, serve HTTP and/or Socket Mode."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import uvicorn
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app import create_app, web_client
@@ -38,11 +40,19 @@ def recover_pending_decisions(services: BotServices, client: WebClient) -> int:
     return len(outcomes)
 
 
-def serve_forever(settings: Settings) -> None:
-    """Blocks until interrupted."""
-    # This process acks Slack; its other threads (listeners, queue feeders) do little. A short GIL switch
-    # interval stops one of them holding up an ack for the default 5 ms.
-    sys.setswitchinterval(settings.ack_switch_interval_ms / 1000)
+@dataclass
+class Prepared:
+    """Everything wired and recovered, not yet serving."""
+
+    core: Core
+    services: BotServices
+    client: WebClient
+    bolt: App
+    socket_handler: Any = None
+
+
+def prepare(settings: Settings) -> Prepared:
+    """Build, finish interrupted decisions, start the dispatcher, replay queued work, connect Socket Mode."""
     core = build_core(settings)
     services = build_services(core)
     client = web_client(settings)
@@ -54,26 +64,43 @@ def serve_forever(settings: Settings) -> None:
     replayed = replay_unfinished(services, services.dispatcher, client)
     if replayed:
         log.info("replaying queued jobs", extra={"count": replayed})
+    prepared = Prepared(core=core, services=services, client=client, bolt=bolt)
     if settings.slack_mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         token = settings.secret("slack_app_token")
         if not token:
             raise SystemExit("SLACK_APP_TOKEN (xapp-...) is required for Socket Mode.")
-        handler = SocketModeHandler(bolt, token, web_client=client)
-        handler.connect()
+        prepared.socket_handler = SocketModeHandler(bolt, token, web_client=client)
+        prepared.socket_handler.connect()
         log.info("socket mode connected")
-        # Health checks and ticket pages still need HTTP; Slack traffic arrives over the socket.
-        http = create_http_app(None, core, services.inbox)
-    else:
-        http = create_http_app(bolt, core, services.inbox)
+    return prepared
+
+
+def _http_app(prepared: Prepared, settings: Settings) -> Any:
+    # In Socket Mode, Slack traffic arrives over the socket; HTTP still serves health checks and ticket pages.
+    bolt = None if settings.slack_mode == "socket" else prepared.bolt
+    return create_http_app(bolt, prepared.core, prepared.services.inbox)
+
+
+def serve_forever(settings: Settings) -> None:
+    """Blocks until interrupted."""
+    # This process acks Slack; its other threads (listeners, queue feeders) do little. A short GIL switch
+    # interval stops one of them holding up an ack for the default 5 ms.
+    sys.setswitchinterval(settings.ack_switch_interval_ms / 1000)
+    prepared = prepare(settings)
+    if settings.slack_mode == "http":
         log.info("listening", extra={"url": f"http://{settings.host}:{settings.port}/slack/events"})
-    config = uvicorn.Config(http, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
+    config = uvicorn.Config(
+        _http_app(prepared, settings), host=settings.host, port=settings.port, log_level="warning", access_log=False
+    )
     try:
-        server.run()
+        uvicorn.Server(config).run()
     finally:
-        services.dispatcher.shutdown()
+        if prepared.socket_handler is not None:
+            prepared.socket_handler.close()
+        if prepared.services.dispatcher is not None:
+            prepared.services.dispatcher.shutdown()
 
 
 @dataclass
@@ -85,6 +112,7 @@ class RunningBot:
     core: Core
     server: uvicorn.Server
     thread: threading.Thread
+    socket_handler: Any = None
 
     @property
     def events_url(self) -> str:
@@ -97,6 +125,8 @@ class RunningBot:
 
     def stop(self) -> None:
         """Stop serving and let running turns finish."""
+        if self.socket_handler is not None:
+            self.socket_handler.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
         if self.services.dispatcher is not None:
@@ -105,19 +135,13 @@ class RunningBot:
 
 def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> RunningBot:
     """Serve on ``settings.host`` (port 0 picks a free one) in a thread; returns once it accepts requests."""
-    core = build_core(settings)
-    services = build_services(core)
-    client = web_client(settings)
-    bolt = create_app(settings, services, client=client)
-    recover_pending_decisions(services, client)
-    services.dispatcher = make_dispatcher(settings, services, client)
-    replay_unfinished(services, services.dispatcher, client)
+    prepared = prepare(settings)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((settings.host, settings.port))
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        create_http_app(bolt, core, services.inbox), log_level="warning", access_log=False, timeout_graceful_shutdown=2
+        _http_app(prepared, settings), log_level="warning", access_log=False, timeout_graceful_shutdown=2
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: server.run(sockets=[sock]), name="deskhand-http", daemon=True)
@@ -127,4 +151,11 @@ def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> Run
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("deskhand HTTP server did not start")
         time.sleep(0.01)
-    return RunningBot(url=f"http://{host}:{port}", services=services, core=core, server=server, thread=thread)
+    return RunningBot(
+        url=f"http://{host}:{port}",
+        services=prepared.services,
+        core=prepared.core,
+        server=server,
+        thread=thread,
+        socket_handler=prepared.socket_handler,
+    )

@@ -43,6 +43,11 @@ EXAMPLES: dict[str, list[str]] = {
         "search tickets mentioning invoices",
         "what is tom working on right now",
         "show overdue tickets",
+        "where are we with the office move",
+        "is anyone looking at the broken projector already",
+        "what's the latest on the laptop order",
+        "which tickets haven't been picked up yet",
+        "anything of mine still sitting in the backlog",
     ],
     "tickets.get": [
         "what's the status of OPS-12",
@@ -180,5 +185,11 @@ EXAMPLES: dict[str, list[str]] = {
         "play some music",
         "solve this equation for x",
         "what's your favourite movie",
+        "write a haiku about mondays",
+        "can you debug my code",
+        "how is the stock market doing",
+        "email the whole company for me",
+        "who is the president of France",
+        "recommend a good restaurant for tonight",
     ],
 }

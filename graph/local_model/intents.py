@@ -29,6 +29,18 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             0.2,
         ),
         (re.compile(r"\b(reassign|unassign|assign(ed)?)\b", re.I), 0.15),
+        (re.compile(r"\b(not started|started on|working on|overdue|in review|backlog)\b", re.I), 0.15),
+        # Progress questions are about tracked work, even when the topic sounds like a policy ("expense tool").
+        (
+            re.compile(r"\b(where are we (?:with|on)|latest on|status of|progress on|any news on|update on)\b", re.I),
+            0.35,
+        ),
+        (
+            re.compile(
+                r"\bfile (?:this|it|that) (?:under|in|as|for)\b|\b(?:in|under|to) the \w+ (?:project|board)\b", re.I
+            ),
+            0.3,
+        ),
     ],
     "calendar": [
         (
@@ -46,6 +58,32 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                 re.I,
             ),
             0.08,
+        ),
+    ],
+    "out_of_scope": [
+        (
+            re.compile(
+                r"\b(?:write|compose|draft|generate)\s+(?:me\s+)?(?:an?\s+)?(?:\w+\s+){0,2}(?:poem|limerick|haiku|story|song|"
+                r"essay|joke|rap|function|script|program|code|regex|sql query)\b",
+                re.I,
+            ),
+            0.35,
+        ),
+        (
+            re.compile(
+                r"\b(?:share|stock) price|\bstock market\b|\bbitcoin\b|\bcrypto\b|\bweather\b|\brecipe\b|"
+                r"\btranslate\b|\bhoroscope\b|\blottery\b|\bfootball\b|\bmovie\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        (
+            re.compile(
+                r"\b(?:send|write)\s+(?:an?\s+)?e-?mails?\s+to\b|\bemail (?:all|every|our customers)\b|"
+                r"\b(?:order|buy) me\b|\bbook (?:me )?(?:a )?(?:flight|hotel|train|taxi|uber)\b",
+                re.I,
+            ),
+            0.35,
         ),
     ],
     "docs": [
@@ -154,7 +192,7 @@ class IntentClassifier:
             bonus = sum(weight for pattern, weight in cues if pattern.search(text))
             if bonus:
                 for label in scores:
-                    if label.startswith(route + "."):
+                    if label == route or label.startswith(route + "."):
                         scores[label] += bonus
         if TICKET_KEY.search(text) and not _ROUTE_CUES["calendar"][0][0].search(text):
             for label in scores:

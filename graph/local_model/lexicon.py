@@ -77,6 +77,10 @@ class Lexicon:
         for key, name in sorted(self.projects, key=lambda kp: -len(kp[1])):
             if re.search(rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(name.lower())}\b", lowered):
                 return key
+            if re.search(
+                rf"\b{re.escape(name.lower())}\s+(?:tickets?|issues?|bugs?|tasks?|backlog|board|queue)\b", lowered
+            ):
+                return key
             short = name.split()[0].lower() if name else ""
             if short and re.search(
                 rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(short)}"

@@ -16,14 +16,13 @@ from graph.local_model.text import normalise, strip_bot_mention, unslack
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, parse_ticket_request
 
 _DISCARD = re.compile(
-    r"^\W*(?:never\s*mind|nevermind|forget (?:it|that|about it)|cancel (?:it|that|this)|"
-    r"scrap (?:it|that)|drop (?:it|that)|don'?t (?:bother|do (?:it|that))|stop)\W*$",
+    r"^\W*(?:(?:oh|ok|okay|actually|sorry|ah|no)[\s,]+)*(?:never\s*mind|nevermind|forget (?:it|that|about it)|"
+    r"cancel (?:it|that|this)|scrap (?:it|that)|drop (?:it|that)|don'?t (?:bother|do (?:it|that))|"
+    r"no need|ignore (?:that|it|me))\b",
     re.I,
 )
 _REVISION_CUE = re.compile(
-    r"\b(it|that|instead|actually|also|too|rather|make it|change|set|put|call it|"
-    r"rename|assign|give)\b",
-    re.I,
+    r"\b(it|that|instead|actually|also|too|rather|make it|change|set|put|call it|rename|assign|give)\b", re.I
 )
 
 
@@ -83,25 +82,22 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
     lexicon = Lexicon.build(ctx.people, ctx.projects)
     text = clean_human_text(messages[-1], ctx)
     awaiting = _awaiting(messages)
-    pending = ctx.pending[0] if ctx.pending else None
 
-    if pending and _DISCARD.match(text) and "discard_pending_proposals" in tools:
+    if ctx.pending and _DISCARD.match(text) and len(text.split()) <= 8 and "discard_pending_proposals" in tools:
         return Plan(calls=[{"name": "discard_pending_proposals", "args": {}}])
 
     if awaiting:
         # An answer to our own question wins unless the message is plainly a new request on its own.
         explicit = parse_ticket_request(text, lexicon, suggested=None, bot_id=ctx.bot_user_id)
-        if explicit.action in (None, awaiting.get("action")):
+        bare_key = bool(explicit.keys) and len(text.split()) <= 4
+        if explicit.action in (None, awaiting.get("action")) or bare_key:
             return _answer_awaited(awaiting, text, explicit)
 
     frame = parse_ticket_request(text, lexicon, suggested=_ticket_action_hint(text), bot_id=ctx.bot_user_id)
 
-    if pending and _is_revision(frame, text, pending):
-        args = dict(pending.get("args", {}))
-        args.update(frame.change_slots())
-        if frame.action == "create" and frame.title:
-            args["title"] = frame.title
-        return Plan(calls=[{"name": pending["tool"], "args": args}])
+    target = _pending_target(ctx.pending, frame)
+    if target is not None and _is_revision(frame, text, target):
+        return _revise(target, frame)
 
     if frame.action in {"update", "close", "comment"} and not frame.keys:
         frame.keys = _last_ticket_keys(messages, lexicon)
@@ -119,6 +115,32 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
     return _plan_from_frame(frame, tools)
 
 
+def _pending_target(pending: list[dict[str, Any]], frame: TicketFrame) -> dict[str, Any] | None:
+    """The pending proposal a follow-up most likely refers to: the one about the named ticket, else the latest."""
+    if not pending:
+        return None
+    for item in reversed(pending):
+        key = str(item.get("args", {}).get("key") or "").upper()
+        if key and key in frame.keys:
+            return item
+    return pending[-1]
+
+
+def _revise(target: dict[str, Any], frame: TicketFrame) -> Plan:
+    """Call the pending proposal's tool again with the corrected arguments, marked as replacing it."""
+    args = {k: v for k, v in dict(target.get("args", {})).items() if k != "replaces"}
+    changes = frame.change_slots()
+    if frame.action == "create":
+        changes.pop("title", None)
+        changes.pop("description", None)
+    if target.get("tool") != "create_ticket":
+        changes.pop("project", None)
+    args.update(changes)  # a new title only arrives through a rename ("call it ..."), which change_slots holds
+    if target.get("id"):
+        args["replaces"] = target["id"]
+    return Plan(calls=[{"name": target["tool"], "args": args}])
+
+
 def _is_revision(frame: TicketFrame, text: str, pending: dict[str, Any]) -> bool:
     """A follow-up that changes the pending proposal rather than asking for something new."""
     if frame.action == "create" and re.search(r"\b(another|new|second|separate)\b", text, re.I):
@@ -129,8 +151,9 @@ def _is_revision(frame: TicketFrame, text: str, pending: dict[str, Any]) -> bool
     if frame.action in {"search", "get"}:
         return False
     changes = frame.change_slots()
-    if frame.action == "create" and frame.title:
-        changes["title"] = frame.title
+    if frame.action == "create":
+        changes.pop("title", None)  # a title parsed from the follow-up itself is not a rename
+        changes.pop("description", None)
     return bool(changes) and (bool(_REVISION_CUE.search(text)) or frame.action in (None, "update"))
 
 
@@ -148,22 +171,38 @@ def _answer_awaited(awaiting: dict[str, Any], text: str, frame: TicketFrame) -> 
         if not keys:
             return Plan(text="I still need a ticket key, like OPS-12.", awaiting=awaiting)
         if action == "comment":
-            return Plan(
-                calls=[{"name": "comment_on_ticket", "args": {"key": keys[0], "body": awaiting.get("comment") or ""}}]
-            )
+            body = awaiting.get("comment") or ""
+            return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": keys[0], "body": body}}])
         if action == "close":
             return Plan(calls=[{"name": "close_ticket", "args": {"key": k}} for k in keys])
         if action == "get":
             return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in keys])
         return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **args}} for k in keys])
+    if slot in {"status", "assignee", "priority", "any"} and awaiting.get("keys"):
+        changes = frame.change_slots()
+        changes.pop("project", None)
+        if slot in {"status", "assignee", "priority"} and not changes.get(slot):
+            changes[slot] = answer
+        if not changes:
+            return Plan(
+                text="Sorry, I didn't catch the change. Try “move it to In Review” or “assign it to Priya”.",
+                awaiting=awaiting,
+            )
+        return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **changes}} for k in awaiting["keys"]])
     if slot == "body":
         return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": args.get("key"), "body": text}}])
     return Plan(text="Sorry, I lost track of what we were doing. Could you say the whole request again?")
 
 
 def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
+    if frame.action == "create" and frame.vague:
+        return Plan(
+            text="I can file a ticket for that. What exactly is the problem, and where? "
+            "For example: “the VPN drops every hour on my Mac”.",
+            awaiting={"action": "create", "slot": "title", "args": {}},
+        )
     if frame.action == "create":
-        args = {
+        args: dict[str, Any] = {
             k: v
             for k, v in {
                 "title": frame.title,
@@ -181,6 +220,11 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 awaiting={"action": "create", "slot": "title", "args": args},
             )
         return Plan(calls=[{"name": "create_ticket", "args": args}])
+    if frame.action == "search" and frame.vague:
+        return Plan(
+            text="Can you tell me a bit more? I can look up tickets (“what's assigned to me?”) or file a new "
+            "one (“open a ticket: the VPN drops every hour”)."
+        )
     if frame.action == "search":
         args = {
             k: v
@@ -190,6 +234,7 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "status": frame.status,
                 "project": frame.project,
                 "priority": frame.priority,
+                "overdue": frame.overdue or None,
             }.items()
             if v
         }
@@ -209,6 +254,8 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
     if frame.action == "update":
         changes = frame.change_slots()
         changes.pop("project", None)
+        if not changes and frame.wants:
+            return _ask_for_change(frame)
         if not changes:
             return Plan(calls=[{"name": "get_ticket", "args": {"key": k}} for k in frame.keys[:5]])
         return Plan(calls=[{"name": "update_ticket", "args": {"key": k, **changes}} for k in frame.keys])
@@ -230,6 +277,17 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
         text="I can file, find and update tickets. For example: “open a ticket: VPN drops every hour”, "
         "“what's assigned to me?”, or “move OPS-12 to In Review”."
     )
+
+
+def _ask_for_change(frame: TicketFrame) -> Plan:
+    keys = ", ".join(frame.keys)
+    question = {
+        "status": f"Which status should {keys} move to?",
+        "assignee": f"Who should {keys} go to?",
+        "priority": f"What priority should {keys} have?",
+    }.get(frame.wants or "", f"What should change on {keys}? (status, assignee, priority, title or due date)")
+    slot = frame.wants if frame.wants in {"status", "assignee", "priority"} else "any"
+    return Plan(text=question, awaiting={"action": "update", "slot": slot, "keys": frame.keys})
 
 
 def summarise_tool_results(messages: list[BaseMessage]) -> str:

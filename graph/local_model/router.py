@@ -45,9 +45,9 @@ def route_text(text: str, *, previous_route: str | None = None, has_pending: boo
     ):
         same = next(s for s in intents.ranked if s.route == previous_route)
         return RouteDecision(previous_route, same.label, False, intents=intents)
+    if best.route == "out_of_scope" and best.score >= 0.2:
+        return RouteDecision("out_of_scope", best.label, intents.confident, intents=intents)
     if best.score < 0.3:
-        return RouteDecision(
-            "out_of_scope" if best.route == "out_of_scope" else "chat", "chat.unclear", False, intents=intents
-        )
+        return RouteDecision("chat", "chat.unclear", False, intents=intents)
     route = best.route
     return RouteDecision(route, best.label, intents.confident, intents=intents)

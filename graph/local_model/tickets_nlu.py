@@ -44,10 +44,13 @@ _CREATE = re.compile(
     re.I,
 )
 _CREATE_LEAD = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|will you|can u|i'd like you to|"
+    r"^(?:(?:and|also|plus)\s+)?(?:another\s+(?:one|ticket|issue|bug)\s*[:\-—]\s*)?"
+    r"(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|will you|can u|i'd like you to|"
     r"i need you to|i want you to|go ahead and|let's|lets|kindly)[\s,]+)*"
     r"(?:please\s+)?(?:open|file|raise|log|create|submit|make|start|add|put in|write up|track|report|"
-    r"i need to report|i want to report|i'd like to report|i need|i want|we need|new)\b\s*"
+    r"i need to report|i want to report|i'd like to report|i need to (?:open|file|log|raise|create)|"
+    r"i want to (?:open|file|log|raise|create)|i'd like to (?:open|file|log|raise|create)|i need|i want|we need|new)"
+    r"\b\s*"
     r"(?:(?:me|up|this|it)\s+)?(?:as\s+)?(?:(?:a|an|the|one|another)\s+)?(?:(?:new|quick|separate)\s+)?"
     r"(?:(?:" + _PRIORITY_WORD + r")[\s-]+(?:priority|prio)\s+)?"
     r"(?:(?:it|it request|it support|support|ops|engineering|design|people)\s+)?"
@@ -87,7 +90,11 @@ _SELF_TAKE = re.compile(
     r"\bassign (?:it |this )?to me\b|\bassign me\b",
     re.I,
 )
-_UNASSIGN = re.compile(r"\bun-?assign\b|\bassign(?:ed)? to (?:nobody|no one|none)\b", re.I)
+_UNASSIGN = re.compile(
+    r"\bun-?assign\b|\bassign(?:ed)? to (?:nobody|no one|none)\b|\btake (?:me|him|her|them|[a-z]+) off\b|"
+    r"\bleave (?:it|this|that|them) unassigned\b|\bremove (?:me|him|her|them) (?:from|as)\b",
+    re.I,
+)
 _RENAME = re.compile(
     r"\b(?:rename|retitle|re-title)\b(?:\s+(?:it|this|that|[A-Z][A-Z0-9]+-\d+))?\s+(?:to|as)\s+(.+)$|"
     r"\b(?:change|update|set)\s+the\s+(?:title|name|summary)(?:\s+of\s+(?:it|[A-Z][A-Z0-9]+-\d+))?\s+to\s+(.+)$|"
@@ -95,7 +102,8 @@ _RENAME = re.compile(
     re.I,
 )
 _DUE = re.compile(
-    r"\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is|of|to|for|date))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
+    r"\b(?:due(?:\s+date)?|deadline)(?:\s+of\s+(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket))?"
+    r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
     r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
     r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}))\b",
@@ -120,8 +128,26 @@ _WORKING_ON = re.compile(
     r"assigned)\b",
     re.I,
 )
-_MY = re.compile(r"\b(my|mine|me|i'm|i am|assigned to me)\b", re.I)
-_QUOTED = re.compile(r"\"([^\"]{2,200})\"|'([^']{3,200})'|`([^`]{2,200})`")
+_MY = re.compile(
+    r"\b(my|mine|(?<!show )(?<!tell )(?<!give )(?<!find )(?<!get )(?<!let )(?<!send )me|i'm|i am|"
+    r"assigned to me|do i have|i have|i own|am i on)\b",
+    re.I,
+)
+_UNASSIGNED_FILTER = re.compile(r"\b(unassigned|nobody|no one|not assigned|without an? (?:owner|assignee))\b", re.I)
+_NOT_STARTED = re.compile(r"\b(?:not|n't|never)\s+(?:been\s+|yet\s+)?started\b|\bnot\s+begun\b", re.I)
+_QUESTION = re.compile(
+    r"^\W*(?:is there|are there|do we have|does anyone have|have we got|any\b|anything|what|which|who|whose|where|"
+    r"how many|how is|show|list|find|search|look up|can you (?:show|find|list|tell)|tell me|give me a list)\b|"
+    r"\?\s*$",
+    re.I,
+)
+_EXPLICIT_CREATE = re.compile(
+    r"\b(?:open|file|raise|log|create|submit|start|write up|put in)\s+(?:me\s+|up\s+)?(?:a|an|one|another|new)\b|"
+    r"^\W*(?:new|bug|issue|ticket|task|incident)\s*[:\-—]|\bfile (?:this|it) (?:under|in|as|for)\b",
+    re.I,
+)
+# Single quotes only count at word edges, so apostrophes ("you're ... it's") never look like a quotation.
+_QUOTED = re.compile(r"\"([^\"]{2,200})\"|(?<![\w])'([^']{3,200})'(?![\w])|`([^`]{2,200})`")
 _STOPWORDS = {
     "the",
     "a",
@@ -190,6 +216,11 @@ class TicketFrame:
     search_text: str | None = None
     refers_back: bool = False
     unassign: bool = False
+    overdue: bool = False
+    wants: str | None = None
+    """For an update that named a ticket but not the change: which slot to ask for."""
+    vague: bool = False
+    """For a create inferred without an explicit verb: the subject is too vague to file."""
 
     def change_slots(self) -> dict[str, str]:
         """The slots that describe a change to a ticket, as tool arguments."""
@@ -214,13 +245,29 @@ def find_keys(text: str, lexicon: Lexicon) -> list[str]:
     return keys
 
 
+_NEGATED_PRIORITY = re.compile(
+    rf"\b(?:not|isn'?t|is not|no longer|no more)\s+(?:an?\s+)?(?:{_PRIORITY_WORD}|asap)\b"
+    r"(?:\s+(?:anymore|any more))?",
+    re.I,
+)
+_PRIORITY_CODE = re.compile(r"\b(p[0-5]|sev\s?[1-4])\b", re.I)
+_TRAILING_PRIORITY = re.compile(rf"[,;]\s*({_PRIORITY_WORD})\s*[.!]?\s*$", re.I)
+
+
 def find_priority(text: str) -> str | None:
-    """A priority the text sets or asks for; a bare "high" only counts next to "priority" or a verb."""
-    for pattern in (*_PRIORITY_PATTERNS, _PRIORITY_AFTER_VERB):
+    """A priority the text sets or asks for; a bare "high" only counts next to "priority" or a verb.
+
+    An explicit target ("lower it to medium") beats a mention ("isn't urgent anymore"), and negated mentions
+    never count.
+    """
+    text = _NEGATED_PRIORITY.sub(" ", text)
+    for pattern in (_PRIORITY_AFTER_VERB, *_PRIORITY_PATTERNS, _PRIORITY_CODE, _TRAILING_PRIORITY):
         m = pattern.search(text)
         if m:
-            word = m.group(1).lower()
-            return "highest" if word == "asap" else word
+            word = m.group(1).lower().replace(" ", "")
+            if word == "asap":
+                return "highest"
+            return {"sev1": "p1", "sev2": "p2", "sev3": "p3", "sev4": "p4"}.get(word, word)
     return None
 
 
@@ -261,6 +308,9 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
         person = find_person(target, lexicon)
         if person and not _is_status_word(person):
             return person, False
+    m = re.search(r"\bassign\s+(?!it\b|this\b|that\b|them\b|to\b|me\b)(@?[A-Za-z][\w'-]*)", text, re.I)
+    if m and lexicon.is_person(m.group(1).lstrip("@")):
+        return m.group(1).lstrip("@"), False
     mentions = [u for u in mentioned_user_ids(text) if u != bot_id]
     if mentions:
         return f"<@{mentions[0]}>", False
@@ -277,10 +327,62 @@ def _is_status_word(word: str) -> bool:
     return bool(re.fullmatch(_STATUS_WORDS, word.strip(), re.I))
 
 
+_STATUS_STATEMENT = re.compile(
+    r"\b(?:is|are|'s)\s+(?:now\s+)?(?:ready\s+for\s+(review)|(in[\s-]?review|in[\s-]?progress|done|finished|fixed|"
+    r"resolved|complete(?:d)?|started))\b",
+    re.I,
+)
+_MAKE_STATUS = re.compile(
+    rf"\b(?:make|put|mark|move|set)\s+(?:it|that|this|them|[A-Z][A-Z0-9]+-\d+)\s+(?:in\s+(?=review|progress)|into\s+)?"
+    rf"({_STATUS_WORDS})\b",
+    re.I,
+)
+_STARTING = re.compile(
+    r"\b(?:i'?m|i am|we'?re|we are)\s+(?:now\s+)?(?:starting|working)\s+on\b|"
+    r"\b(?:start(?:ed)?|begin|began)\s+(?:working\s+)?on\s+[A-Z][A-Z0-9]+-\d+",
+    re.I,
+)
+# "set ENG-3 to blocked": a target that is not a known status still goes to the tool, which lists valid ones.
+_RAW_STATUS_TARGET = re.compile(
+    r"\b(?:set|move|mark|change|put|switch)\b[^.?!]{0,40}?\b(?:to|as|into)\s+(?:the\s+)?[\"']?([a-z][a-z -]{1,20}?)"
+    r"[\"']?\s*(?:$|[,.;!?]|\s+(?:and|please|status|column|state)\b)",
+    re.I,
+)
+
+
 def find_status_target(text: str) -> str | None:
-    """The status a ticket should move to: "to in review", "as done", "back to backlog"."""
-    m = _STATUS_TARGET.search(text)
-    return m.group(1) if m else None
+    """The status a ticket should move to: "to in review", "as done", "back to backlog", "is ready for review"."""
+    for pattern in (_STATUS_TARGET, _MAKE_STATUS, _STATUS_STATEMENT):
+        m = pattern.search(text)
+        if m:
+            return next(g for g in m.groups() if g)
+    if _STARTING.search(text):
+        return "in progress"
+    return None
+
+
+def find_raw_status_target(text: str, lexicon: Lexicon) -> str | None:
+    """An unrecognised status word after set/move ... to; None when it is a priority, person or date."""
+    m = _RAW_STATUS_TARGET.search(text)
+    if not m:
+        return None
+    word = m.group(1).strip()
+    bare = re.sub(r"\s*(?:priority|prio)$", "", word, flags=re.I)
+    if (
+        re.search(r"\bpriority\b", word, re.I)
+        or re.fullmatch(_PRIORITY_WORD, bare, re.I)
+        or re.fullmatch(_PRIORITY_WORD, word, re.I)
+        or lexicon.is_person(word)
+        or word.lower() in {"me", "nobody"}
+        or re.search(
+            r"\d|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|next|week|"
+            r"month|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+            word,
+            re.I,
+        )
+    ):
+        return None
+    return word
 
 
 def find_due(text: str) -> str | None:
@@ -320,20 +422,40 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
     quoted = _QUOTED.search(text)
     first_line, _, rest = text.partition("\n")
     description = rest.strip() or None
+    # "Hi! Hope you're well. Could you open a ticket about X? It's urgent." → the sentence that asks; but when
+    # that sentence says nothing ("can someone raise an issue for it?"), the problem is in the others.
+    sentences = re.split(r"(?<=[.!?])\s+", first_line.strip())
+    if len(sentences) > 1 and not quoted:
+        asking = next((i for i, sentence in enumerate(sentences) if _CREATE.search(sentence)), 0)
+        if is_vague(_strip_request(sentences[asking], lexicon)):
+            others = [s for i, s in enumerate(sentences) if i != asking and not is_vague(s)]
+            first_line = others[0] if others else sentences[asking]
+        else:
+            first_line = sentences[asking]
+        description = description or (text.strip() if len(text) > 90 else None)
     if quoted:
         title = next(g for g in quoted.groups() if g)
         remainder = (text[: quoted.start()] + text[quoted.end() :]).strip()
         return _tidy_title(title), description or (remainder if len(remainder) > 60 else None)
     body = _TRACK_AS.sub("", first_line.strip())
     body = _CREATE_LEAD.sub("", body, count=1)
-    if ":" in body[:80] and re.search(r"\b(ticket|issue|bug|task|request)\b", body.split(":", 1)[0], re.I):
-        body = body.split(":", 1)[1]
+    head, colon, tail = body.partition(":")
+    if (
+        colon
+        and len(head) <= 80
+        and (
+            re.search(r"\b(ticket|issue|bug|task|request)\b", head, re.I)
+            or lexicon.find_project(" in " + head)
+            or len(head.split()) <= 4
+        )
+    ):
+        body = tail  # "design board: new icons", "bug: totals are wrong" → what follows the colon
     body = _remove_slot_phrases(body, lexicon)
     people = lexicon.find_people(body)
     if people and people[0][0] == 0 and re.match(r"\s+to\s+\w", body[people[0][1] :]):
         body = body[people[0][1] :].strip()[3:]  # "priya to fix the export" → "fix the export"
     body = _TRAILING_ASK.sub("", body).strip(" ,.;:-—")
-    body = re.sub(r"^(?:that|saying|about|for|regarding|re|:)\s+", "", body, flags=re.I)
+    body = re.sub(r"^(?:for me\s+)?(?:that|saying|about|for|regarding|re|:)\s+", "", body, flags=re.I)
     body = re.sub(r"^(?:a|an|the)\s+(problem|issue|bug)\s+(with|in|on)\b", r"\1 \2", body, flags=re.I)
     words = re.findall(r"[A-Za-z0-9]+", body)
     if not words or (len(words) <= 2 and all(w.lower() in _STOPWORDS | {"it", "this", "one", "ticket"} for w in words)):
@@ -345,6 +467,13 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
         short = clause if len(clause) <= 90 else clause[:87].rsplit(" ", 1)[0] + "…"
         return _tidy_title(short), (description or text.strip())
     return title, description
+
+
+def _strip_request(sentence: str, lexicon: Lexicon) -> str:
+    """A sentence without its request phrasing and slot phrases (to judge whether anything is left)."""
+    body = _CREATE_LEAD.sub("", sentence.strip(), count=1)
+    body = _TRAILING_ASK.sub("", _remove_slot_phrases(body, lexicon))
+    return re.sub(r"\b(?:raise|open|file|log|create)\s+(?:an?\s+)?(?:ticket|issue|bug)\b", "", body, flags=re.I)
 
 
 def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
@@ -399,48 +528,165 @@ def find_search_text(text: str, lexicon: Lexicon) -> str | None:
     return " ".join(words[:6]) or None
 
 
+_UPDATE_VERB = re.compile(
+    r"\b(?P<status>move|transition|set the status|change the status|mark|set)\b|"
+    r"\b(?P<assignee>re-?assign|assign|hand (?:it )?over|give)\b|"
+    r"\b(?P<priority>prioriti[sz]e|re-?prioriti[sz]e|bump|escalate)\b|"
+    r"\b(?P<any>update|change|edit|modify)\b",
+    re.I,
+)
+_COMMENT_VERB = re.compile(
+    r"^\W*(?:please\s+)?(?:add|leave|post|write|put)\s+(?:a\s+)?(?:comment|note)\b|"
+    r"^\W*(?:please\s+)?comment\b",
+    re.I,
+)
+_OVERDUE = re.compile(r"\b(overdue|past due|late|behind schedule|missed (?:their|its|the) (?:due|deadline))\b", re.I)
+_LIST_ALL = re.compile(r"\b(?:show|list|all|every|everything|open)\b", re.I)
+_VAGUE_WORDS = {
+    "it",
+    "its",
+    "it's",
+    "this",
+    "that",
+    "thing",
+    "stuff",
+    "broken",
+    "again",
+    "still",
+    "not",
+    "working",
+    "work",
+    "doesn't",
+    "isn't",
+    "won't",
+    "problem",
+    "issue",
+    "help",
+    "please",
+    "fix",
+    "something",
+    "wrong",
+    "down",
+    "bad",
+    "ticket",
+    "update",
+    "the",
+    "a",
+    "an",
+    "is",
+    "was",
+    "are",
+    "my",
+    "me",
+    "i",
+    "we",
+    "our",
+    "some",
+    "one",
+}
+_RAW_PROJECT = re.compile(
+    r"\b(?:in|under|into|to|for)\s+(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?)\s+"
+    r"(?:project|board|queue)\b"
+)
+
+
+def mask_quotes(text: str) -> str:
+    """The text with quoted spans blanked: keys and verbs inside a quoted title are content, not commands."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def is_vague(title: str | None) -> bool:
+    """True when a would-be title has no concrete subject ("it's broken again")."""
+    if not title:
+        return True
+    words = [w.lower() for w in re.findall(r"[\w']+", title)]
+    return not any(w not in _VAGUE_WORDS and len(w) > 2 for w in words)
+
+
 def parse_ticket_request(
     text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
 ) -> TicketFrame:
     """The frame for one message; ``suggested`` is the classifier's ticket action, used when rules are silent."""
     frame = TicketFrame()
-    frame.keys = find_keys(text, lexicon)
-    frame.refers_back = bool(_REFERS_BACK.search(text))
-    frame.priority = find_priority(text)
-    frame.assignee, frame.unassign = find_assignee(text, lexicon, bot_id)
-    frame.due = find_due(text)
-    frame.project = lexicon.find_project(text)
+    plain = mask_quotes(text)
+    frame.keys = find_keys(plain, lexicon)
+    frame.refers_back = bool(_REFERS_BACK.search(plain))
+    frame.priority = find_priority(plain)
+    frame.assignee, frame.unassign = find_assignee(plain, lexicon, bot_id)
+    frame.due = find_due(plain)
+    frame.project = lexicon.find_project(plain) or _raw_project(plain)
+    status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     has_target = bool(frame.keys) or frame.refers_back
-    close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", text, re.I))
-    if _CREATE.search(text) and not (frame.keys and not re.search(r"\b(new|another|separate)\b", text, re.I)):
+    close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
+    question = bool(_QUESTION.search(plain)) and not _EXPLICIT_CREATE.search(plain)
+    explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain)) and not question
+    if explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
-    elif _COMMENT.search(text) and has_target and not close_first:
+    elif _COMMENT.search(plain) and has_target and not close_first:
         frame.action = "comment"
-        frame.comment = find_comment(text)
-    elif _CLOSE.search(text) and has_target and _closes(find_status_target(text)):
+    elif _CLOSE.search(plain) and has_target and _closes(status_target):
         frame.action = "close"
-        frame.comment = _closing_note(text)
+        frame.comment = _closing_note(plain)
     elif has_target and (
-        frame.priority or frame.assignee or frame.unassign or find_status_target(text) or frame.due or find_rename(text)
+        frame.priority or frame.assignee or frame.unassign or status_target or frame.due or find_rename(text)
     ):
         frame.action = "update"
+    elif frame.keys and _UPDATE_VERB.search(plain) and not question:
+        frame.action = "update"  # a change was asked for but not what: the planner asks
     elif frame.keys:
         frame.action = "get"
+    elif _COMMENT_VERB.search(plain):
+        frame.action = "comment"  # "add a comment saying ...": the ticket comes from the conversation
+    elif question and (_SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?)\b", plain, re.I)):
+        frame.action = "search"
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:
-        frame.action = suggested
-    elif _SEARCH.search(text):
+        # A question never files a ticket on the classifier's say-so: "where are we with X?" is a lookup.
+        frame.action = "search" if question and suggested == "create" else suggested
+    elif _SEARCH.search(plain):
         frame.action = "search"
     if frame.action == "close" and not has_target:
-        frame.action = "search" if _SEARCH.search(text) else frame.action
+        frame.action = "search" if _SEARCH.search(plain) else frame.action
+    if frame.action == "comment":
+        frame.comment = find_comment(text)
     if frame.action in {"update", "close"}:
-        target = find_status_target(text)
-        frame.status = target if frame.action == "update" else None
+        frame.status = status_target if frame.action == "update" else None
+        if frame.action == "update" and not frame.status:
+            frame.status = find_raw_status_target(plain, lexicon)
         frame.title = find_rename(text)
+        if frame.action == "update" and not frame.change_slots():
+            frame.wants = _wanted_slot(plain)
     if frame.action == "create":
         frame.title, frame.description = extract_title(text, lexicon, frame)
+        frame.assignee = frame.assignee or _assignee_outside_quotes(text, lexicon)
+        frame.vague = not explicit_create and is_vague(frame.title)
     if frame.action == "search":
-        _fill_search(text, lexicon, frame)
+        _fill_search(plain, lexicon, frame)
+        no_filter = not (
+            frame.assignee or frame.status or frame.project or frame.priority or frame.search_text or frame.overdue
+        )
+        frame.vague = no_filter and is_vague(plain) and not _LIST_ALL.search(plain)
     return frame
+
+
+def _raw_project(text: str) -> str | None:
+    m = _RAW_PROJECT.search(text)
+    return m.group(1) if m else None
+
+
+def _wanted_slot(text: str) -> str:
+    m = _UPDATE_VERB.search(text)
+    if not m:
+        return "any"
+    return next(name for name, value in m.groupdict().items() if value)
+
+
+def _assignee_outside_quotes(text: str, lexicon: Lexicon) -> str | None:
+    """With a quoted title, "for Akira" or "assign Priya" outside the quotes names the assignee."""
+    plain = mask_quotes(text)
+    m = re.search(r"\b(?:for|assign|assigned to|owner|owned by)\s+(@?[\w<@>|.-]+(?:\s+[A-Z][\w-]+)?)", plain, re.I)
+    if m and (lexicon.is_person(m.group(1).lstrip("@")) or m.group(1).startswith("<@")):
+        return m.group(1).lstrip("@")
+    return None
 
 
 def _closes(status_target: str | None) -> bool:
@@ -461,16 +707,24 @@ def _closing_note(text: str) -> str | None:
 
 
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
-    m = _POSSESSIVE.search(text) or _WORKING_ON.search(text)
-    if m and lexicon.is_person(m.group(1)):
-        frame.assignee = m.group(1)
-    elif not frame.assignee:
-        people = lexicon.find_people(text)
-        if people:
-            frame.assignee = people[0][2]
-        elif _MY.search(text):
-            frame.assignee = "me"
-    status = _STATUS_FILTER.search(text)
-    if status and status.group(1).lower() != "open":
-        frame.status = status.group(1)
+    if _UNASSIGNED_FILTER.search(text) or frame.unassign:
+        frame.assignee, frame.unassign = "nobody", False
+    else:
+        m = _POSSESSIVE.search(text) or _WORKING_ON.search(text)
+        if m and lexicon.is_person(m.group(1)):
+            frame.assignee = m.group(1)
+        elif not frame.assignee:
+            people = lexicon.find_people(text)
+            if people:
+                frame.assignee = people[0][2]
+            elif _MY.search(text):
+                frame.assignee = "me"
+    if _OVERDUE.search(text):
+        frame.overdue = True
+    if _NOT_STARTED.search(text):
+        frame.status = "backlog"
+    else:
+        status = _STATUS_FILTER.search(text)
+        if status and status.group(1).lower() != "open":
+            frame.status = status.group(1)
     frame.search_text = find_search_text(text, lexicon)

@@ -46,7 +46,8 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
 
     def agent(state: DeskhandState) -> dict[str, Any]:
         ctx = state.get("context", {})
-        collector = ProposalCollector()
+        pending: list[dict[str, Any]] = list(state.get("proposals") or [])
+        collector = ProposalCollector(taken={str(p.get("id")) for p in pending})
         discarded: list[bool] = []
 
         def discard_pending_proposals() -> str:
@@ -85,7 +86,9 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
         update: dict[str, Any] = {"messages": produced, "reply": answer}
         if collector.actions:
             now = deps.clock()
-            update["proposals"] = [a.model_dump(mode="json") for a in collector.actions]
+            # A new request while a card is open joins it (nothing asked for is lost); a correction replaces
+            # the proposal it names.
+            update["proposals"] = collector.merged_with(pending)
             update["approval"] = {
                 "id": uuid.uuid4().hex,
                 "requester_id": ctx.get("user_id", ""),

@@ -30,7 +30,10 @@ def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:
     now = deps.clock().astimezone(ZoneInfo(tz))
     people = [{"id": p.id, "name": p.name, "handle": p.handle, "email": p.email} for p in deps.directory.everyone()]
     projects = [{"key": p.key, "name": p.name} for p in deps.tickets.projects()]
-    pending = [{"tool": p.get("tool"), "args": p.get("tool_args", {})} for p in state.get("proposals") or []]
+    pending = [
+        {"id": p.get("id"), "tool": p.get("tool"), "args": p.get("tool_args", {}), "summary": p.get("summary")}
+        for p in state.get("proposals") or []
+    ]
     return {
         "user_id": ctx.get("user_id", ""),
         "user_tz": tz,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
@@ -12,7 +13,7 @@ from graph.actions.base import ProposedAction
 from graph.actions.tickets import person_label, prepare_comment, prepare_create, prepare_update
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
-from graph.resolve import resolve_person, resolve_priority, resolve_project, resolve_status
+from graph.resolve import resolve_due_date, resolve_person, resolve_priority, resolve_project, resolve_status
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
 from integrations.errors import IntegrationError
@@ -30,6 +31,9 @@ class SearchTicketsArgs(BaseModel):
     status: str | None = Field(default=None, description="Workflow status, e.g. 'In Progress'.")
     project: str | None = Field(default=None, description="Project key or name, e.g. 'OPS'.")
     priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
+    overdue: bool = Field(default=False, description="Only tickets past their due date and not finished.")
+    due_before: str | None = Field(default=None, description="Only tickets due before this date.")
+    due_after: str | None = Field(default=None, description="Only tickets due after this date.")
     include_done: bool = Field(default=False, description="Include finished tickets.")
     limit: int = Field(default=10, ge=1, le=50)
 
@@ -49,6 +53,7 @@ class CreateTicketArgs(BaseModel):
     priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
     assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email or 'me'.")
     due_date: str | None = Field(default=None, description="Due date, e.g. 2026-12-05 or 'next Friday'.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
 class UpdateTicketArgs(BaseModel):
@@ -61,6 +66,7 @@ class UpdateTicketArgs(BaseModel):
     title: str | None = Field(default=None, description="New title.")
     description: str | None = Field(default=None, description="New description.")
     due_date: str | None = Field(default=None, description="New due date.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
 class CommentArgs(BaseModel):
@@ -68,6 +74,7 @@ class CommentArgs(BaseModel):
 
     key: str = Field(description="Ticket key such as OPS-12.")
     body: str = Field(description="The comment text.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
 class CloseTicketArgs(BaseModel):
@@ -75,6 +82,7 @@ class CloseTicketArgs(BaseModel):
 
     key: str = Field(description="Ticket key such as OPS-12.")
     comment: str | None = Field(default=None, description="Optional closing comment.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
 def format_ticket_line(ticket: Ticket, deps: GraphDeps) -> str:
@@ -116,6 +124,14 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             query.project = resolve_project(args.project, deps.tickets.projects()).key
         if args.priority:
             query.priorities = [resolve_priority(args.priority)]
+        tz = ctx.get("user_tz", "UTC")
+        if args.overdue:
+            query.due_before = deps.clock().astimezone(ZoneInfo(tz)).date()
+            query.include_done = False
+        if args.due_before:
+            query.due_before = resolve_due_date(args.due_before, now=deps.clock(), tz=tz)
+        if args.due_after:
+            query.due_after = resolve_due_date(args.due_after, now=deps.clock(), tz=tz)
         found = deps.tickets.search(query)
         if not found:
             return "No tickets match."
@@ -126,8 +142,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         return _format_ticket_detail(deps.tickets.get(key), deps)
 
     def propose(prepare: Callable[..., ProposedAction], args: dict[str, Any], **extra: Any) -> str:
+        replaces = args.pop("replaces", None)
         action = prepare(args, deps, ctx, action_id=collector.next_id(), **extra)
-        position = collector.add(action)
+        position = collector.add(action, replaces=replaces)
         return f"Proposed #{position}: {action.summary}. It runs only after a person approves it."
 
     def create_ticket(**kwargs: Any) -> str:
@@ -145,7 +162,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
     def close_ticket(**kwargs: Any) -> str:
         args = CloseTicketArgs(**kwargs)
         final = deps.tickets.workflow()[-1]
-        out = propose(prepare_update, {"key": args.key, "status": final}, tool="close_ticket")
+        out = propose(
+            prepare_update, {"key": args.key, "status": final, "replaces": args.replaces}, tool="close_ticket"
+        )
         if args.comment:
             out += "\n" + propose(prepare_comment, {"key": args.key, "body": args.comment})
         return out

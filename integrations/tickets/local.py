@@ -21,6 +21,7 @@ from integrations.tickets.base import (
     TicketQuery,
     normalise_key,
 )
+from integrations.tickets.text_match import like_patterns, match_score, significant_words
 
 
 class ProjectRow(SQLModel, table=True):
@@ -114,16 +115,21 @@ class LocalTicketBackend:
         stmt = select(TicketRow)
         if query.keys:
             stmt = stmt.where(col(TicketRow.key).in_([normalise_key(k) for k in query.keys]))
-        if query.text:
-            for word in query.text.split():
-                pattern = f"%{word}%"
-                stmt = stmt.where(
-                    or_(
-                        col(TicketRow.title).ilike(pattern),
-                        col(TicketRow.description).ilike(pattern),
-                        col(TicketRow.key).ilike(pattern),
-                    )
+        words = significant_words(query.text or "")
+        if words:
+            # Pre-select anything matching one stem; match_score below keeps and ranks the good matches.
+            stmt = stmt.where(
+                or_(
+                    *[
+                        or_(
+                            col(TicketRow.title).ilike(p),
+                            col(TicketRow.description).ilike(p),
+                            col(TicketRow.key).ilike(p),
+                        )
+                        for p in like_patterns(words)
+                    ]
                 )
+            )
         if query.assignee_id:
             stmt = stmt.where(TicketRow.assignee_id == query.assignee_id)
         if query.unassigned:
@@ -143,9 +149,16 @@ class LocalTicketBackend:
             stmt = stmt.where(col(TicketRow.due_date) < query.due_before)
         if query.due_after:
             stmt = stmt.where(col(TicketRow.due_date) > query.due_after)
-        stmt = stmt.order_by(col(TicketRow.updated_at).desc(), col(TicketRow.key)).limit(query.limit)
+        stmt = stmt.order_by(col(TicketRow.updated_at).desc(), col(TicketRow.key))
+        if not words:
+            stmt = stmt.limit(query.limit)
         with Session(self._engine) as session:
-            return [self._to_ticket(r) for r in session.exec(stmt).all()]
+            rows = list(session.exec(stmt).all())
+        if words:
+            scored = [(match_score(words, r.title, r.description), r) for r in rows]
+            # sorted() is stable, so equal scores keep most-recently-updated first.
+            rows = [r for score, r in sorted(scored, key=lambda pair: -pair[0]) if score > 0][: query.limit]
+        return [self._to_ticket(r) for r in rows]
 
     def comments(self, key: str) -> list[TicketComment]:
         """A ticket's comments, oldest first."""
