@@ -10,9 +10,10 @@ from graph.nodes.approval import make_approval
 from graph.nodes.chat import make_chat, make_coming_soon, out_of_scope
 from graph.nodes.execute import make_execute
 from graph.nodes.triage import make_triage
-from graph.prompts import TICKETS_PROMPT
+from graph.prompts import CALENDAR_PROMPT, TICKETS_PROMPT
 from graph.routing import route_after_capability, route_after_triage
 from graph.state import DeskhandState
+from graph.tools.calendar import build_calendar_tools
 from graph.tools.tickets import build_ticket_tools
 
 
@@ -21,7 +22,7 @@ def build_graph(deps: GraphDeps) -> StateGraph:
     builder = StateGraph(DeskhandState)
     builder.add_node("triage", make_triage(deps))
     builder.add_node("tickets", make_agent_node(deps, TICKETS_PROMPT, build_ticket_tools, name="tickets"))
-    builder.add_node("calendar", make_coming_soon("calendar"))
+    builder.add_node("calendar", make_agent_node(deps, CALENDAR_PROMPT, build_calendar_tools, name="calendar"))
     builder.add_node("docs", make_coming_soon("docs"))
     builder.add_node("chat", make_chat(deps))
     builder.add_node("out_of_scope", out_of_scope)

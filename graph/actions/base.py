@@ -33,6 +33,8 @@ class ProposedAction(BaseModel):
     tool_args: dict[str, Any] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
     summary: str
+    display: str = ""
+    """Slack-formatted summary (e.g. times as date tokens each viewer sees in their own zone); summary if empty."""
     target: str | None = None
     before: dict[str, Any] = Field(default_factory=dict)
     fields: list[EditableField] = Field(default_factory=list)

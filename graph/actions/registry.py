@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from graph.actions.base import ActionHandler
+from graph.actions.calendar import CreateEventHandler, DeleteEventHandler, UpdateEventHandler
 from graph.actions.tickets import CommentTicketHandler, CreateTicketHandler, UpdateTicketHandler
 from graph.errors import UnknownActionError
 
 _HANDLERS: dict[str, ActionHandler] = {
-    h.kind: h for h in (CreateTicketHandler(), UpdateTicketHandler(), CommentTicketHandler())
+    h.kind: h
+    for h in (
+        CreateTicketHandler(),
+        UpdateTicketHandler(),
+        CommentTicketHandler(),
+        CreateEventHandler(),
+        UpdateEventHandler(),
+        DeleteEventHandler(),
+    )
 }
 
 

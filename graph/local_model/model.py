@@ -13,10 +13,20 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
+from graph.local_model.calendar_planner import plan_calendar
 from graph.local_model.context import ModelContext
 from graph.local_model.planner import plan_tickets, summarise_tool_results
 from graph.local_model.tickets_nlu import TicketFrame  # noqa: F401  (re-exported for tests)
 
+_CALENDAR_TOOLS = {
+    "find_events",
+    "check_availability",
+    "find_free_slots",
+    "create_event",
+    "move_event",
+    "rename_event",
+    "cancel_events",
+}
 _TICKET_TOOLS = {"create_ticket", "search_tickets", "get_ticket", "update_ticket", "comment_on_ticket", "close_ticket"}
 
 
@@ -82,4 +92,6 @@ class LocalChatModel(BaseChatModel):
         ctx = ModelContext.from_messages(messages)
         if tools & _TICKET_TOOLS:
             return plan_tickets(messages, ctx, tools).to_message()
+        if tools & _CALENDAR_TOOLS:
+            return plan_calendar(messages, ctx, tools).to_message()
         return AIMessage(content="I'm not sure how to help with that yet.")

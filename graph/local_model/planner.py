@@ -300,7 +300,8 @@ def summarise_tool_results(messages: list[BaseMessage]) -> str:
             break
     results.reverse()
     texts = [m.content if isinstance(m.content, str) else str(m.content) for m in results]
-    proposals = [t for t in texts if t.startswith("Proposed #")]
+    # Cancelling several meetings answers with several "Proposed #n" lines in one tool message.
+    proposals = [line for t in texts for line in t.splitlines() if line.startswith("Proposed #")]
     errors = [t.removeprefix("Error: ") for t in texts if t.startswith("Error: ")]
     other = [t for t in texts if not t.startswith(("Proposed #", "Error: ", "Discarded"))]
     parts: list[str] = []

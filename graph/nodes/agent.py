@@ -30,15 +30,23 @@ class _NoArgs(BaseModel):
 
 
 def _run_tool(tool: BaseTool | None, call: dict[str, Any]) -> ToolMessage:
+    """Run one tool call; the ToolMessage keeps any structured artifact (read tools return results as data)."""
     if tool is None:
-        content = f"Error: there is no tool called {call['name']}."
-    else:
-        try:
-            content = str(tool.invoke(call.get("args") or {}))
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            content = f"Error: invalid arguments ({problems})."
-    return ToolMessage(content=content, tool_call_id=call["id"], name=call["name"])
+        return ToolMessage(
+            content=f"Error: there is no tool called {call['name']}.", tool_call_id=call["id"], name=call["name"]
+        )
+    try:
+        result = tool.invoke(
+            {"name": call["name"], "args": call.get("args") or {}, "id": call["id"], "type": "tool_call"}
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return ToolMessage(
+            content=f"Error: invalid arguments ({problems}).", tool_call_id=call["id"], name=call["name"]
+        )
+    if isinstance(result, ToolMessage):
+        return result
+    return ToolMessage(content=str(result), tool_call_id=call["id"], name=call["name"])
 
 
 def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, name: str) -> NodeFn:

@@ -15,14 +15,14 @@ _LANGUAGE = (
     "Sorry, I can only read English for now. Could you ask again in English? "
     "For example: “open a ticket: my laptop won't start”."
 )
-_THANKS = "You're welcome! Anything else? I can file, find and update tickets."
+_THANKS = "You're welcome! Anything else? I can help with tickets and your calendar."
 _COMING = {
     "calendar": "Calendar help is coming soon: reading your agenda, finding time and booking meetings. "
     "For now I can file, find and update tickets.",
     "docs": "Answers from company docs are coming soon. For now I can file, find and update tickets.",
 }
 _OUT_OF_SCOPE = (
-    "That's outside what I can help with. I'm a workplace assistant for tickets (and soon calendars and company docs)."
+    "That's outside what I can help with. I'm a workplace assistant for tickets and calendars (and soon company docs)."
 )
 
 

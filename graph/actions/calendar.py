@@ -1,0 +1,639 @@
+"""Calendar writes: create, move or rename, cancel. Prepared from tool calls, re-checked, applied once."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from graph.actions.base import ActionResult, EditableField, ProposedAction
+from graph.calendar_select import EventSelector, select_events
+from graph.deps import GraphDeps
+from graph.errors import ActionInvalidError
+from graph.parsing.datetimes import DateTimeParseError, local_now, parse_datetime, parse_duration
+from graph.resolve import resolve_person
+from graph.state import ConversationContext
+from integrations.calendar.base import Attendee, Event, EventChanges, EventCreate
+from integrations.errors import NotFoundError
+
+CREATE = "calendar.create"
+UPDATE = "calendar.update"
+DELETE = "calendar.delete"
+DEFAULT_DURATION = timedelta(minutes=30)
+MAX_DURATION = timedelta(hours=12)
+
+
+class ConditionNotMet(Exception):
+    """A conditional request ("if I haven't met X lately") whose condition is false: nothing to propose."""
+
+
+# -- formatting --------------------------------------------------------------------------------------------
+def slack_escape(text: str) -> str:
+    """Titles are user text: in a Slack-formatted display they must not become markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def when_text(start: datetime, end: datetime, tz: str) -> str:
+    """ "Mon 4 Dec 12:00–13:30 UTC" in ``tz``."""
+    a, b = start.astimezone(local_now(start, tz).tzinfo), end.astimezone(local_now(end, tz).tzinfo)
+    return f"{a:%a %-d %b %H:%M}–{b:%H:%M} {a.tzname()}"
+
+
+def _moment(at: datetime, tz: str) -> str:
+    """ "Mon 4 Dec 12:00 UTC"."""
+    local = at.astimezone(local_now(at, tz).tzinfo)
+    return f"{local:%a %-d %b %H:%M} {local.tzname()}"
+
+
+def slack_when(start: datetime, end: datetime) -> str:
+    """The same, as Slack date tokens: every viewer sees their own time zone."""
+    s, e = int(start.timestamp()), int(end.timestamp())
+    fallback = f"{start:%Y-%m-%d %H:%M} UTC"
+    return f"<!date^{s}^{{date_short_pretty}} {{time}}|{fallback}>–<!date^{e}^{{time}}|{end:%H:%M}>"
+
+
+def duration_text(delta: timedelta) -> str:
+    """ "1h30", "45 min"."""
+    minutes = int(delta.total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    sign = "-" if minutes < 0 else ""
+    if hours and rest:
+        return f"{sign}{hours}h{rest:02d}"
+    return f"{sign}{hours}h" if hours else f"{sign}{rest} min"
+
+
+def names(person_ids: list[str], deps: GraphDeps) -> str:
+    """Comma-separated names."""
+    out = []
+    for pid in person_ids:
+        person = deps.directory.get(pid)
+        out.append(person.name if person else pid)
+    return ", ".join(out) or "nobody"
+
+
+def event_line(event: Event, deps: GraphDeps, tz: str, *, owner_id: str | None = None) -> str:
+    """One line per event: when, title, who else is there."""
+    others = [pid for pid in event.attendee_ids() if pid != owner_id]
+    with_text = f" · with {names(others, deps)}" if others else ""
+    return f"{when_text(event.start, event.end, tz)} · “{event.title}”{with_text}"
+
+
+# -- shared checks -----------------------------------------------------------------------------------------
+def _now(deps: GraphDeps) -> datetime:
+    return deps.clock()
+
+
+def _parse_start(text: str, deps: GraphDeps, tz: str) -> datetime:
+    try:
+        start = parse_datetime(text, now=_now(deps), tz=tz, working_hours=deps.working_hours)
+    except DateTimeParseError as exc:
+        raise ActionInvalidError(str(exc), field="start") from exc
+    if start < _now(deps):
+        raise ActionInvalidError(
+            f"{when_text(start, start, tz).split('–')[0]} is in the past. When should it be?", field="start"
+        )
+    return start
+
+
+def _parse_length(text: str | None) -> timedelta:
+    if not text:
+        return DEFAULT_DURATION
+    try:
+        length = parse_duration(str(text))
+    except DateTimeParseError as exc:
+        raise ActionInvalidError(str(exc), field="duration") from exc
+    if length <= timedelta(0):
+        raise ActionInvalidError("A meeting needs a positive duration, like 30 minutes.", field="duration")
+    if length > MAX_DURATION:
+        raise ActionInvalidError("That's longer than a working day; give a duration under 12 hours.", field="duration")
+    return length
+
+
+def _overlaps(
+    deps: GraphDeps, person_ids: list[str], start: datetime, end: datetime, *, ignore: str | None = None
+) -> list[Event]:
+    assert deps.calendar is not None
+    found: dict[str, Event] = {}
+    for pid in person_ids:
+        for event in deps.calendar.list_events(pid, start=start, end=end, limit=200):
+            if event.id != ignore and event.start < end and event.end > start:
+                found[event.id] = event
+    return sorted(found.values(), key=lambda e: e.start)
+
+
+def _require_calendar(deps: GraphDeps) -> None:
+    if deps.calendar is None:
+        raise ActionInvalidError("No calendar is connected, so I can't change meetings yet.")
+
+
+def _selector(args: dict[str, Any]) -> EventSelector:
+    return EventSelector(
+        which=args.get("which") or "all",
+        day=args.get("day"),
+        after=args.get("after"),
+        before=args.get("before"),
+        with_person=args.get("with_person"),
+        title=args.get("title"),
+        future_only=bool(args.get("future_only")),
+        include_past=bool(args.get("include_past")),
+    )
+
+
+def _one_event(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext) -> Event:
+    """The single event a move or rename is about: by id, or by a selector that must match exactly one."""
+    assert deps.calendar is not None
+    owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
+    if args.get("event_id"):
+        try:
+            return deps.calendar.get(str(args["event_id"]))
+        except NotFoundError as exc:
+            raise ActionInvalidError(str(exc), field="event_id") from exc
+    selector = _selector(args)
+    if selector.which == "all" and not (selector.day or selector.title or selector.with_person):
+        raise ActionInvalidError("Which meeting? Tell me its day, title or who it's with.")
+    matches = select_events(selector, deps, owner_id=owner, tz=tz)
+    if not matches:
+        raise ActionInvalidError(f"I couldn't find a {selector.describe()} on your calendar.")
+    if len(matches) > 1 and selector.which == "all":
+        listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in matches[:8])
+        raise ActionInvalidError(f"Several meetings match; which one?\n{listed}")
+    return matches[0]
+
+
+# -- proposals ---------------------------------------------------------------------------------------------
+def prepare_create(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str
+) -> ProposedAction:
+    """A new meeting on the requester's calendar with the named people."""
+    _require_calendar(deps)
+    owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
+    title = " ".join(str(args.get("title") or "").split())[:200]
+    if not title:
+        raise ActionInvalidError("What should the meeting be called?", field="title")
+    attendees = [owner]
+    for ref in args.get("attendees") or []:
+        person = resolve_person(str(ref), deps.directory, speaker_id=owner)
+        if person.id not in attendees:
+            attendees.append(person.id)
+    length = _parse_length(args.get("duration"))
+    days = args.get("only_if_not_met_in_days")
+    if days:
+        _check_not_met(deps, owner, attendees[1:], int(days), tz)
+    if args.get("start"):
+        start = _parse_start(str(args["start"]), deps, tz)
+    elif args.get("first_free_after"):
+        start = _first_free(deps, attendees, str(args["first_free_after"]), length, tz)
+    else:
+        raise ActionInvalidError("When should it be? Give me a day and time, or say “first free slot”.", field="start")
+    end = start + length
+    conflicts = _overlaps(deps, attendees, start, end)
+    params = {
+        "title": title,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "tz": tz,
+        "organizer_id": owner,
+        "attendees": attendees,
+        "description": str(args.get("description") or "")[:5000],
+        "location": str(args.get("location") or "")[:300],
+        "known_conflicts": [e.id for e in conflicts],
+    }
+    return _create_action(action_id, args, params, deps, conflicts)
+
+
+def _create_action(
+    action_id: str, args: dict[str, Any], params: dict[str, Any], deps: GraphDeps, conflicts: list[Event]
+) -> ProposedAction:
+    start, end = datetime.fromisoformat(params["start"]), datetime.fromisoformat(params["end"])
+    others = [p for p in params["attendees"] if p != params["organizer_id"]]
+    who = f" with {names(others, deps)}" if others else ""
+    warning = f" (overlaps {len(conflicts)} existing meeting{'s' if len(conflicts) != 1 else ''})" if conflicts else ""
+    summary = f"New meeting “{params['title']}”{who}, {when_text(start, end, params['tz'])}{warning}"
+    display = f"New meeting “{slack_escape(params['title'])}”{who}, {slack_when(start, end)}{warning}"
+    fields = [
+        EditableField(name="title", label="Title", value=params["title"], display=params["title"], required=True),
+        EditableField(
+            name="start",
+            label="Starts",
+            value=f"{start.astimezone(local_now(start, params['tz']).tzinfo):%Y-%m-%d %H:%M}",
+            display=slack_when(start, end),
+            required=True,
+        ),
+        EditableField(
+            name="duration",
+            label="Duration",
+            value=duration_text(end - start),
+            display=duration_text(end - start),
+            required=True,
+        ),
+        EditableField(name="attendees", label="With", value=None, display=names(others, deps) if others else ""),
+    ]
+    return ProposedAction(
+        id=action_id,
+        kind=CREATE,
+        tool="create_event",
+        tool_args=args,
+        params=params,
+        summary=summary,
+        display=display,
+        fields=fields,
+    )
+
+
+def _check_not_met(deps: GraphDeps, owner: str, others: list[str], days: int, tz: str) -> None:
+    if days <= 0:
+        raise ActionInvalidError("The look-back must be at least one day.", field="only_if_not_met_in_days")
+    assert deps.calendar is not None
+    now = _now(deps)
+    for pid in others:
+        recent = [
+            e
+            for e in deps.calendar.list_events(
+                owner, start=now - timedelta(days=days), end=now, attendee_id=pid, limit=200
+            )
+            if pid in e.attendee_ids() and e.start < now
+        ]
+        if recent:
+            last = max(recent, key=lambda e: e.start)
+            raise ConditionNotMet(
+                f"You met {names([pid], deps)} on {when_text(last.start, last.end, tz)} "
+                f"(within the last {days} days), so I didn't schedule anything."
+            )
+
+
+def zone_of(deps: GraphDeps, person_id: str, fallback: str) -> str:
+    person = deps.directory.get(person_id)
+    return person.tz if person and person.tz else fallback
+
+
+def _email(deps: GraphDeps, person_id: str) -> str:
+    person = deps.directory.get(person_id)
+    return person.email if person else ""
+
+
+def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timedelta, tz: str) -> datetime:
+    from integrations.calendar.slots import find_slots
+
+    assert deps.calendar is not None
+    try:
+        start = parse_datetime(after, now=_now(deps), tz=tz, working_hours=deps.working_hours, default_time=None)
+    except DateTimeParseError as exc:
+        raise ActionInvalidError(str(exc), field="start") from exc
+    day_start = start.replace(hour=0, minute=0) if start.hour == deps.working_hours[0] and start.minute == 0 else start
+    start = max(day_start, _now(deps))
+    end = start + timedelta(days=14)
+    busy = deps.calendar.free_busy(attendees, start=start, end=end)
+    zones = {pid: zone_of(deps, pid, tz) for pid in attendees}
+    slots = find_slots(
+        busy=busy, zones=zones, start=start, end=end, duration=length, working_hours=deps.working_hours, limit=1
+    )
+    if not slots:
+        raise ActionInvalidError("I couldn't find a free slot for everyone in the next two weeks.", field="start")
+    return slots[0].start
+
+
+def prepare_update(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str, tool: str = "move_event"
+) -> ProposedAction:
+    """Move (by an amount or to a time), rename, or change the length of one meeting."""
+    _require_calendar(deps)
+    tz = ctx.get("user_tz", "UTC")
+    event = _one_event(args, deps, ctx)
+    changes: dict[str, Any] = {}
+    length = event.end - event.start
+    if args.get("new_duration"):
+        length = _parse_length(str(args["new_duration"]))
+    new_start = event.start
+    if args.get("to"):
+        new_start = _parse_start(str(args["to"]), deps, tz)
+    elif args.get("by"):
+        try:
+            shift = parse_duration(str(args["by"]).lstrip("+"))
+        except DateTimeParseError as exc:
+            raise ActionInvalidError(str(exc), field="by") from exc
+        if str(args["by"]).strip().startswith("-") or args.get("earlier"):
+            shift = -shift
+        new_start = event.start + shift
+        if new_start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="by")
+    if new_start != event.start or length != event.end - event.start:
+        changes["start"] = new_start.isoformat()
+        changes["end"] = (new_start + length).isoformat()
+    if args.get("new_title"):
+        title = " ".join(str(args["new_title"]).split())[:200]
+        if title and title != event.title:
+            changes["title"] = title
+    if not changes:
+        raise ActionInvalidError(f"“{event.title}” already looks like that; what should change?")
+    conflicts: list[Event] = []
+    if "start" in changes:
+        conflicts = _overlaps(
+            deps,
+            event.attendee_ids(),
+            datetime.fromisoformat(changes["start"]),
+            datetime.fromisoformat(changes["end"]),
+            ignore=event.id,
+        )
+    params = {
+        "event_id": event.id,
+        "changes": changes,
+        "tz": tz,
+        "title": event.title,
+        "known_conflicts": [e.id for e in conflicts],
+    }
+    before = {
+        "title": event.title,
+        "start": event.start.isoformat(),
+        "end": event.end.isoformat(),
+        "version": event.version,
+    }
+    return _update_action(action_id, tool, args, params, before, deps, conflicts)
+
+
+def _update_action(
+    action_id: str,
+    tool: str,
+    args: dict[str, Any],
+    params: dict[str, Any],
+    before: dict[str, Any],
+    deps: GraphDeps,
+    conflicts: list[Event],
+) -> ProposedAction:
+    changes, tz = params["changes"], params["tz"]
+    old_start, old_end = datetime.fromisoformat(before["start"]), datetime.fromisoformat(before["end"])
+    parts, display_parts = [], []
+    fields: list[EditableField] = []
+    if "title" in changes:
+        parts.append(f"rename to “{changes['title']}”")
+        display_parts.append(f"rename to “{slack_escape(changes['title'])}”")
+        fields.append(
+            EditableField(
+                name="new_title", label="New title", value=changes["title"], display=changes["title"], required=True
+            )
+        )
+    if "start" in changes:
+        new_start, new_end = datetime.fromisoformat(changes["start"]), datetime.fromisoformat(changes["end"])
+        parts.append(f"move to {when_text(new_start, new_end, tz)}")
+        display_parts.append(f"move to {slack_when(new_start, new_end)}")
+        fields.append(
+            EditableField(
+                name="to",
+                label="New start",
+                value=f"{new_start.astimezone(local_now(new_start, tz).tzinfo):%Y-%m-%d %H:%M}",
+                display=slack_when(new_start, new_end),
+                required=True,
+            )
+        )
+    warning = f" (overlaps {len(conflicts)} existing meeting{'s' if len(conflicts) != 1 else ''})" if conflicts else ""
+    summary = f"“{before['title']}” ({when_text(old_start, old_end, tz)}): " + ", ".join(parts) + warning
+    display = (
+        f"“{slack_escape(before['title'])}” ({slack_when(old_start, old_end)}): " + ", ".join(display_parts) + warning
+    )
+    return ProposedAction(
+        id=action_id,
+        kind=UPDATE,
+        tool=tool,
+        tool_args=args,
+        params=params,
+        summary=summary,
+        display=display,
+        target=params["event_id"],
+        before=before,
+        fields=fields,
+    )
+
+
+def prepare_cancel(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, first_id: str, next_id: Any
+) -> list[ProposedAction]:
+    """One cancellation per matching event, all on one card."""
+    _require_calendar(deps)
+    assert deps.calendar is not None
+    owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
+    events: list[Event] = []
+    for event_id in args.get("event_ids") or []:
+        try:
+            events.append(deps.calendar.get(str(event_id)))
+        except NotFoundError as exc:
+            raise ActionInvalidError(str(exc), field="event_ids") from exc
+    if not args.get("event_ids"):
+        selector = _selector(args)
+        if selector.which == "all" and not (
+            selector.day or selector.title or selector.with_person or selector.after or selector.before
+        ):
+            raise ActionInvalidError("Which meetings should I cancel? Tell me a day, a title or who they're with.")
+        events = select_events(selector, deps, owner_id=owner, tz=tz)
+        if not events:
+            raise ActionInvalidError(f"I couldn't find a {selector.describe()} on your calendar.")
+    actions = []
+    for index, event in enumerate(events):
+        action_id = first_id if index == 0 else next_id()
+        summary = f"Cancel “{event.title}” ({event_line(event, deps, tz, owner_id=owner).split(' · “')[0]})"
+        display = f"Cancel “{slack_escape(event.title)}” ({slack_when(event.start, event.end)})"
+        others = [p for p in event.attendee_ids() if p != owner]
+        if others:
+            summary += f" with {names(others, deps)}"
+            display += f" with {names(others, deps)}"
+        actions.append(
+            ProposedAction(
+                id=action_id,
+                kind=DELETE,
+                tool="cancel_events",
+                tool_args=args,
+                summary=summary,
+                display=display,
+                params={"event_id": event.id, "title": event.title, "start": event.start.isoformat(), "tz": tz},
+                target=event.id,
+                before={"version": event.version, "start": event.start.isoformat()},
+            )
+        )
+    return actions
+
+
+# -- handlers ----------------------------------------------------------------------------------------------
+def _new_conflicts(
+    deps: GraphDeps, attendees: list[str], start: datetime, end: datetime, known: list[str], ignore: str | None = None
+) -> list[Event]:
+    return [e for e in _overlaps(deps, attendees, start, end, ignore=ignore) if e.id not in set(known)]
+
+
+class CreateEventHandler:
+    """Books a new meeting."""
+
+    kind = CREATE
+
+    def revise(self, action: ProposedAction, edits: dict[str, str | None], deps: GraphDeps) -> ProposedAction:
+        """Edited title, start or duration, validated again."""
+        params = dict(action.params)
+        tz = params["tz"]
+        if edits.get("title") is not None:
+            title = " ".join(str(edits["title"]).split())
+            if not title:
+                raise ActionInvalidError("The title can't be empty.", field="title")
+            params["title"] = title
+        start = datetime.fromisoformat(params["start"])
+        length = datetime.fromisoformat(params["end"]) - start
+        if edits.get("start"):
+            start = _parse_start(str(edits["start"]), deps, tz)
+        if edits.get("duration"):
+            length = _parse_length(str(edits["duration"]))
+        params["start"], params["end"] = start.isoformat(), (start + length).isoformat()
+        conflicts = _overlaps(deps, params["attendees"], start, start + length)
+        params["known_conflicts"] = [e.id for e in conflicts]
+        return _create_action(action.id, action.tool_args, params, deps, conflicts)
+
+    def recheck(self, action: ProposedAction, deps: GraphDeps) -> str | None:
+        """Still free for everyone (no meeting appeared in that slot since it was proposed)."""
+        p = action.params
+        new = _new_conflicts(
+            deps,
+            p["attendees"],
+            datetime.fromisoformat(p["start"]),
+            datetime.fromisoformat(p["end"]),
+            p.get("known_conflicts", []),
+        )
+        if new:
+            return (
+                f"the slot is no longer free: “{new[0].title}” now overlaps it. Pick another time and I'll "
+                f"propose it again."
+            )
+        return None
+
+    def apply(self, action: ProposedAction, deps: GraphDeps, *, idempotency_key: str, actor_id: str) -> ActionResult:
+        """Create the event on the organiser's calendar."""
+        assert deps.calendar is not None
+        p = action.params
+        attendees = [
+            Attendee(
+                person_id=pid,
+                email=_email(deps, pid),
+                name=names([pid], deps),
+            )
+            for pid in p["attendees"]
+        ]
+        event = deps.calendar.create(
+            p["organizer_id"],
+            EventCreate(
+                title=p["title"],
+                start=datetime.fromisoformat(p["start"]),
+                end=datetime.fromisoformat(p["end"]),
+                tz=p["tz"],
+                organizer_id=p["organizer_id"],
+                attendees=attendees,
+                description=p.get("description", ""),
+                location=p.get("location", ""),
+            ),
+            idempotency_key=idempotency_key,
+        )
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=event.id,
+            link=event.url or None,
+            message=f"Booked “{event.title}”, {when_text(event.start, event.end, p['tz'])}",
+        )
+
+
+class UpdateEventHandler:
+    """Moves, renames or resizes a meeting."""
+
+    kind = UPDATE
+
+    def revise(self, action: ProposedAction, edits: dict[str, str | None], deps: GraphDeps) -> ProposedAction:
+        """Edited new title or start."""
+        params = dict(action.params)
+        changes = dict(params["changes"])
+        tz = params["tz"]
+        if edits.get("new_title"):
+            changes["title"] = " ".join(str(edits["new_title"]).split())
+        if edits.get("to"):
+            start = _parse_start(str(edits["to"]), deps, tz)
+            old_start = datetime.fromisoformat(action.before["start"])
+            length = datetime.fromisoformat(changes.get("end", action.before["end"])) - datetime.fromisoformat(
+                changes.get("start", action.before["start"])
+            )
+            changes["start"], changes["end"] = start.isoformat(), (start + length).isoformat()
+            del old_start
+        params["changes"] = changes
+        return _update_action(action.id, action.tool, action.tool_args, params, action.before, deps, [])
+
+    def recheck(self, action: ProposedAction, deps: GraphDeps) -> str | None:
+        """The meeting still exists, nobody changed it since, and the new slot did not fill up."""
+        assert deps.calendar is not None
+        try:
+            event = deps.calendar.get(action.params["event_id"])
+        except NotFoundError:
+            return f"“{action.params['title']}” no longer exists."
+        changes = action.params["changes"]
+        already = all(
+            (getattr(event, k).isoformat() if k in ("start", "end") else getattr(event, k)) == v
+            for k, v in changes.items()
+        )
+        if event.version != action.before.get("version") and not already:
+            return f"“{event.title}” was changed by someone else since this was proposed."
+        if "start" in changes:
+            new = _new_conflicts(
+                deps,
+                event.attendee_ids(),
+                datetime.fromisoformat(changes["start"]),
+                datetime.fromisoformat(changes["end"]),
+                action.params.get("known_conflicts", []),
+                ignore=event.id,
+            )
+            if new:
+                return f"the new time is no longer free: “{new[0].title}” overlaps it."
+        return None
+
+    def apply(self, action: ProposedAction, deps: GraphDeps, *, idempotency_key: str, actor_id: str) -> ActionResult:
+        """Apply the change."""
+        assert deps.calendar is not None
+        raw = action.params["changes"]
+        event = deps.calendar.update(
+            action.params["event_id"],
+            EventChanges(
+                title=raw.get("title"),
+                start=datetime.fromisoformat(raw["start"]) if raw.get("start") else None,
+                end=datetime.fromisoformat(raw["end"]) if raw.get("end") else None,
+            ),
+            idempotency_key=idempotency_key,
+        )
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=event.id,
+            link=event.url or None,
+            message=f"Updated “{event.title}”: {when_text(event.start, event.end, action.params['tz'])}",
+        )
+
+
+class DeleteEventHandler:
+    """Cancels a meeting."""
+
+    kind = DELETE
+
+    def revise(self, action: ProposedAction, edits: dict[str, str | None], deps: GraphDeps) -> ProposedAction:
+        """Nothing to edit on a cancellation."""
+        return action
+
+    def recheck(self, action: ProposedAction, deps: GraphDeps) -> str | None:
+        """The meeting must still exist (cancelling twice is reported, not repeated)."""
+        assert deps.calendar is not None
+        try:
+            deps.calendar.get(action.params["event_id"])
+        except NotFoundError:
+            return f"“{action.params['title']}” was already cancelled."
+        return None
+
+    def apply(self, action: ProposedAction, deps: GraphDeps, *, idempotency_key: str, actor_id: str) -> ActionResult:
+        """Delete the event."""
+        assert deps.calendar is not None
+        deps.calendar.delete(action.params["event_id"], idempotency_key=idempotency_key)
+        start = datetime.fromisoformat(action.params["start"])
+        return ActionResult(
+            action_id=action.id,
+            kind=self.kind,
+            status="done",
+            target=action.params["event_id"],
+            message=f"Cancelled “{action.params['title']}” ({_moment(start, action.params['tz'])})",
+        )

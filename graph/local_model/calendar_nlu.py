@@ -1,0 +1,283 @@
+"""Reading a calendar request into a frame: what to do, to which meetings, with which values.
+
+Slots are parsed independently so they compose in any order and combination: "my first meeting on Dec 13 with
+Kofi", "all future meetings with Raj", "if I haven't met Aisha in the last 4 days, book 30 minutes called
+catch-up at my first free slot from tomorrow".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from graph.local_model.lexicon import Lexicon
+from graph.local_model.text import mentioned_user_ids
+from graph.parsing.datetimes import day_span, find_duration, find_shift, find_week, time_span, when_phrase
+
+_MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|appointments?|catch-ups?)"
+_CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|get rid of)\b", re.I)
+_RENAME = re.compile(r"\b(rename|retitle|re-title|change the (?:name|title) of|call it)\b", re.I)
+_MOVE = re.compile(
+    r"\b(move|reschedule|push|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
+    r"pull\b.{0,40}?\bforward)\b",
+    re.I,
+)
+_CREATE = re.compile(r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block)\b", re.I)
+_FIND_TIME = re.compile(
+    r"\b(find (?:a |some )?(?:time|slot)|free slots?|when (?:are|is|am) .* (?:free|available)|"
+    r"availability|good time|suggest (?:some )?times?|is \w+ free)\b",
+    re.I,
+)
+_READ = re.compile(
+    r"\b(what(?:'s| is| do i have)?|show|list|when is|when's|do i have|agenda|schedule for|"
+    r"anything on)\b",
+    re.I,
+)
+_WHICH = re.compile(r"\b(first|earliest|last|latest|final|next|upcoming)\b", re.I)
+_ALL = re.compile(r"\b(all|every|each)\b", re.I)
+_FUTURE = re.compile(r"\b(future|upcoming|from now on|going forward|remaining|coming up|later)\b", re.I)
+_WITH = re.compile(
+    r"\b(?:with|w/|and me and|invite|inviting|meet(?:ing)?|catch up with|sync with|1:1 with)\s+"
+    r"(?P<who>.+)$",
+    re.I,
+)
+_TITLE = re.compile(
+    r"\b(?:called|named|titled|entitled|name it|call it)\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])"
+    r"(?=$|[?!.,;]|\s+(?:on|at|for|with|from|tomorrow|today|next|this|by|and|starting|in)\b)",
+    re.I,
+)
+_QUOTED = re.compile(r"[\"“]([^\"”]{2,120})[\"”]|(?<![\w])'([^']{2,120})'(?![\w])")
+_NEW_TITLE = re.compile(r"\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])\s*[.!?]*$", re.I)
+_CONDITION = re.compile(
+    r"\b(?:if\s+(?:i\s+)?(?:haven'?t|have not|didn'?t|did not)\s+(?:met|seen|talked to|spoken (?:to|with))|"
+    r"(?:check\s+)?(?:if|whether)\s+i(?:'ve| have)\s+met|have i met)\b.*?\b(?:in|within|during|over)\s+the\s+"
+    r"(?:last|past)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+days?\b",
+    re.I | re.S,
+)
+_FIRST_FREE = re.compile(
+    r"\b(?:my\s+|our\s+|the\s+)?(?:first|earliest|next)\s+(?:free|available|open)\s+(?:slot|time|spot|window)"
+    r"(?:\s+(?:from|after|starting)\s+(?P<after>[^,.;!?]+?))?(?=$|[,.;!?]|\s+(?:with|for|called)\b)|"
+    r"\bwhenever (?:we're|we are|everyone is|they're|they are) (?:both )?free\b",
+    re.I,
+)
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "fourteen": 14,
+    "thirty": 30,
+}
+_PRONOUN_PERSON = re.compile(r"\b(them|him|her|they)\b", re.I)
+
+
+@dataclass
+class CalendarFrame:
+    """The parsed request."""
+
+    action: str | None = None  # read | availability | find_time | create | move | rename | cancel
+    which: str = "all"
+    day: str | None = None
+    after: str | None = None
+    before: str | None = None
+    with_people: list[str] = field(default_factory=list)
+    title: str | None = None
+    future_only: bool = False
+    start: str | None = None
+    first_free_after: str | None = None
+    duration: timedelta | None = None
+    shift: timedelta | None = None
+    to: str | None = None
+    new_title: str | None = None
+    not_met_days: int | None = None
+
+    def selector_args(self) -> dict[str, object]:
+        """The selector part as tool arguments."""
+        out: dict[str, object] = {}
+        if self.which != "all":
+            out["which"] = self.which
+        for name in ("day", "after", "before", "title"):
+            value = getattr(self, name)
+            if value:
+                out[name] = value
+        if self.with_people:
+            out["with_person"] = self.with_people[0]
+        return out
+
+
+def _people(text: str, lexicon: Lexicon, bot_id: str | None) -> list[str]:
+    """People named in the text, in order: mentions first, then known names."""
+    found = [f"<@{uid}>" for uid in mentioned_user_ids(text) if uid != bot_id]
+    for _start, _end, surface in lexicon.find_people(text):
+        if surface not in found:
+            found.append(surface)
+    return found
+
+
+def _which(text: str) -> str:
+    if _ALL.search(text):
+        return "all"  # "every upcoming meeting" is all of them, not the next one
+    m = _WHICH.search(text)
+    if not m:
+        return "all"
+    word = m.group(1).lower()
+    return {"earliest": "first", "latest": "last", "final": "last", "upcoming": "next"}.get(word, word)
+
+
+def _title_selector(text: str) -> str | None:
+    """The meeting named in a selector: "the next process review meeting" → "process review"."""
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return next(g for g in quoted.groups() if g)
+    m = re.search(
+        rf"\b(?:the|my|our)?\s*(?:first|earliest|last|latest|next|upcoming)\s+(?P<t>.+)\s+{_MEETING}\b", text, re.I
+    )
+    if m:
+        title = m.group("t").strip()
+        title = re.sub(r"^(?:the|my|our)\s+", "", title, flags=re.I)
+        if (
+            title
+            and not re.fullmatch(rf"{_MEETING}|one|of my|of the", title, re.I)
+            and not re.search(r"\b(with|on|at|in)\b", title, re.I)
+        ):
+            return title
+    # Without a meeting word: "reschedule the next design review" → what follows first/next/last, minus the
+    # other selectors (who, when).
+    m = re.search(r"\b(?:first|earliest|last|latest|next|upcoming)\s+(?P<t>[^,;!?]+)$", text, re.I)
+    if m:
+        rest = re.split(r"\s+(?:with|on|at|for|tomorrow|today|this|next|by|from)\b", m.group("t"), maxsplit=1)[0]
+        rest = rest.strip()
+        if rest and not re.fullmatch(rf"(?:one|{_MEETING})", rest, re.I) and not day_span(rest):
+            return rest
+    return None
+
+
+def _span_text(text: str, span: tuple[int, int] | None) -> str | None:
+    return text[span[0] : span[1]].strip() if span else None
+
+
+def _new_title(text: str) -> str | None:
+    m = re.search(
+        r"\b(?:rename|retitle|change the (?:name|title) of)\b.*?\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
+        r"(?(q)[\"'”’])\s*[.!?]*$",
+        text,
+        re.I,
+    )
+    if m:
+        return m.group("title").strip()
+    m = re.search(r"\bcall it\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])\s*[.!?]*$", text, re.I)
+    return m.group("title").strip() if m else None
+
+
+def _create_title(text: str) -> str | None:
+    m = _TITLE.search(text)
+    if m:
+        return m.group("title").strip().strip("\"'“”‘’")
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return next(g for g in quoted.groups() if g)
+    return None
+
+
+def parse_calendar_request(
+    text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
+) -> CalendarFrame:
+    """The frame for one message; ``suggested`` is the classifier's calendar action when rules are silent."""
+    frame = CalendarFrame()
+    people = _people(text, lexicon, bot_id)
+    if _RENAME.search(text):
+        frame.action = "rename"
+    elif _CANCEL.search(text):
+        frame.action = "cancel"
+    elif _FIND_TIME.search(text) and not _CREATE.search(text.split("find", 1)[0]):
+        frame.action = "find_time"
+    elif (_MOVE.search(text) and re.search(r"\bto\b", text)) or (find_shift(text) and not _CREATE.search(text)):
+        frame.action = "move"
+    elif _CREATE.search(text) or _CONDITION.search(text):
+        frame.action = "create"
+    elif re.search(r"\b(busy|free|available)\b", text, re.I) and people:
+        frame.action = "availability"
+    elif _READ.search(text):
+        frame.action = "read"
+    else:
+        frame.action = {
+            "book": "create",
+            "move": "move",
+            "cancel": "cancel",
+            "find_time": "find_time",
+            "read": "read",
+        }.get(suggested or "")
+    frame.with_people = people
+
+    if frame.action == "create":
+        _fill_create(text, frame)
+    elif frame.action in {"move", "rename", "cancel", "read"}:
+        _fill_selector(text, frame)
+        if frame.action == "move":
+            frame.shift = find_shift(text)
+            if frame.shift is None:
+                m = re.search(r"\bto\s+(?P<to>.+?)\s*[.!?]*$", text, re.I)
+                if m and (day_span(m.group("to")) or time_span(m.group("to"))):
+                    frame.to = m.group("to")
+            frame.duration = None
+        elif frame.action == "rename":
+            frame.new_title = _new_title(text)
+        elif (
+            frame.action == "cancel"
+            and frame.which == "all"
+            and not frame.day
+            and (_FUTURE.search(text) or _ALL.search(text))
+        ):
+            frame.future_only = True
+    elif frame.action == "find_time":
+        frame.duration = find_duration(text)
+        frame.after = _span_text(text, day_span(text))
+    elif frame.action == "availability":
+        frame.day = _span_text(text, day_span(text))
+    return frame
+
+
+def _fill_selector(text: str, frame: CalendarFrame) -> None:
+    # The part after "to"/"by" in a move or rename describes the change, not which meeting.
+    head = re.split(r"\b(?:to|by)\b\s+(?=\S)", text, maxsplit=1)[0] if frame.action in {"move", "rename"} else text
+    frame.which = _which(head)
+    frame.day = _span_text(head, day_span(head))
+    if frame.action == "read" and not frame.day:
+        week = re.search(r"\b(this|next|last)\s+week\b", head, re.I)
+        if week:
+            frame.after = week.group(0)
+    frame.title = _title_selector(head)
+    frame.with_people = _people_in(head, frame.with_people)
+
+
+def _people_in(head: str, people: list[str]) -> list[str]:
+    return [p for p in people if p.lower() in head.lower() or p.startswith("<@")]
+
+
+def _fill_create(text: str, frame: CalendarFrame) -> None:
+    frame.title = _create_title(text)
+    frame.duration = find_duration(text)
+    condition = _CONDITION.search(text)
+    if condition:
+        n = condition.group("n").lower()
+        frame.not_met_days = _NUMBERS[n] if n in _NUMBERS else int(n)
+    free = _FIRST_FREE.search(text)
+    if free:
+        frame.first_free_after = (free.group("after") or "now").strip() if free.lastindex else "now"
+    else:
+        phrase = when_phrase(_without_title(text, frame.title))
+        frame.start = phrase
+
+
+def _without_title(text: str, title: str | None) -> str:
+    return text.replace(title, " ") if title else text
+
+
+__all__ = ["CalendarFrame", "find_week", "parse_calendar_request"]

@@ -1,0 +1,270 @@
+"""Calendar tools: reading and finding time run now; booking, moving, renaming and cancelling are proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any, Literal
+
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import BaseModel, Field
+
+from graph.actions.base import ProposedAction
+from graph.actions.calendar import (
+    ConditionNotMet,
+    duration_text,
+    event_line,
+    names,
+    prepare_cancel,
+    prepare_create,
+    prepare_update,
+    when_text,
+    zone_of,
+)
+from graph.calendar_select import EventSelector, select_events
+from graph.deps import GraphDeps
+from graph.errors import ActionInvalidError
+from graph.parsing.datetimes import DateTimeParseError, local_now, parse_datetime, parse_duration
+from graph.resolve import resolve_person
+from graph.state import ConversationContext
+from graph.tools.proposals import ProposalCollector
+from integrations.errors import IntegrationError
+
+READ_TOOLS = ("find_events", "check_availability", "find_free_slots")
+WRITE_TOOLS = ("create_event", "move_event", "rename_event", "cancel_events")
+
+Which = Literal["all", "first", "last", "next"]
+
+
+class _Select(BaseModel):
+    which: Which = Field(default="all", description="first | last | next | all matching events.")
+    day: str | None = Field(default=None, description="A day: 'today', 'tomorrow', 'December 13', '2026-12-13'.")
+    after: str | None = Field(default=None, description="Only events starting after this moment.")
+    before: str | None = Field(default=None, description="Only events starting before this moment.")
+    with_person: str | None = Field(default=None, description="Only events with this person (name, mention, email).")
+    title: str | None = Field(default=None, description="Only events with this title (or containing it).")
+
+
+class FindEventsArgs(_Select):
+    """List events on your calendar: a day, a range, with someone, by title; first/last/next or all."""
+
+    include_past: bool = Field(default=False, description="Also look at past events (default: from now on).")
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class AvailabilityArgs(BaseModel):
+    """When are these people busy (and free) on a day or over a range."""
+
+    people: list[str] = Field(description="People: names, mentions or emails ('me' for yourself).")
+    day: str | None = Field(default=None, description="A day; default today.")
+
+
+class FreeSlotsArgs(BaseModel):
+    """Find times when everyone is free, within working hours in each person's time zone, earliest first."""
+
+    attendees: list[str] = Field(description="Who must be free (you are included).")
+    duration: str = Field(default="30 minutes", description="How long: '30 minutes', '1.5 hours'.")
+    after: str | None = Field(default=None, description="Earliest start, e.g. 'tomorrow' (default: now).")
+    before: str | None = Field(default=None, description="Latest end, e.g. 'next Friday' (default: two weeks).")
+    buffer_minutes: int = Field(default=0, ge=0, le=120, description="Gap to keep around other meetings.")
+    limit: int = Field(default=5, ge=1, le=20)
+
+
+class CreateEventArgs(BaseModel):
+    """Propose a new meeting on your calendar. It is booked only after a person approves it in Slack."""
+
+    title: str = Field(description="What the meeting is called.")
+    attendees: list[str] = Field(default_factory=list, description="Who else: names, mentions or emails.")
+    start: str | None = Field(default=None, description="When: 'December 8 at 3:30pm', 'tomorrow at 10'.")
+    first_free_after: str | None = Field(
+        default=None, description="Instead of start: book the first slot everyone is free after this ('tomorrow')."
+    )
+    duration: str | None = Field(default=None, description="How long; default 30 minutes.")
+    description: str | None = Field(default=None)
+    location: str | None = Field(default=None)
+    only_if_not_met_in_days: int | None = Field(
+        default=None, description="Only propose it if you have not met the attendees in this many past days."
+    )
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
+
+
+class MoveEventArgs(_Select):
+    """Propose moving (or resizing) one meeting: by an amount ('1.5 hours', '-30 minutes') or to a time."""
+
+    event_id: str | None = Field(default=None, description="The event's id, if known (else use the selectors).")
+    by: str | None = Field(default=None, description="Shift: '2 hours' later, '-30 minutes' earlier.")
+    to: str | None = Field(default=None, description="New start: 'Friday at 10'.")
+    new_duration: str | None = Field(default=None, description="New length.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
+
+
+class RenameEventArgs(_Select):
+    """Propose renaming one meeting."""
+
+    event_id: str | None = Field(default=None)
+    new_title: str = Field(description="The new title.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
+
+
+class CancelEventsArgs(_Select):
+    """Propose cancelling one or many meetings (all on one approval card)."""
+
+    event_ids: list[str] | None = Field(default=None, description="Ids from find_events, or use the selectors.")
+    future_only: bool = Field(default=False, description="Only events from now on ('all future meetings').")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
+
+
+def _event_artifact(events: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": e.id,
+            "title": e.title,
+            "start": e.start.isoformat(),
+            "end": e.end.isoformat(),
+            "attendees": e.attendee_ids(),
+        }
+        for e in events
+    ]
+
+
+def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: ProposalCollector) -> list[BaseTool]:
+    """The calendar tools for one turn, bound to who is asking."""
+    owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
+
+    def find_events(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+        args = FindEventsArgs(**kwargs)
+        selector = EventSelector(
+            which=args.which,
+            day=args.day,
+            after=args.after,
+            before=args.before,
+            with_person=args.with_person,
+            title=args.title,
+            include_past=args.include_past,
+        )
+        events = select_events(selector, deps, owner_id=owner, tz=tz)[: args.limit]
+        if not events:
+            return f"No {selector.describe()} on your calendar.", []
+        lines = [f"• {event_line(e, deps, tz, owner_id=owner)} (id {e.id})" for e in events]
+        return f"{len(events)} event{'s' if len(events) != 1 else ''}:\n" + "\n".join(lines), _event_artifact(events)
+
+    def check_availability(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+        args = AvailabilityArgs(**kwargs)
+        assert deps.calendar is not None
+        now = deps.clock()
+        current = local_now(now, tz)
+        day = parse_datetime(args.day, now=now, tz=tz, default_time=time(0)) if args.day else current
+        start = day.replace(hour=0, minute=0, second=0, microsecond=0)
+        people = [resolve_person(p, deps.directory, speaker_id=owner) for p in args.people or ["me"]]
+        busy = deps.calendar.free_busy([p.id for p in people], start=start, end=start + timedelta(days=1))
+        lines, artifact = [], []
+        for person in people:
+            intervals = busy.get(person.id, [])
+            spans = ", ".join(when_text(i.start, i.end, tz).split(" ", 3)[-1] for i in intervals) or "free all day"
+            lines.append(f"• {person.name}: busy {spans}" if intervals else f"• {person.name}: free all day")
+            artifact.append(
+                {"person": person.id, "busy": [[i.start.isoformat(), i.end.isoformat()] for i in intervals]}
+            )
+        return f"{start:%A %-d %B} ({tz}):\n" + "\n".join(lines), artifact
+
+    def find_free_slots(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+        from integrations.calendar.slots import find_slots
+
+        args = FreeSlotsArgs(**kwargs)
+        assert deps.calendar is not None
+        now = deps.clock()
+        length = parse_duration(args.duration)
+        if length <= timedelta(0):
+            raise ActionInvalidError("A meeting needs a positive duration.")
+        start = parse_datetime(args.after, now=now, tz=tz, default_time=time(0)) if args.after else now
+        start = max(start, now)
+        end = (
+            parse_datetime(args.before, now=now, tz=tz, default_time=time(0))
+            if args.before
+            else start + timedelta(days=14)
+        )
+        people = [owner] + [resolve_person(p, deps.directory, speaker_id=owner).id for p in args.attendees]
+        people = list(dict.fromkeys(people))
+        busy = deps.calendar.free_busy(people, start=start, end=end)
+        zones = {pid: zone_of(deps, pid, tz) for pid in people}
+        slots = find_slots(
+            busy=busy,
+            zones=zones,
+            start=start,
+            end=end,
+            duration=length,
+            working_hours=deps.working_hours,
+            buffer=timedelta(minutes=args.buffer_minutes),
+            limit=args.limit,
+        )
+        if not slots:
+            return "No time works for everyone in that window.", []
+        lines = [f"• {when_text(s.start, s.end, tz)}" for s in slots]
+        head = f"Free for {names(people, deps)} ({duration_text(length)}):"
+        return head + "\n" + "\n".join(lines), [{"start": s.start.isoformat(), "end": s.end.isoformat()} for s in slots]
+
+    def propose(prepare: Callable[..., ProposedAction], args: dict[str, Any], **extra: Any) -> str:
+        replaces = args.pop("replaces", None)
+        action = prepare(args, deps, ctx, action_id=collector.next_id(), **extra)
+        position = collector.add(action, replaces=replaces)
+        return f"Proposed #{position}: {action.summary}. It runs only after a person approves it."
+
+    def create_event(**kwargs: Any) -> str:
+        args = CreateEventArgs(**kwargs).model_dump(exclude_none=True)
+        try:
+            return propose(prepare_create, args)
+        except ConditionNotMet as why:
+            return f"Not scheduled: {why}"
+
+    def move_event(**kwargs: Any) -> str:
+        return propose(prepare_update, MoveEventArgs(**kwargs).model_dump(exclude_none=True))
+
+    def rename_event(**kwargs: Any) -> str:
+        return propose(prepare_update, RenameEventArgs(**kwargs).model_dump(exclude_none=True), tool="rename_event")
+
+    def cancel_events(**kwargs: Any) -> str:
+        args = CancelEventsArgs(**kwargs).model_dump(exclude_none=True)
+        replaces = args.pop("replaces", None)
+        actions = prepare_cancel(args, deps, ctx, first_id=collector.next_id(), next_id=collector.next_id)
+        lines = []
+        for index, action in enumerate(actions):
+            position = collector.add(action, replaces=replaces if index == 0 else None)
+            lines.append(f"Proposed #{position}: {action.summary}.")
+        return "\n".join(lines) + " They run only after a person approves."
+
+    specs: list[tuple[Callable[..., Any], str, type[BaseModel], bool]] = [
+        (find_events, "find_events", FindEventsArgs, True),
+        (check_availability, "check_availability", AvailabilityArgs, True),
+        (find_free_slots, "find_free_slots", FreeSlotsArgs, True),
+        (create_event, "create_event", CreateEventArgs, False),
+        (move_event, "move_event", MoveEventArgs, False),
+        (rename_event, "rename_event", RenameEventArgs, False),
+        (cancel_events, "cancel_events", CancelEventsArgs, False),
+    ]
+    return [
+        StructuredTool.from_function(
+            func=_as_tool_output(fn, with_artifact),
+            name=name,
+            description=(schema.__doc__ or name).strip(),
+            args_schema=schema,
+            response_format="content_and_artifact" if with_artifact else "content",
+        )
+        for fn, name, schema, with_artifact in specs
+    ]
+
+
+def _as_tool_output(fn: Callable[..., Any], with_artifact: bool) -> Callable[..., Any]:
+    """Expected failures go back to the model as text; read tools also return structured results."""
+
+    def wrapper(**kwargs: Any) -> Any:
+        try:
+            return fn(**kwargs)
+        except (ActionInvalidError, IntegrationError, DateTimeParseError) as exc:
+            return (f"Error: {exc}", []) if with_artifact else f"Error: {exc}"
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+__all__ = ["READ_TOOLS", "WRITE_TOOLS", "build_calendar_tools", "datetime"]
