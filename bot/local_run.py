@@ -98,10 +98,14 @@ def replay_recording(file: Path, settings: Settings) -> ReplayReport:
     sandbox_port, bot_port = _free_port(), _free_port()
     base = SandboxConfig()
     # Links keep the configured public URL, so they match what was recorded with `deskhand run`.
-    fresh = settings.model_copy(update={
-        "data_dir": Path(tempfile.mkdtemp(prefix="deskhand-replay-")), "port": bot_port, "worker_processes": 0,
-        "public_url": settings.base_url(),
-    })
+    fresh = settings.model_copy(
+        update={
+            "data_dir": Path(tempfile.mkdtemp(prefix="deskhand-replay-")),
+            "port": bot_port,
+            "worker_processes": 0,
+            "public_url": settings.base_url(),
+        }
+    )
     started: list[RunningBot] = []
 
     def start_bot(running: object) -> None:

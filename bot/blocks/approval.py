@@ -25,7 +25,10 @@ _STATUS_LINES = {
 
 
 def _action_blocks(action: ProposedAction) -> list[dict[str, Any]]:
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(f"*{escape(action.summary)}*")}]
+    # Calendar actions carry a display form with Slack date tokens (each viewer sees their own time zone);
+    # it is built from our own data, so only the summary (which may echo user text) is escaped.
+    headline = action.display if action.display else escape(action.summary)
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(f"*{headline}*")}]
     # Empty fields ("Assignee: nobody", "Due: none") are noise on a card; the modal still offers them.
     shown = [f for f in action.fields if f.name != "title" and f.value not in (None, "") and f.display]
     if shown:
