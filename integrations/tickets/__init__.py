@@ -1,1 +1,2 @@
-"""Ticketing: the Protocol every tracker backend implements, the local SQLite tracker, and Jira (later)."""
+"""Ticketing: the Protocol every tracker backend implements (``base``), workflows (``workflow``), the local
+SQLite tracker (``local``), Jira Cloud over REST v3 (``jira``) and its rich-text format (``adf``)."""

@@ -6,16 +6,38 @@ the local backend declares its own table classes built on ``TicketBase``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import Literal, Protocol, get_args
 
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
+from integrations.errors import (
+    BackendUnavailableError,
+    ConflictError,
+    IntegrationError,
+    NotFoundError,
+    ValidationError,
+)
+
 Priority = Literal["lowest", "low", "medium", "high", "highest"]
 PRIORITIES: tuple[str, ...] = get_args(Priority)
 DEFAULT_WORKFLOW: tuple[str, ...] = ("Backlog", "In Progress", "In Review", "Done")
 DONE_STATUS = "Done"
+
+TicketOrder = Literal["updated", "priority", "oldest", "newest", "due"]
+"""Search order: recently updated first (default); highest priority first (then oldest); oldest or newest
+created first; earliest due date first (undated last, then highest priority)."""
+
+# Link relations as seen from the ticket that holds the link; each outward name has an inward mirror.
+LINK_RELATIONS: dict[str, str] = {
+    "blocks": "is blocked by",
+    "relates to": "relates to",
+    "duplicates": "is duplicated by",
+    "clones": "is cloned by",
+}
+_INWARD_RELATIONS = {inward: outward for outward, inward in LINK_RELATIONS.items()}
 
 
 class Project(SQLModel):
@@ -52,6 +74,13 @@ class TicketCreate(TicketBase):
     """A new ticket as proposed; the backend assigns its key."""
 
 
+class TicketLink(SQLModel):
+    """A link from one ticket to another, worded from the holding ticket ("OPS-3 *blocks* OPS-7")."""
+
+    relation: str
+    key: str
+
+
 class Ticket(TicketBase):
     """A ticket as stored by a backend."""
 
@@ -59,6 +88,7 @@ class Ticket(TicketBase):
     created_at: datetime
     updated_at: datetime
     url: str = ""
+    links: list[TicketLink] = Field(default_factory=list)
 
 
 class TicketChanges(SQLModel):
@@ -91,7 +121,11 @@ class TicketComment(SQLModel):
 
 
 class TicketQuery(SQLModel):
-    """Filters for a ticket search; unset filters match everything."""
+    """Filters for a ticket search; unset filters match everything and set ones all apply (AND).
+
+    ``statuses`` wins over ``include_done=False`` (asking for Done tickets finds them); ``overdue`` means due
+    before ``as_of`` (default: today, UTC) and not in the final status; ``labels`` must all be present.
+    """
 
     text: str | None = None
     keys: list[str] | None = None
@@ -103,8 +137,45 @@ class TicketQuery(SQLModel):
     priorities: list[Priority] | None = None
     due_before: date | None = None
     due_after: date | None = None
+    overdue: bool = False
+    as_of: date | None = None
+    labels: list[str] | None = None
     include_done: bool = True
+    order_by: TicketOrder = "updated"
     limit: int = Field(default=20, ge=1, le=500)
+
+    def today(self) -> date:
+        """The day ``overdue`` is judged on: ``as_of``, or today in UTC."""
+        return self.as_of or datetime.now(UTC).date()
+
+
+BulkErrorKind = Literal["not_found", "validation", "conflict", "unavailable", "error"]
+
+
+class BulkItemResult(SQLModel):
+    """What happened to one ticket of a bulk change."""
+
+    key: str
+    ok: bool
+    ticket: Ticket | None = None
+    error: str | None = None
+    error_kind: BulkErrorKind | None = None
+
+
+class BulkResult(SQLModel):
+    """Per-ticket outcome of a bulk change, in the order the changes were given."""
+
+    items: list[BulkItemResult] = Field(default_factory=list)
+
+    @property
+    def succeeded(self) -> list[str]:
+        """Keys whose change was applied (or had been applied before under the same idempotency key)."""
+        return [item.key for item in self.items if item.ok]
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Keys whose change was refused, with a message a person can read; those tickets are unchanged."""
+        return {item.key: item.error or "failed" for item in self.items if not item.ok}
 
 
 class TicketBackend(Protocol):
@@ -112,6 +183,13 @@ class TicketBackend(Protocol):
 
     def workflow(self) -> tuple[str, ...]:
         """The statuses a ticket can be in, in workflow order."""
+        ...
+
+    def transitions(self, status: str, *, key: str | None = None) -> list[str]:
+        """Statuses a ticket in ``status`` may move to next, in workflow order.
+
+        Trackers whose workflow differs per ticket (Jira) answer exactly for ``key`` when it is given.
+        """
         ...
 
     def projects(self) -> list[Project]:
@@ -131,7 +209,19 @@ class TicketBackend(Protocol):
         ...
 
     def update(self, key: str, changes: TicketChanges, *, idempotency_key: str) -> Ticket:
-        """Apply ``changes`` to one ticket, all or nothing."""
+        """Apply ``changes`` to one ticket, all or nothing. A forbidden status move raises ValidationError."""
+        ...
+
+    def update_many(self, changes_by_key: Mapping[str, TicketChanges], *, idempotency_prefix: str) -> BulkResult:
+        """Apply each ticket's changes on its own (all or nothing per ticket); report each outcome.
+
+        Item ``KEY`` uses the idempotency key ``f"{idempotency_prefix}:{KEY}"``, so re-running a batch after a
+        crash applies only what had not been applied.
+        """
+        ...
+
+    def add_link(self, key: str, relation: str, other_key: str, *, idempotency_key: str) -> Ticket:
+        """Link ``key`` to ``other_key`` ("OPS-3 blocks OPS-7"); returns ``key``'s ticket. Linking twice is a no-op."""
         ...
 
     def add_comment(self, key: str, body: str, *, author_id: str | None, idempotency_key: str) -> TicketComment:
@@ -146,3 +236,59 @@ class TicketBackend(Protocol):
 def normalise_key(raw: str) -> str:
     """Ticket keys are case-insensitive for people: ``ops-12`` means ``OPS-12``."""
     return raw.strip().upper()
+
+
+def normalise_relation(relation: str) -> tuple[str, bool]:
+    """The outward relation name and whether the caller named its inward mirror ("is blocked by" → blocks, True)."""
+    wanted = " ".join(relation.lower().replace("_", " ").replace("-", " ").split())
+    aliases = {
+        "block": "blocks",
+        "relates": "relates to",
+        "related to": "relates to",
+        "relate": "relates to",
+        "duplicate": "duplicates",
+        "duplicate of": "duplicates",
+        "is duplicate of": "duplicates",
+        "clone": "clones",
+        "blocked by": "is blocked by",
+        "duplicated by": "is duplicated by",
+    }
+    wanted = aliases.get(wanted, wanted)
+    if wanted in LINK_RELATIONS:
+        return wanted, False
+    if wanted in _INWARD_RELATIONS:
+        return _INWARD_RELATIONS[wanted], True
+    known = ", ".join([*LINK_RELATIONS, *(i for i in _INWARD_RELATIONS if i not in LINK_RELATIONS)])
+    raise ValidationError(f"'{relation}' is not a kind of link. Links: {known}.")
+
+
+def bulk_key(idempotency_prefix: str, key: str) -> str:
+    """The idempotency key of one item of a bulk change."""
+    return f"{idempotency_prefix}:{normalise_key(key)}"
+
+
+def apply_each(
+    update: Callable[..., Ticket], changes_by_key: Mapping[str, TicketChanges], *, idempotency_prefix: str
+) -> BulkResult:
+    """Run ``update(key, changes, idempotency_key=...)`` per ticket, turning each integration error into a failure.
+
+    An unreachable backend fails every remaining item the same way; nothing is retried here (the caller may
+    re-run the whole batch with the same prefix).
+    """
+    kinds: list[tuple[type[IntegrationError], BulkErrorKind]] = [
+        (NotFoundError, "not_found"),
+        (ValidationError, "validation"),
+        (ConflictError, "conflict"),
+        (BackendUnavailableError, "unavailable"),
+    ]
+    result = BulkResult()
+    for raw_key, changes in changes_by_key.items():
+        key = normalise_key(raw_key)
+        try:
+            ticket = update(key, changes, idempotency_key=bulk_key(idempotency_prefix, key))
+        except IntegrationError as exc:
+            kind: BulkErrorKind = next((name for cls, name in kinds if isinstance(exc, cls)), "error")
+            result.items.append(BulkItemResult(key=key, ok=False, error=str(exc), error_kind=kind))
+        else:
+            result.items.append(BulkItemResult(key=key, ok=True, ticket=ticket))
+    return result
