@@ -37,6 +37,8 @@ def _create_all(connection: Any) -> None:
     import integrations.approvals.store
     import integrations.audit.store
     import integrations.bookkeeping
+    import integrations.calendar.local
+    import integrations.calendar.tokens
     import integrations.tickets.local  # noqa: F401
 
     SQLModel.metadata.create_all(connection)
@@ -46,6 +48,10 @@ MIGRATIONS: list[NamedMigration] = [
     NamedMigration("0001_initial_tables", _create_all),
     # create_all only adds tables that are missing, so new tables arrive as a re-run of it.
     NamedMigration("0002_inbox", _create_all),
+    # The local calendar (events, who is on them, applied writes) and stored Google OAuth tokens.
+    NamedMigration("0003_calendar", _create_all),
+    # Links between local tickets (the ticket_links table).
+    NamedMigration("0004_ticket_links", _create_all),
 ]
 
 

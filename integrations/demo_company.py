@@ -1,4 +1,4 @@
-"""The demo company (people, channels, projects, tickets) read from the ``demo/`` fixture folder.
+"""The demo company (people, channels, projects, tickets, calendars) read from the ``demo/`` fixture folder.
 
 Used by ``make run`` to give a first-time user a workspace that feels real, and by tests and evals as a
 realistic fixture. Dates in the files are relative to the load time so the demo never goes stale.
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from integrations.calendar.base import Attendee, Event, resolve_zone
+from integrations.calendar.local import LocalCalendarBackend
 from integrations.directory.base import Person, StaticDirectory
 from integrations.tickets.base import Project, Ticket
 from integrations.tickets.local import LocalTicketBackend
@@ -31,6 +33,8 @@ class DemoCompany:
     approvers: list[str]
     tickets: list[dict[str, Any]] = field(default_factory=list)
     channel_projects: dict[str, str] = field(default_factory=dict)
+    calendar: list[dict[str, Any]] = field(default_factory=list)
+    """Meeting templates from ``calendar.json`` (see ``demo_calendar_events``)."""
 
     def directory(self) -> StaticDirectory:
         """The people as a directory."""
@@ -38,7 +42,7 @@ class DemoCompany:
 
 
 def load_demo_company(folder: Path = DEFAULT_DEMO_DIR) -> DemoCompany:
-    """Read ``company.json`` and ``tickets.json`` from ``folder``."""
+    """Read ``company.json``, ``tickets.json`` and ``calendar.json`` from ``folder``."""
     company = json.loads((folder / "company.json").read_text(encoding="utf-8"))
     people = [
         Person(
@@ -55,6 +59,8 @@ def load_demo_company(folder: Path = DEFAULT_DEMO_DIR) -> DemoCompany:
     tickets_file = folder / "tickets.json"
     tickets = json.loads(tickets_file.read_text(encoding="utf-8"))["tickets"] if tickets_file.exists() else []
     channel_projects = {c["id"]: c["project"] for c in company["channels"] if c.get("project")}
+    calendar_file = folder / "calendar.json"
+    calendar = json.loads(calendar_file.read_text(encoding="utf-8"))["events"] if calendar_file.exists() else []
     return DemoCompany(
         team=company["team"],
         bot=company["bot"],
@@ -64,6 +70,7 @@ def load_demo_company(folder: Path = DEFAULT_DEMO_DIR) -> DemoCompany:
         approvers=list(company.get("approvers", [])),
         tickets=tickets,
         channel_projects=channel_projects,
+        calendar=calendar,
     )
 
 
@@ -95,4 +102,87 @@ def seed_tickets(backend: LocalTicketBackend, demo: DemoCompany, *, now: datetim
     return len(demo.tickets)
 
 
-__all__ = ["DEFAULT_DEMO_DIR", "DemoCompany", "date", "load_demo_company", "seed_tickets"]
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def demo_week_start(now: datetime) -> date:
+    """Monday of demo week 0: this week, or next week when ``now`` falls on a weekend (UTC)."""
+    today = now.astimezone(UTC).date() if now.tzinfo else now.date()
+    monday = today - timedelta(days=today.weekday())
+    return monday + timedelta(days=7) if today.weekday() >= 5 else monday
+
+
+def demo_calendar_events(demo: DemoCompany, *, now: datetime) -> list[Event]:
+    """The demo meetings as events, dated relative to ``now``; ValueError for a malformed template."""
+    people = {p.id: p for p in demo.people}
+    monday = demo_week_start(now)
+    created = now - timedelta(days=14)
+    events: list[Event] = []
+    for raw in demo.calendar:
+        key = raw["key"]
+        organizer = people.get(raw["organizer"])
+        if organizer is None:
+            raise ValueError(f"calendar.json {key}: unknown organizer {raw['organizer']}")
+        tz = raw.get("tz") or organizer.tz
+        zone = resolve_zone(tz)
+        attendees = []
+        for entry in raw.get("attendees", []):
+            spec = {"id": entry} if isinstance(entry, str) else dict(entry)
+            if spec.get("id"):
+                person = people.get(spec["id"])
+                if person is None:
+                    raise ValueError(f"calendar.json {key}: unknown attendee {spec['id']}")
+                attendees.append(
+                    Attendee(
+                        person_id=person.id,
+                        email=person.email,
+                        name=person.name,
+                        response=spec.get("response", "accepted"),
+                    )
+                )
+            else:
+                attendees.append(
+                    Attendee(email=spec["email"], name=spec.get("name", ""), response=spec.get("response", "accepted"))
+                )
+        at = time.fromisoformat(raw["time"])
+        for week in raw.get("weeks", [0, 1]):
+            for day_name in raw["days"]:
+                day = monday + timedelta(days=7 * week + _WEEKDAYS.index(day_name))
+                start = datetime.combine(day, at, tzinfo=zone)
+                events.append(
+                    Event(
+                        id=f"demo-{key}-w{week}-{day_name}",
+                        calendar_id=organizer.id,
+                        organizer_id=organizer.id,
+                        title=raw["title"],
+                        start=start,
+                        end=start + timedelta(minutes=raw["minutes"]),
+                        tz=tz,
+                        attendees=attendees,
+                        location=raw.get("location", ""),
+                        video_link=raw.get("video_link", ""),
+                        description=raw.get("description", ""),
+                        created_at=created,
+                        updated_at=created,
+                    )
+                )
+    return sorted(events, key=lambda e: (e.start, e.id))
+
+
+def seed_calendar(backend: LocalCalendarBackend, demo: DemoCompany, *, now: datetime) -> int:
+    """Load the demo meetings into an empty local calendar; does nothing if events already exist."""
+    if backend.count():
+        return 0
+    return backend.import_events(demo_calendar_events(demo, now=now))
+
+
+__all__ = [
+    "DEFAULT_DEMO_DIR",
+    "DemoCompany",
+    "date",
+    "demo_calendar_events",
+    "demo_week_start",
+    "load_demo_company",
+    "seed_calendar",
+    "seed_tickets",
+]

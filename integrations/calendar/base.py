@@ -7,10 +7,31 @@ shown the way its organiser thinks of it. Each person has one calendar, identifi
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
+
+
+@lru_cache(maxsize=256)
+def resolve_zone(name: str) -> ZoneInfo:
+    """The IANA time zone called ``name``; ValueError with a clear message when there is none."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("a time zone name is required (for example 'Europe/London')")
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (expected an IANA name such as 'Europe/London')") from exc
+
+
+def text_matches(text: str | None, title: str) -> bool:
+    """True when every word of ``text`` occurs in ``title`` (case-insensitive); no text matches everything."""
+    if not text:
+        return True
+    folded = title.casefold()
+    return all(word in folded for word in text.casefold().split())
 
 
 class Attendee(SQLModel):
@@ -38,9 +59,22 @@ class EventBase(SQLModel):
     @field_validator("start", "end")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
+        if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("event times must carry a time zone")
         return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("an event needs a title")
+        return value.strip()
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        resolve_zone(value)
+        return value.strip()
 
     @model_validator(mode="after")
     def _ordered(self) -> EventBase:
@@ -72,14 +106,52 @@ class Event(EventBase):
 
 
 class EventChanges(SQLModel):
-    """A partial update: only fields that are set change."""
+    """A partial update: only fields that are set change.
 
-    title: str | None = None
+    ``start`` alone moves the event and keeps its length; ``end`` alone changes its length; both set both.
+    """
+
+    title: str | None = Field(default=None, max_length=500)
     start: datetime | None = None
     end: datetime | None = None
     attendees: list[Attendee] | None = None
     location: str | None = None
     description: str | None = None
+    tz: str | None = None
+    """The zone the event is shown in (times themselves are instants and do not move)."""
+    video_link: str | None = None
+
+    @field_validator("start", "end")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+            raise ValueError("event times must carry a time zone")
+        return value
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("an event needs a title")
+        return value.strip() if value is not None else None
+
+    @field_validator("tz")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None:
+            resolve_zone(value)
+            return value.strip()
+        return None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> EventChanges:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValueError("an event must end after it starts")
+        return self
+
+    def is_empty(self) -> bool:
+        """True when applying these changes would change nothing at all."""
+        return all(getattr(self, name) is None for name in type(self).model_fields)
 
 
 class Interval(SQLModel):
