@@ -7,7 +7,8 @@ from langgraph.graph import END, START, StateGraph
 from graph.deps import GraphDeps
 from graph.nodes.agent import make_agent_node
 from graph.nodes.approval import make_approval
-from graph.nodes.chat import make_chat, make_coming_soon, out_of_scope
+from graph.nodes.chat import make_chat, out_of_scope
+from graph.nodes.docs import make_docs_node
 from graph.nodes.execute import make_execute
 from graph.nodes.triage import make_triage
 from graph.prompts import CALENDAR_PROMPT, TICKETS_PROMPT
@@ -23,7 +24,7 @@ def build_graph(deps: GraphDeps) -> StateGraph:
     builder.add_node("triage", make_triage(deps))
     builder.add_node("tickets", make_agent_node(deps, TICKETS_PROMPT, build_ticket_tools, name="tickets"))
     builder.add_node("calendar", make_agent_node(deps, CALENDAR_PROMPT, build_calendar_tools, name="calendar"))
-    builder.add_node("docs", make_coming_soon("docs"))
+    builder.add_node("docs", make_docs_node(deps))
     builder.add_node("chat", make_chat(deps))
     builder.add_node("out_of_scope", out_of_scope)
     builder.add_node("approval", make_approval(deps), destinations=("approval", "execute", END))

@@ -206,6 +206,15 @@ def _update_action(
             f"{_FIELD_LABELS[f].lower()} is already {_value_label(f, v, deps)}" for f, v in changes.items()
         )
         raise ActionInvalidError(f"{ticket.key} needs no change: its {described}.")
+    if "status" in effective:
+        # Refuse a move the workflow forbids now, on the card, rather than after someone approves it.
+        allowed = deps.tickets.transitions(ticket.status, key=ticket.key)
+        if effective["status"] not in allowed:
+            raise ActionInvalidError(
+                f"{ticket.key} can't move from {ticket.status} to {effective['status']}. "
+                f"From {ticket.status} it can move to {' or '.join(allowed) or 'nothing'}.",
+                field="status",
+            )
     before = {f: _current(ticket, f) for f in effective}
     parts = [
         f"{_FIELD_LABELS[f].lower()} {_value_label(f, before[f], deps)} → {_value_label(f, v, deps)}"

@@ -44,7 +44,9 @@ _WITH = re.compile(
 )
 _TITLE = re.compile(
     r"\b(?:called|named|titled|entitled|name it|call it)\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])"
-    r"(?=$|[?!.,;]|\s+(?:on|at|for|with|from|tomorrow|today|next|this|by|and|starting|in)\b)",
+    # Titles may contain "and" ("Data Security and Compliance"); only "and <verb>" ends one.
+    r"(?=$|[?!.,;]|\s+(?:on|at|for|with|from|tomorrow|today|next|this|by|starting|in)\b|"
+    r"\s+and\s+(?:invite|assign|add|book|schedule|send|make|put|include)\b)",
     re.I,
 )
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,120})[\"”]|(?<![\w])'([^']{2,120})'(?![\w])")
@@ -52,7 +54,8 @@ _NEW_TITLE = re.compile(r"\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”�
 _CONDITION = re.compile(
     r"\b(?:if\s+(?:i\s+)?(?:haven'?t|have not|didn'?t|did not)\s+(?:met|seen|talked to|spoken (?:to|with))|"
     r"(?:check\s+)?(?:if|whether)\s+i(?:'ve| have)\s+met|have i met)\b.*?\b(?:in|within|during|over)\s+the\s+"
-    r"(?:last|past)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+days?\b",
+    r"(?:last|past)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+"
+    r"(?P<unit>days?|weeks?)\b",
     re.I | re.S,
 )
 _FIRST_FREE = re.compile(
@@ -200,8 +203,11 @@ def parse_calendar_request(
         frame.action = "find_time"
     elif (_MOVE.search(text) and re.search(r"\bto\b", text)) or (find_shift(text) and not _CREATE.search(text)):
         frame.action = "move"
-    elif _CREATE.search(text) or _CONDITION.search(text):
+    elif _CREATE.search(text):
         frame.action = "create"
+    elif _CONDITION.search(text):
+        # "have I met with Sam in the last two weeks?" without asking to book: look back.
+        frame.action = "met"
     elif re.search(r"\b(busy|free|available)\b", text, re.I) and people:
         frame.action = "availability"
     elif _READ.search(text):
@@ -241,6 +247,8 @@ def parse_calendar_request(
         frame.after = _span_text(text, day_span(text))
     elif frame.action == "availability":
         frame.day = _span_text(text, day_span(text))
+    elif frame.action == "met":
+        _fill_create(text, frame)
     return frame
 
 
@@ -267,7 +275,8 @@ def _fill_create(text: str, frame: CalendarFrame) -> None:
     condition = _CONDITION.search(text)
     if condition:
         n = condition.group("n").lower()
-        frame.not_met_days = _NUMBERS[n] if n in _NUMBERS else int(n)
+        count = _NUMBERS[n] if n in _NUMBERS else int(n)
+        frame.not_met_days = count * 7 if condition.group("unit").lower().startswith("week") else count
     free = _FIRST_FREE.search(text)
     if free:
         frame.first_free_after = (free.group("after") or "now").strip() if free.lastindex else "now"

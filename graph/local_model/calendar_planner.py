@@ -97,6 +97,14 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
         if frame.day:
             args["day"] = frame.day
         return Plan(calls=[{"name": "check_availability", "args": args}])
+    if frame.action == "met" and frame.not_met_days:
+        args = {
+            "with_person": frame.with_people[0] if frame.with_people else "me",
+            "after": f"{frame.not_met_days} days ago",
+            "before": "now",
+            "include_past": True,
+        }
+        return Plan(calls=[{"name": "find_events", "args": args}])
     args = frame.selector_args()
     if frame.action == "read" and not (frame.day or frame.after or frame.which != "all"):
         args["day"] = "today"

@@ -46,7 +46,7 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
-                r"call|invite|appointment|slot|free|busy|availability|agenda)\b",
+                r"call|invite|appointment|agenda|met with|have i met|when did i (?:last )?meet)\b",
                 re.I,
             ),
             0.25,
@@ -84,6 +84,14 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                 re.I,
             ),
             0.35,
+        ),
+    ],
+    # Availability words only point at the calendar when no tickets are being talked about ("Sam has some free
+    # time, give him Lee's tickets" is about tickets).
+    "calendar_availability": [
+        (
+            re.compile(r"\b(slots?|free|busy|availability|available)\b(?!.*\b(tickets?|tasks?|issues?|bugs?)\b)", re.I),
+            0.25,
         ),
     ],
     "docs": [
@@ -191,8 +199,9 @@ class IntentClassifier:
         for route, cues in _ROUTE_CUES.items():
             bonus = sum(weight for pattern, weight in cues if pattern.search(text))
             if bonus:
+                target = "calendar" if route == "calendar_availability" else route
                 for label in scores:
-                    if label == route or label.startswith(route + "."):
+                    if label == target or label.startswith(target + "."):
                         scores[label] += bonus
         if TICKET_KEY.search(text) and not _ROUTE_CUES["calendar"][0][0].search(text):
             for label in scores:

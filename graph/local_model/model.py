@@ -15,6 +15,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from graph.local_model.calendar_planner import plan_calendar
 from graph.local_model.context import ModelContext
+from graph.local_model.docs_answer import answer_from_results, plan_docs
 from graph.local_model.planner import plan_tickets, summarise_tool_results
 from graph.local_model.tickets_nlu import TicketFrame  # noqa: F401  (re-exported for tests)
 
@@ -27,7 +28,15 @@ _CALENDAR_TOOLS = {
     "rename_event",
     "cancel_events",
 }
-_TICKET_TOOLS = {"create_ticket", "search_tickets", "get_ticket", "update_ticket", "comment_on_ticket", "close_ticket"}
+_TICKET_TOOLS = {
+    "update_tickets",
+    "create_ticket",
+    "search_tickets",
+    "get_ticket",
+    "update_ticket",
+    "comment_on_ticket",
+    "close_ticket",
+}
 
 
 def _tool_names(kwargs: dict[str, Any]) -> set[str]:
@@ -86,6 +95,8 @@ class LocalChatModel(BaseChatModel):
             return AIMessage(content="Hi! How can I help?")
         last = messages[-1]
         if isinstance(last, ToolMessage):
+            if last.name == "search_docs":
+                return answer_from_results(messages)
             return AIMessage(content=summarise_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
@@ -94,4 +105,6 @@ class LocalChatModel(BaseChatModel):
             return plan_tickets(messages, ctx, tools).to_message()
         if tools & _CALENDAR_TOOLS:
             return plan_calendar(messages, ctx, tools).to_message()
+        if "search_docs" in tools:
+            return plan_docs(messages, ctx)
         return AIMessage(content="I'm not sure how to help with that yet.")

@@ -13,7 +13,8 @@ from graph.local_model.context import AWAITING_KEY, ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
-from graph.local_model.tickets_nlu import TicketFrame, find_keys, parse_ticket_request
+from graph.local_model.ticket_bulk import parse_bulk
+from graph.local_model.tickets_nlu import TicketFrame, find_keys, mask_quotes, parse_ticket_request
 
 _DISCARD = re.compile(
     r"^\W*(?:(?:oh|ok|okay|actually|sorry|ah|no)[\s,]+)*(?:never\s*mind|nevermind|forget (?:it|that|about it)|"
@@ -92,6 +93,11 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
         bare_key = bool(explicit.keys) and len(text.split()) <= 4
         if explicit.action in (None, awaiting.get("action")) or bare_key:
             return _answer_awaited(awaiting, text, explicit)
+
+    if "update_tickets" in tools and not find_keys(mask_quotes(text), lexicon):
+        bulk = parse_bulk(text, lexicon)
+        if bulk is not None:
+            return Plan(calls=[{"name": "update_tickets", "args": bulk.tool_args()}])
 
     frame = parse_ticket_request(text, lexicon, suggested=_ticket_action_hint(text), bot_id=ctx.bot_user_id)
 

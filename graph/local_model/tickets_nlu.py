@@ -48,8 +48,9 @@ _CREATE_LEAD = re.compile(
     r"(?:(?:hey|hi|ok|okay|so|please|pls|can you|could you|would you|will you|can u|i'd like you to|"
     r"i need you to|i want you to|go ahead and|let's|lets|kindly)[\s,]+)*"
     r"(?:please\s+)?(?:open|file|raise|log|create|submit|make|start|add|put in|write up|track|report|"
-    r"i need to report|i want to report|i'd like to report|i need to (?:open|file|log|raise|create)|"
-    r"i want to (?:open|file|log|raise|create)|i'd like to (?:open|file|log|raise|create)|i need|i want|we need|new)"
+    r"i need to report|i want to report|i'd like to report|"
+    r"(?:i|we) (?:need|want|have) to (?:open|file|log|raise|create|add|make|put in|submit|track)|"
+    r"i'd like to (?:open|file|log|raise|create|add|make|submit)|i need|i want|we need|new)"
     r"\b\s*"
     r"(?:(?:me|up|this|it)\s+)?(?:as\s+)?(?:(?:a|an|the|one|another)\s+)?(?:(?:new|quick|separate)\s+)?"
     r"(?:(?:" + _PRIORITY_WORD + r")[\s-]+(?:priority|prio)\s+)?"
@@ -505,7 +506,8 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
 
 
 def _tidy_title(title: str) -> str:
-    title = " ".join(title.split()).strip(" ,.;:-—")
+    title = " ".join(title.split()).strip(" ,.;:-—?!")
+    title = re.sub(r"^(?:called|named|titled|entitled)\s+", "", title, flags=re.I)
     title = re.sub(r"^(?:a|an|the)\s+(?=\w)", "", title, flags=re.I)
     return title[:1].upper() + title[1:] if title else title
 
@@ -619,7 +621,9 @@ def parse_ticket_request(
     has_target = bool(frame.keys) or frame.refers_back
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = bool(_QUESTION.search(plain)) and not _EXPLICIT_CREATE.search(plain)
-    explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain)) and not question
+    # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
+    # X?") without a creating verb phrase is a lookup.
+    explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain))
     if explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
     elif _COMMENT.search(plain) and has_target and not close_first:

@@ -371,6 +371,8 @@ def parse_datetime(
     or tomorrow if that time has passed.
     """
     current = local_now(now, tz)
+    if re.fullmatch(r"\s*(?:right\s+)?now\s*", text, re.I):
+        return current
     iso = _ISO_DT.search(text)
     if iso and iso.group(4):
         naive = datetime(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from graph.actions.base import ProposedAction
 from graph.actions.tickets import person_label, prepare_comment, prepare_create, prepare_update
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
+from graph.parsing.datetimes import find_week
 from graph.resolve import resolve_due_date, resolve_person, resolve_priority, resolve_project, resolve_status
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
@@ -20,22 +22,40 @@ from integrations.errors import IntegrationError
 from integrations.tickets.base import Ticket, TicketQuery
 
 READ_TOOLS = ("search_tickets", "get_ticket")
-WRITE_TOOLS = ("create_ticket", "update_ticket", "comment_on_ticket", "close_ticket")
+ARTIFACT_TOOLS = frozenset({"search_tickets"})
+WRITE_TOOLS = ("create_ticket", "update_ticket", "update_tickets", "comment_on_ticket", "close_ticket")
 
 
-class SearchTicketsArgs(BaseModel):
-    """Find tickets. Every filter is optional; combine them freely."""
-
+class _TicketFilters(BaseModel):
     text: str | None = Field(default=None, description="Words to look for in the title or description.")
-    assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email or 'me'.")
+    assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email, 'me' or 'nobody'.")
     status: str | None = Field(default=None, description="Workflow status, e.g. 'In Progress'.")
     project: str | None = Field(default=None, description="Project key or name, e.g. 'OPS'.")
     priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
     overdue: bool = Field(default=False, description="Only tickets past their due date and not finished.")
     due_before: str | None = Field(default=None, description="Only tickets due before this date.")
     due_after: str | None = Field(default=None, description="Only tickets due after this date.")
+    due_in: str | None = Field(
+        default=None, description="Only tickets due 'today', 'tomorrow', 'this week', 'next week'."
+    )
+
+
+class SearchTicketsArgs(_TicketFilters):
+    """Find tickets. Every filter is optional; combine them freely."""
+
     include_done: bool = Field(default=False, description="Include finished tickets.")
     limit: int = Field(default=10, ge=1, le=50)
+
+
+class BulkUpdateArgs(_TicketFilters):
+    """Propose the same change to every ticket matching the filters; one approval card lists each ticket."""
+
+    new_status: str | None = Field(default=None, description="Move them to this status.")
+    new_assignee: str | None = Field(default=None, description="Give them to this person ('nobody' unassigns).")
+    new_priority: str | None = Field(default=None, description="Set this priority.")
+    new_due_date: str | None = Field(default=None, description="Set this due date.")
+    expect_one: bool = Field(default=False, description="True when the person meant a single ticket.")
+    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 
 class GetTicketArgs(BaseModel):
@@ -85,6 +105,30 @@ class CloseTicketArgs(BaseModel):
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
+def _due_window(phrase: str, today: date) -> tuple[date, date]:
+    """First and last day of "today", "tomorrow", "this week", "next week"."""
+    lowered = phrase.strip().lower()
+    if lowered == "today":
+        return today, today
+    if lowered == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=1)
+    week = find_week(lowered, today)
+    if week is None:
+        raise ActionInvalidError(f"'{phrase}' is not a window I know; try 'this week' or 'next week'.")
+    return week
+
+
+def _describe_filters(args: _TicketFilters) -> str:
+    bits = [
+        f"{name.replace('_', ' ')} {value}"
+        for name, value in args.model_dump(exclude_none=True).items()
+        if name in {"assignee", "status", "project", "priority", "due_before", "due_after", "text"}
+    ]
+    if args.overdue:
+        bits.append("overdue")
+    return ", ".join(bits) or "no filters"
+
+
 def format_ticket_line(ticket: Ticket, deps: GraphDeps) -> str:
     """One line per ticket: key, title, status, priority, assignee, due date."""
     parts = [ticket.status, ticket.priority.capitalize(), person_label(ticket.assignee_id, deps)]
@@ -110,9 +154,8 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
     """The ticket tools for one turn, bound to who is asking and to the turn's proposal collector."""
     speaker = ctx.get("user_id", "")
 
-    def search_tickets(**kwargs: Any) -> str:
-        args = SearchTicketsArgs(**kwargs)
-        query = TicketQuery(text=args.text or None, include_done=args.include_done, limit=args.limit)
+    def build_query(args: _TicketFilters, *, limit: int, include_done: bool) -> TicketQuery:
+        query = TicketQuery(text=args.text or None, include_done=include_done, limit=limit)
         if args.assignee:
             if args.assignee.strip().lower() in {"nobody", "unassigned", "no one"}:
                 query.unassigned = True
@@ -125,18 +168,63 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         if args.priority:
             query.priorities = [resolve_priority(args.priority)]
         tz = ctx.get("user_tz", "UTC")
+        today = deps.clock().astimezone(ZoneInfo(tz)).date()
         if args.overdue:
-            query.due_before = deps.clock().astimezone(ZoneInfo(tz)).date()
-            query.include_done = False
+            query.overdue, query.as_of = True, today
         if args.due_before:
             query.due_before = resolve_due_date(args.due_before, now=deps.clock(), tz=tz)
         if args.due_after:
             query.due_after = resolve_due_date(args.due_after, now=deps.clock(), tz=tz)
-        found = deps.tickets.search(query)
+        if args.due_in:
+            first, last = _due_window(args.due_in, today)
+            # due_after and due_before are exclusive bounds.
+            query.due_after, query.due_before = first - timedelta(days=1), last + timedelta(days=1)
+        return query
+
+    def search_tickets(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+        args = SearchTicketsArgs(**kwargs)
+        found = deps.tickets.search(build_query(args, limit=args.limit, include_done=args.include_done))
         if not found:
-            return "No tickets match."
+            return "No tickets match.", []
         header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
-        return "\n".join([header, *(f"• {format_ticket_line(t, deps)}" for t in found)])
+        lines = [header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
+        return "\n".join(lines), [{"key": t.key, "title": t.title, "status": t.status} for t in found]
+
+    def update_tickets(**kwargs: Any) -> str:
+        args = BulkUpdateArgs(**kwargs)
+        change = {
+            k: v
+            for k, v in {
+                "status": args.new_status,
+                "assignee": args.new_assignee,
+                "priority": args.new_priority,
+                "due_date": args.new_due_date,
+            }.items()
+            if v
+        }
+        if not change:
+            raise ActionInvalidError("What should change on those tickets? (status, assignee, priority or due date)")
+        found = deps.tickets.search(build_query(args, limit=200, include_done=bool(args.status)))
+        if not found:
+            return f"No tickets match ({_describe_filters(args)}), so there is nothing to change."
+        if args.expect_one and len(found) > 1:
+            listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in found[:10])
+            raise ActionInvalidError(f"{len(found)} tickets match; which one do you mean?\n{listed}")
+        lines, skipped = [], []
+        replaces = args.replaces
+        for ticket in found:
+            try:
+                action = prepare_update({"key": ticket.key, **change}, deps, ctx, action_id=collector.next_id())
+            except ActionInvalidError as why:
+                skipped.append(f"{ticket.key}: {why}")
+                continue
+            position = collector.add(action, replaces=replaces)
+            replaces = None
+            lines.append(f"Proposed #{position}: {action.summary}.")
+        if not lines:
+            return "Nothing to change: " + "; ".join(skipped)
+        tail = f" Skipped {len(skipped)} that need no change." if skipped else ""
+        return "\n".join(lines) + " They run only after a person approves." + tail
 
     def get_ticket(key: str) -> str:
         return _format_ticket_detail(deps.tickets.get(key), deps)
@@ -169,8 +257,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             out += "\n" + propose(prepare_comment, {"key": args.key, "body": args.comment})
         return out
 
-    specs: list[tuple[Callable[..., str], str, type[BaseModel]]] = [
+    specs: list[tuple[Callable[..., Any], str, type[BaseModel]]] = [
         (search_tickets, "search_tickets", SearchTicketsArgs),
+        (update_tickets, "update_tickets", BulkUpdateArgs),
         (get_ticket, "get_ticket", GetTicketArgs),
         (create_ticket, "create_ticket", CreateTicketArgs),
         (update_ticket, "update_ticket", UpdateTicketArgs),
@@ -179,20 +268,24 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
     ]
     return [
         StructuredTool.from_function(
-            func=_as_tool_text(fn), name=name, description=(schema.__doc__ or name).strip(), args_schema=schema
+            func=_as_tool_text(fn, name in ARTIFACT_TOOLS),
+            name=name,
+            description=(schema.__doc__ or name).strip(),
+            args_schema=schema,
+            response_format="content_and_artifact" if name in ARTIFACT_TOOLS else "content",
         )
         for fn, name, schema in specs
     ]
 
 
-def _as_tool_text(fn: Callable[..., str]) -> Callable[..., str]:
+def _as_tool_text(fn: Callable[..., Any], with_artifact: bool = False) -> Callable[..., Any]:
     """Expected failures go back to the model as text it can relay or act on; bugs still raise."""
 
-    def wrapper(**kwargs: Any) -> str:
+    def wrapper(**kwargs: Any) -> Any:
         try:
             return fn(**kwargs)
         except (ActionInvalidError, IntegrationError) as exc:
-            return f"Error: {exc}"
+            return (f"Error: {exc}", []) if with_artifact else f"Error: {exc}"
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__

@@ -1,13 +1,16 @@
 """A ticket workflow: the statuses in order and which moves between them are allowed.
 
-The default rule, for statuses ``s0 … sN`` (Backlog → In Progress → In Review → Done by default):
+By default any status may move to any other, as on most trackers' boards (drag a card anywhere). A team that
+wants its process enforced configures transitions explicitly, or the staged rule (``Workflow.staged``,
+``{"transitions": "stages"}`` in settings). The staged rule, for statuses ``s0 … sN`` (Backlog → In Progress →
+In Review → Done by default):
 
 - a ticket may move one stage forward or one stage back (In Progress → In Review, In Review → In Progress);
 - any ticket may be closed (moved to the final status, Done);
 - any ticket may be sent back to the start: the first status (Backlog) or, when there are three or more
   statuses, the second (In Progress); from Done that is "reopen".
 
-So in the default four-stage workflow the one refused move is Backlog → In Review (work that never started
+So in the four-stage workflow the one refused move is Backlog → In Review (work that never started
 cannot be in review; start it first). Longer workflows refuse every skip forward that is not a close, e.g. with
 Backlog → To Do → In Progress → Review → Done, Backlog → In Progress and To Do → Review. Setting a ticket to the
 status it already has is not a move and is always allowed. A workflow can instead spell out its transitions, or
@@ -33,7 +36,7 @@ class Workflow:
         if len({s.lower() for s in self.statuses}) != len(self.statuses):
             raise ValueError(f"Workflow statuses repeat: {', '.join(self.statuses)}.")
         if transitions is None:
-            self._next = _default_transitions(self.statuses)
+            self._next = {s: tuple(t for t in self.statuses if t != s) for s in self.statuses}
         else:
             self._next = {s: () for s in self.statuses}
             for source, targets in transitions.items():
@@ -49,26 +52,33 @@ class Workflow:
         return cls(names, {s: names for s in names})
 
     @classmethod
+    def staged(cls, statuses: Iterable[str] = DEFAULT_WORKFLOW) -> Workflow:
+        """The staged rule: one stage forward or back, close from anywhere, restart from anywhere."""
+        names = tuple(s.strip() for s in statuses)
+        return cls(names, _staged_transitions(names))
+
+    @classmethod
     def coerce(cls, value: Workflow | Iterable[str]) -> Workflow:
-        """A Workflow as given, or the default rule over a plain sequence of statuses."""
+        """A Workflow as given, or a free workflow over a plain sequence of statuses."""
         return value if isinstance(value, Workflow) else cls(value)
 
     @classmethod
     def from_config(cls, spec: Mapping[str, Any] | Sequence[str]) -> Workflow:
-        """Build from settings: a list of statuses (default rule), or ``{"statuses": [...], "transitions": ...}``.
+        """Build from settings: a list of statuses (any move allowed), or ``{"statuses": [...], "transitions": ...}``.
 
-        ``transitions`` is ``"default"``, ``"any"``, or a mapping from each status to the statuses it may move to.
+        ``transitions`` is ``"any"`` (the default), ``"stages"``, or a mapping from each status to the statuses it
+        may move to.
         """
         if not isinstance(spec, Mapping):
             return cls(spec)
         statuses = list(spec.get("statuses") or DEFAULT_WORKFLOW)
         transitions = spec.get("transitions", "default")
-        if transitions == "any":
+        if transitions in ("any", "default", None):
             return cls.free(statuses)
-        if transitions in ("default", None):
-            return cls(statuses)
+        if transitions == "stages":
+            return cls.staged(statuses)
         if not isinstance(transitions, Mapping):
-            raise ValueError('transitions must be "default", "any" or a mapping of status → next statuses.')
+            raise ValueError('transitions must be "any", "stages" or a mapping of status → next statuses.')
         return cls(statuses, transitions)
 
     # -- questions ------------------------------------------------------------------------------------
@@ -122,7 +132,7 @@ class Workflow:
         return f"Workflow({list(self.statuses)!r}, {self.as_dict()!r})"
 
 
-def _default_transitions(statuses: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+def _staged_transitions(statuses: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     last = len(statuses) - 1
     restart = {0, 1} if len(statuses) >= 3 else {0}
     table: dict[str, tuple[str, ...]] = {}

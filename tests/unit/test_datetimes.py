@@ -40,7 +40,7 @@ def test_moments_resolve_in_working_hours_and_the_future(phrase: str, expected: 
 
 
 def test_local_zone_is_used_for_the_speaker() -> None:
-    """"tomorrow at 9" for someone in Tokyo is 9:00 Tokyo time."""
+    """ "tomorrow at 9" for someone in Tokyo is 9:00 Tokyo time."""
     moment = parse_datetime("tomorrow at 9", now=THURSDAY, tz="Asia/Tokyo")
     assert moment.utcoffset() == timedelta(hours=9)
     assert (moment.day, moment.hour) == (1, 9)
@@ -61,8 +61,16 @@ def test_unknown_zone_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
-    [("1.5 hours", 90), ("half an hour", 30), ("90 min", 90), ("an hour and a half", 90), ("a 30-minute sync", 30),
-     ("2 hour event", 120), ("1h30", 90), ("a 45 minute call", 45)],
+    [
+        ("1.5 hours", 90),
+        ("half an hour", 30),
+        ("90 min", 90),
+        ("an hour and a half", 90),
+        ("a 30-minute sync", 30),
+        ("2 hour event", 120),
+        ("1h30", 90),
+        ("a 45 minute call", 45),
+    ],
 )
 def test_durations(text: str, minutes: int) -> None:
     """Common ways of writing a length of time."""
@@ -70,15 +78,19 @@ def test_durations(text: str, minutes: int) -> None:
 
 
 def test_zero_and_negative_durations_are_not_durations_to_book() -> None:
-    """"0 minutes" parses to zero (the booking tool then refuses it); text without a duration is None."""
+    """ "0 minutes" parses to zero (the booking tool then refuses it); text without a duration is None."""
     assert parse_duration("0 minutes") == timedelta(0)
     assert find_duration("let's meet") is None
 
 
 @pytest.mark.parametrize(
     ("text", "minutes"),
-    [("push it back by 2 hours", 120), ("delay by 30 minutes", 30), ("move it earlier by an hour", -60),
-     ("bring it forward by 30 minutes", -30)],
+    [
+        ("push it back by 2 hours", 120),
+        ("delay by 30 minutes", 30),
+        ("move it earlier by an hour", -60),
+        ("bring it forward by 30 minutes", -30),
+    ],
 )
 def test_shifts_know_their_direction(text: str, minutes: int) -> None:
     """Later is positive, earlier is negative."""
@@ -86,15 +98,16 @@ def test_shifts_know_their_direction(text: str, minutes: int) -> None:
 
 
 def test_numbers_in_dates_and_durations_are_not_clock_times() -> None:
-    """"December 4 by 1.5 hours" has no clock time; "on December 4 at 1:30" does."""
+    """ "December 4 by 1.5 hours" has no clock time; "on December 4 at 1:30" does."""
     assert find_time("my first meeting on December 4 by 1.5 hours") is None
     assert find_time("on December 4 at 1:30") == TimeOfDay(1, 30, None)
 
 
 def test_when_phrase_finds_day_and_time_in_a_sentence() -> None:
     """The day and time are pulled out of a longer request for the tool to parse."""
-    assert when_phrase("Create a 1.5 hour event called Onboarding on December 8 at 3:30 with nia") == \
-        "December 8 at 3:30"
+    assert (
+        when_phrase("Create a 1.5 hour event called Onboarding on December 8 at 3:30 with nia") == "December 8 at 3:30"
+    )
 
 
 @given(st.integers(min_value=1, max_value=12), st.integers(min_value=0, max_value=59))

@@ -10,9 +10,10 @@ import pytest
 
 from integrations.db import open_database
 from integrations.directory.base import Person, StaticDirectory
-from integrations.tickets.base import Project, TicketBackend, TicketQuery
+from integrations.tickets.base import DEFAULT_WORKFLOW, Project, TicketBackend, TicketQuery
 from integrations.tickets.jira import JiraCloudBackend
 from integrations.tickets.local import LocalTicketBackend
+from integrations.tickets.workflow import Workflow
 from tests.integrations.tickets.fake_jira import FakeJira, RunningFakeJira, serve_fake_jira
 
 PEOPLE = [
@@ -70,8 +71,11 @@ def make_jira_world(running: RunningFakeJira, **options: Any) -> World:
 
 
 def make_local_world() -> World:
-    """A fresh in-memory local tracker with the standard projects, checking people against the directory."""
-    backend = LocalTicketBackend(open_database(None), people=StaticDirectory(PEOPLE))
+    """A fresh in-memory local tracker with the standard projects and the staged workflow (the same rules as the
+    fake Jira's), checking people against the directory."""
+    backend = LocalTicketBackend(
+        open_database(None), people=StaticDirectory(PEOPLE), workflow=Workflow.staged(DEFAULT_WORKFLOW)
+    )
     for project in PROJECTS:
         backend.upsert_project(project)
     return World(kind="local", backend=backend)

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from integrations.db import open_database
 from integrations.errors import ValidationError
 from integrations.tickets.base import (
+    DEFAULT_WORKFLOW,
     BulkResult,
     Project,
     TicketChanges,
@@ -19,23 +20,25 @@ from integrations.tickets.base import (
     normalise_relation,
 )
 from integrations.tickets.local import LocalTicketBackend
-from integrations.tickets.workflow import DEFAULT, Workflow
+from integrations.tickets.workflow import Workflow
+
+STAGED = Workflow.staged(DEFAULT_WORKFLOW)
 
 
 def test_default_workflow_allows_adjacent_moves_close_and_reopen() -> None:
     """Default rule: one stage either way, close from anywhere, back to Backlog/In Progress from anywhere."""
-    assert DEFAULT.as_dict() == {
+    assert STAGED.as_dict() == {
         "Backlog": ["In Progress", "Done"],
         "In Progress": ["Backlog", "In Review", "Done"],
         "In Review": ["Backlog", "In Progress", "Done"],
         "Done": ["Backlog", "In Progress", "In Review"],
     }
-    assert DEFAULT.allows("in review", "in review")
+    assert STAGED.allows("in review", "in review")
 
 
 def test_longer_workflow_refuses_forward_skips() -> None:
     """With five statuses, skipping a stage forward is refused unless it closes the ticket."""
-    flow = Workflow(["Backlog", "To Do", "In Progress", "Review", "Done"])
+    flow = Workflow.staged(["Backlog", "To Do", "In Progress", "Review", "Done"])
     assert not flow.allows("Backlog", "In Progress") and not flow.allows("To Do", "Review")
     assert flow.allows("Backlog", "Done") and flow.allows("Review", "To Do") and flow.allows("Done", "Backlog")
 
@@ -43,12 +46,16 @@ def test_longer_workflow_refuses_forward_skips() -> None:
 def test_forbidden_move_message_names_allowed_statuses() -> None:
     """The refusal says where the ticket is, where it was asked to go, and where it may go."""
     with pytest.raises(ValidationError, match=r"OPS-1 can't move from Backlog to In Review\. .*In Progress or Done"):
-        DEFAULT.check("backlog", "in review", key="OPS-1")
+        STAGED.check("backlog", "in review", key="OPS-1")
 
 
 def test_workflow_from_config_variants() -> None:
     """Settings can give a list of statuses, 'any' transitions, or an explicit transition table."""
     assert Workflow.from_config(["Open", "Closed"]).as_dict() == {"Open": ["Closed"], "Closed": ["Open"]}
+    assert (
+        Workflow.from_config({"statuses": list(DEFAULT_WORKFLOW), "transitions": "stages"}).as_dict()
+        == STAGED.as_dict()
+    )
     free = Workflow.from_config({"statuses": ["A", "B", "C"], "transitions": "any"})
     assert free.allows("A", "C") and free.allows("C", "A")
     strict = Workflow.from_config(
@@ -94,13 +101,15 @@ def test_local_backend_enforces_a_custom_workflow() -> None:
     assert tickets.transitions("Done") == [] and tickets.get(ticket.key).status == "Done"
 
 
-def test_plain_status_list_and_no_directory_keep_old_behaviour() -> None:
-    """Callers passing only statuses get the default rule; without a directory any assignee id is accepted."""
+def test_plain_status_list_allows_any_move_and_no_directory_accepts_any_assignee() -> None:
+    """Callers passing only statuses get a free workflow (any move); without a directory any assignee id is accepted."""
     tickets = _tracker(workflow=["Backlog", "In Progress", "In Review", "Done"])
     ticket = tickets.create(TicketCreate(title="x", project="OPS", assignee_id="UANY"), idempotency_key="c")
     assert ticket.assignee_id == "UANY"
-    with pytest.raises(ValidationError):
-        tickets.update(ticket.key, TicketChanges(status="In Review"), idempotency_key="skip")
+    moved = tickets.update(ticket.key, TicketChanges(status="In Review"), idempotency_key="skip")
+    assert moved.status == "In Review"
+    with pytest.raises(ValidationError, match="not a status"):
+        tickets.update(ticket.key, TicketChanges(status="Limbo"), idempotency_key="bad")
 
 
 def test_priority_order_breaks_ties_by_age() -> None:
