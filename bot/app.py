@@ -7,15 +7,12 @@ import logging
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.errors import ConfigurationError
 from bot.listeners import register_all
 from bot.services import BotServices
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-class ConfigurationError(Exception):
-    """A setting is missing or contradictory; the message says which and how to fix it."""
 
 
 def web_client(settings: Settings) -> WebClient:

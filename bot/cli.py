@@ -29,6 +29,15 @@ def _register_evals() -> None:
 
 
 _register_evals()
+
+
+def _register_docs() -> None:
+    from bot.docs_cli import docs_app
+
+    app.add_typer(docs_app, name="docs")
+
+
+_register_docs()
 console = Console()
 
 

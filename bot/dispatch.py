@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 
 from bot.services import BotServices, Dispatcher
 from bot.settings import Settings
-from bot.turns import run_decision, run_message_turn
+from bot.turns import run_decision, run_message_turn, run_unfurl
 from bot.worker import KeyedExecutor
 from integrations.bookkeeping import Inbox
 
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 PROGRESS_BATCH_SECONDS = 0.25
 MESSAGE = "message"
+UNFURL = "unfurl"
 DECISION = "decision"
 
 
@@ -50,6 +51,9 @@ def execute_job(services: BotServices, client: WebClient, kind: str, payload: di
                 edits=payload.get("edits"),
             )
             return outcome is not None
+        if kind == UNFURL:
+            run_unfurl(services, client, payload)
+            return True
         log.error("unknown job kind", extra={"kind": kind})
         return False
     except Exception:

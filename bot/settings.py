@@ -48,10 +48,36 @@ class Settings(BaseSettings):
     )
 
     # -- tickets ------------------------------------------------------------------------------------
-    tickets_backend: Literal["local"] = "local"
+    tickets_backend: Literal["local", "jira"] = "local"
+    ticket_workflow: str | None = Field(
+        default=None, description='Local workflow: JSON {"statuses": [...], "transitions": "any"|"stages"|{...}}.'
+    )
+    jira_base_url: str | None = None
+    jira_email: str | None = None
+    jira_api_token: SecretStr | None = None
+    jira_projects: str | None = Field(default=None, description='Projects deskhand may use: "OPS=IT,ENG".')
+    jira_issue_type: str = "Task"
     default_project: str = "OPS"
     channel_projects: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)
     ticket_url_template: str | None = None
+
+    # -- calendar -----------------------------------------------------------------------------------
+    calendar_backend: Literal["local", "google", "none"] = "local"
+    google_client_id: str | None = None
+    google_client_secret: SecretStr | None = None
+    google_service_account_file: Path | None = Field(
+        default=None, description="Service account key with domain-wide delegation (instead of per-user OAuth)."
+    )
+    working_hours: str = Field(default="9-18", description="Meeting hours in each person's zone, e.g. 9-18.")
+
+    # -- docs ---------------------------------------------------------------------------------------
+    docs_embedder: str = Field(default="wordllama", description="wordllama | openai:MODEL | st:/path/to/model")
+    docs_link_base: str | None = Field(default=None, description="URL prefix for links to local documents.")
+    docs_max_file_mb: float = Field(default=10.0, gt=0, description="Larger files are skipped at ingest.")
+    docs_drive_credentials: Path | None = Field(default=None, description="Service-account key or OAuth token file.")
+    docs_drive_subject: str | None = Field(default=None, description="User to impersonate (domain-wide delegation).")
+    docs_drive_query: str = Field(default="trashed = false", description="Drive files.list query to index.")
+    docs_drive_domain: str | None = Field(default=None, description="Drive files shared with this domain are public.")
 
     # -- demo company -------------------------------------------------------------------------------
     demo_company: bool = Field(default=True, description="Load the demo company into empty local backends.")
@@ -87,6 +113,19 @@ class Settings(BaseSettings):
             return {k.strip(): v.strip() for k, v in pairs}
         return value
 
+    def working_hours_range(self) -> tuple[int, int]:
+        """(start, end) hours from "9-18"."""
+        start, _, end = self.working_hours.partition("-")
+        return int(start), int(end)
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        start, sep, end = value.partition("-")
+        if not sep or not (start.strip().isdigit() and end.strip().isdigit()) or not 0 <= int(start) < int(end) <= 24:
+            raise ValueError("working_hours must look like 9-18")
+        return value.replace(" ", "")
+
     @property
     def app_db_path(self) -> Path:
         """The SQLModel app database."""
@@ -107,7 +146,15 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def secret(
-        self, name: Literal["slack_bot_token", "slack_signing_secret", "slack_app_token", "openai_api_key"]
+        self,
+        name: Literal[
+            "slack_bot_token",
+            "slack_signing_secret",
+            "slack_app_token",
+            "openai_api_key",
+            "jira_api_token",
+            "google_client_secret",
+        ],
     ) -> str | None:
         """A secret's value, for handing to a client; never log it."""
         value: SecretStr | None = getattr(self, name)

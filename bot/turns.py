@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approval import approval_blocks, card_fallback_text, decided_blocks
 from bot.blocks.messages import failure_text, reply_blocks
+from bot.blocks.results import attachment_blocks, ticket_unfurl_blocks
 from bot.logging_setup import new_reference
 from bot.services import BotServices
 from graph.runtime import DecisionOutcome
 from graph.state import ConversationContext, thread_id_for
 from integrations.approvals.base import ApprovalRecord
+from integrations.errors import IntegrationError
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,12 @@ def run_message_turn(services: BotServices, client: WebClient, event: dict[str, 
         if outcome.new_approval is not None:
             post_card(services, client, outcome.new_approval, intro=outcome.reply)
         elif outcome.reply:
-            _post(client, channel, thread_ts, outcome.reply)
+            extra = attachment_blocks(
+                outcome.attachments, services.directory, viewer=ctx["user_id"], tz=ctx.get("user_tz", "UTC")
+            )
+            # With a rendered list, the reply's first line is the heading and the rest is the text fallback.
+            heading = outcome.reply.split("\n", 1)[0] if extra else outcome.reply
+            _post(client, channel, thread_ts, outcome.reply, blocks=[*reply_blocks(heading), *extra] if extra else None)
         else:
             _post(client, channel, thread_ts, "I don't have anything to add there.")
     except Exception:
@@ -68,6 +77,53 @@ def run_message_turn(services: BotServices, client: WebClient, event: dict[str, 
     finally:
         if reacted:
             _react(client, channel, ts, add=False)
+
+
+def slot_request_text(slot: dict[str, Any], services: BotServices, client: WebClient, user_id: str) -> str:
+    """The request a slot button stands for, in words the model reads like any other message."""
+    tz = services.user(client, user_id).tz or "UTC"
+    start = datetime.fromisoformat(slot["start"]).astimezone(ZoneInfo(tz))
+    end = datetime.fromisoformat(slot["end"]).astimezone(ZoneInfo(tz))
+    minutes = int((end - start).total_seconds() // 60)
+    others = [pid for pid in slot.get("attendees") or [] if pid != user_id]
+    names = ", ".join(
+        (services.directory.get(pid).name if services.directory.get(pid) else pid)  # type: ignore[union-attr]
+        for pid in others
+    )
+    title = slot.get("title") or (f"Meeting with {names}" if names else "Focus time")
+    who = " ".join(f"<@{pid}>" for pid in others)
+    with_part = f" with {who}" if who else ""
+    return f'book "{title}"{with_part} on {start:%Y-%m-%d %H:%M} for {minutes} minutes'
+
+
+def run_unfurl(services: BotServices, client: WebClient, payload: dict[str, Any]) -> None:
+    """Post a compact card for the tickets a channel message mentioned (unknown keys are ignored quietly)."""
+    tickets = services.runtime.deps.tickets
+    items = []
+    for key in payload.get("keys") or []:
+        try:
+            ticket = tickets.get(key)
+        except IntegrationError:
+            continue
+        assignee = services.directory.get(ticket.assignee_id) if ticket.assignee_id else None
+        items.append(
+            {
+                "key": ticket.key,
+                "title": ticket.title,
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "assignee": assignee.name if assignee else None,
+                "due": ticket.due_date.isoformat() if ticket.due_date else None,
+                "url": ticket.url,
+            }
+        )
+    if items:
+        client.chat_postMessage(
+            channel=payload["channel"],
+            thread_ts=payload.get("thread_ts"),
+            text=", ".join(str(i["key"]) for i in items),
+            blocks=ticket_unfurl_blocks(items),
+        )
 
 
 def apologise_for_restart(client: WebClient, event: dict[str, Any]) -> None:
@@ -161,8 +217,12 @@ def show_decision(
         )
 
 
-def _post(client: WebClient, channel: str, thread_ts: str | None, text: str) -> None:
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts or None, text=text[:3000], blocks=reply_blocks(text))
+def _post(
+    client: WebClient, channel: str, thread_ts: str | None, text: str, blocks: list[dict[str, Any]] | None = None
+) -> None:
+    client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts or None, text=text[:3000], blocks=blocks or reply_blocks(text)
+    )
 
 
 def _ephemeral(client: WebClient, channel: str, user: str, text: str, *, thread_ts: str | None = None) -> None:

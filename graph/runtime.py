@@ -43,6 +43,8 @@ class TurnOutcome:
     pending_approval: ApprovalRecord | None = None
     superseded: list[ApprovalRecord] = field(default_factory=list)
     results: list[ActionResult] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    """Structured read results (events, slots, tickets) for rich rendering."""
 
 
 @dataclass
@@ -93,11 +95,22 @@ class AgentRuntime:
         message = HumanMessage(content=text, name=user_id if user_id.isalnum() else None)
         with self._lock(thread_id):
             result = self._graph.invoke(
-                {"messages": [message], "context": ctx, "reply": "", "results": [], "decision": None},
+                {
+                    "messages": [message],
+                    "context": ctx,
+                    "reply": "",
+                    "results": [],
+                    "decision": None,
+                    "attachments": [],
+                },
                 self._config(thread_id),
                 durability="sync",
             )
-            outcome = TurnOutcome(thread_id=thread_id, reply=str(result.get("reply") or ""))
+            outcome = TurnOutcome(
+                thread_id=thread_id,
+                reply=str(result.get("reply") or ""),
+                attachments=list(result.get("attachments") or []),
+            )
             live_id: str | None = None
             interrupts = result.get("__interrupt__") or []
             if interrupts:

@@ -53,6 +53,8 @@ class DeskhandState(TypedDict, total=False):
     """Outcomes of executed actions in this turn (``ActionResult`` dumps)."""
     reply: str
     """The text to send back for this turn."""
+    attachments: list[dict[str, Any]]
+    """Structured results of this turn's read tools (events, free slots, tickets) for rich rendering."""
 
 
 def thread_id_for(team_id: str, channel_id: str, thread_ts: str) -> str:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.blocks.approval import APPROVE, EDIT, REJECT, edit_modal
-from bot.dispatch import DECISION
+from bot.blocks.docs import DOCS_FEEDBACK_DOWN, DOCS_FEEDBACK_UP
+from bot.blocks.results import SLOT_ACTION_PREFIX
+from bot.dispatch import DECISION, MESSAGE
+from bot.docs import record_vote
 from bot.services import BotServices
-from bot.turns import show_decision
+from bot.turns import show_decision, slot_request_text
+from graph.state import thread_id_for
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +55,38 @@ def register(app: App, services: BotServices) -> None:
         ack()
         decide(body, "reject")
 
+    @app.action(re.compile(rf"^{SLOT_ACTION_PREFIX}\d+$"))
+    def on_slot(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """A free-slot button: propose that meeting in the same thread, as if the clicker had asked for it."""
+        ack()
+        action = body["actions"][0]
+        user_id = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
+        message = body.get("message") or {}
+        thread_ts = message.get("thread_ts") or message.get("ts") or ""
+        try:
+            slot = json.loads(action.get("value") or "{}")
+        except json.JSONDecodeError:
+            log.warning("ignored a slot button with an unreadable value")
+            return
+        text = slot_request_text(slot, services, client, user_id)
+        event = {
+            "type": "message",
+            "user": user_id,
+            "channel": channel,
+            "thread_ts": thread_ts,
+            "text": text,
+            "ts": f"{action.get('action_ts') or body.get('trigger_id', '')}",
+            "channel_type": "channel",
+        }
+        team_id = (body.get("team") or {}).get("id", "")
+        services.enqueue(
+            [f"slot:{message.get('ts')}:{action['action_id']}:{user_id}:{action.get('action_ts', '')}"],
+            kind=MESSAGE,
+            thread_key=thread_id_for(team_id, channel, thread_ts),
+            payload={"event": event, "team_id": team_id},
+        )
+
     @app.action(EDIT)
     def on_edit(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """Edit: open the modal (trigger ids live 3 s, so this happens inline), if the clicker may decide."""
@@ -61,3 +99,15 @@ def register(app: App, services: BotServices) -> None:
         record = services.approvals.get(approval_id)
         assert record is not None
         client.views_open(trigger_id=body["trigger_id"], view=edit_modal(record))
+
+    @app.action(DOCS_FEEDBACK_UP)
+    def on_docs_helpful(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """👍 under a docs answer: stored with the question and the chunks it was built from."""
+        ack()
+        record_vote(services, client, body, "up")
+
+    @app.action(DOCS_FEEDBACK_DOWN)
+    def on_docs_not_helpful(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """👎 under a docs answer: stored too; `deskhand docs feedback --export` turns these into eval cases."""
+        ack()
+        record_vote(services, client, body, "down")

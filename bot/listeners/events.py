@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.blocks.home import home_view
-from bot.dispatch import MESSAGE
+from bot.dispatch import MESSAGE, UNFURL
 from bot.services import BotServices
 from graph.state import thread_id_for
 
@@ -29,6 +30,24 @@ def _dispatch(services: BotServices, client: WebClient, body: dict[str, Any], ev
     thread_key = thread_id_for(team_id, event.get("channel", ""), thread_ts)
     if not services.enqueue(keys, kind=MESSAGE, thread_key=thread_key, payload={"event": event, "team_id": team_id}):
         log.info("duplicate delivery ignored", extra={"event_id": body.get("event_id")})
+
+
+_KEY = re.compile(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,6})\b")
+
+
+def _maybe_unfurl(services: BotServices, body: dict[str, Any], event: dict[str, Any]) -> None:
+    """Ticket keys mentioned in a channel get a compact card in the thread (looked up off the request path)."""
+    keys = list(dict.fromkeys(_KEY.findall(event.get("text") or "")))[:5]
+    if not keys:
+        return
+    team_id = body.get("team_id") or event.get("team") or ""
+    channel, ts = event.get("channel", ""), event.get("ts", "")
+    services.enqueue(
+        [f"unfurl:{channel}:{ts}"],
+        kind=UNFURL,
+        thread_key=thread_id_for(team_id, channel, ts),
+        payload={"channel": channel, "thread_ts": event.get("thread_ts") or ts, "keys": keys},
+    )
 
 
 def register(app: App, services: BotServices) -> None:
@@ -52,8 +71,14 @@ def register(app: App, services: BotServices) -> None:
             _dispatch(services, client, body, event)
             return
         thread_ts = event.get("thread_ts")
-        if not thread_ts or f"<@{services.bot_user_id}>" in (event.get("text") or ""):
-            return  # top-level chatter, or a mention (the app_mention listener takes those)
+        text = event.get("text") or ""
+        if f"<@{services.bot_user_id}>" in text:
+            return  # a mention: the app_mention listener takes those
+        if not thread_ts or not services.conversations.is_member(
+            thread_id_for(body.get("team_id") or event.get("team") or "", event.get("channel", ""), thread_ts)
+        ):
+            _maybe_unfurl(services, body, event)
+            return
         team_id = body.get("team_id") or event.get("team") or ""
         if services.conversations.is_member(thread_id_for(team_id, event.get("channel", ""), thread_ts)):
             _dispatch(services, client, body, event)

@@ -25,8 +25,8 @@ _MOVE = re.compile(
 )
 _CREATE = re.compile(r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block)\b", re.I)
 _FIND_TIME = re.compile(
-    r"\b(find (?:a |some )?(?:time|slot)|free slots?|when (?:are|is|am) .* (?:free|available)|"
-    r"availability|good time|suggest (?:some )?times?|is \w+ free)\b",
+    r"\b(find (?:a |some |an? )?(?:time|slot|\d+|half|an hour|\w+ minutes)|free slots?|"
+    r"when (?:are|is|am) .* (?:free|available)|good time|suggest (?:some )?times?)\b",
     re.I,
 )
 _READ = re.compile(
@@ -156,8 +156,9 @@ def _title_selector(text: str) -> str | None:
     m = re.search(r"\b(?:first|earliest|last|latest|next|upcoming)\s+(?P<t>[^,;!?]+)$", text, re.I)
     if m:
         rest = re.split(r"\s+(?:with|on|at|for|tomorrow|today|this|next|by|from)\b", m.group("t"), maxsplit=1)[0]
-        rest = rest.strip()
-        if rest and not re.fullmatch(rf"(?:one|{_MEETING})", rest, re.I) and not day_span(rest):
+        rest = re.sub(r"\s+(?:back|forward|out|up|earlier|later|ahead|over)$", "", rest.strip(), flags=re.I)
+        rest = re.sub(rf"^{_MEETING}$", "", rest, flags=re.I).strip()
+        if rest and rest.lower() != "one" and not day_span(rest):
             return rest
     return None
 
@@ -179,6 +180,18 @@ def _new_title(text: str) -> str | None:
     return m.group("title").strip() if m else None
 
 
+_GENERIC_MEETING = re.compile(
+    rf"^(?:(?:quick|short|new|\d+[\s-]*(?:min(?:ute)?s?|hours?|h)|half[\s-]hour|"
+    rf"an?\s+hour(?:[\s-]long)?|[\w.]+[\s-]hour)\s+)*{_MEETING}$",
+    re.I,
+)
+_NOUN_PHRASE = re.compile(
+    r"\b(?:schedule|book|set up|arrange|create|add|put|plan|organi[sz]e)\s+(?:me\s+|us\s+)?(?:an?|the|one)\s+"
+    r"(?P<np>.+?)(?=\s+(?:with|on|at|for|from|tomorrow|today|tonight|next|this|in|between|called|named)\b|$|[,.;!?])",
+    re.I,
+)
+
+
 def _create_title(text: str) -> str | None:
     m = _TITLE.search(text)
     if m:
@@ -186,6 +199,21 @@ def _create_title(text: str) -> str | None:
     quoted = _QUOTED.search(text)
     if quoted:
         return next(g for g in quoted.groups() if g)
+    # "book a design sync with Hana": a descriptive name is the title; "a meeting"/"a 30 minute call" is not.
+    m = _NOUN_PHRASE.search(text)
+    if m:
+        phrase = re.sub(
+            r"^(?:\d+(?:\.\d+)?[\s-]*(?:min(?:ute)?s?|hours?|h)|half[\s-]an?[\s-]hour|an? hour)[\s-]+",
+            "",
+            m.group("np").strip(),
+            flags=re.I,
+        )
+        if (
+            phrase
+            and not _GENERIC_MEETING.match(phrase)
+            and not re.fullmatch(r"(?:time|slot|hour|half hour|\w+ minutes?|min|meeting slot)", phrase, re.I)
+        ):
+            return phrase[:1].upper() + phrase[1:]
     return None
 
 
@@ -199,6 +227,12 @@ def parse_calendar_request(
         frame.action = "rename"
     elif _CANCEL.search(text):
         frame.action = "cancel"
+    elif (
+        re.search(r"\b(?:is|are|am)\b[^?.!]*\b(?:free|busy|available|booked)\b", text, re.I)
+        and people
+        and not re.search(r"\b(?:find|when)\b", text, re.I)
+    ):
+        frame.action = "availability"
     elif _FIND_TIME.search(text) and not _CREATE.search(text.split("find", 1)[0]):
         frame.action = "find_time"
     elif (_MOVE.search(text) and re.search(r"\bto\b", text)) or (find_shift(text) and not _CREATE.search(text)):
@@ -244,7 +278,8 @@ def parse_calendar_request(
             frame.future_only = True
     elif frame.action == "find_time":
         frame.duration = find_duration(text)
-        frame.after = _span_text(text, day_span(text))
+        week = re.search(r"\b(this|next)\s+week\b", text, re.I)
+        frame.after = week.group(0) if week else _span_text(text, day_span(text))
     elif frame.action == "availability":
         frame.day = _span_text(text, day_span(text))
     elif frame.action == "met":

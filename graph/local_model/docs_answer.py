@@ -11,6 +11,7 @@ quoted, and nothing a document says can turn into a tool call here (this skill o
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 import uuid
@@ -29,8 +30,6 @@ MAX_QUERY_CHARS = 20_000
 DOCS_ANSWER_KEY = "deskhand_docs"
 """``additional_kwargs`` key of a docs answer: the sources it cites (the docs node adds the answer id)."""
 
-_RANK_PRIOR = (0.12, 0.06, 0.03)
-"""Preference for sentences from the first, second and third document."""
 _WORD = re.compile(r"[^\W_]+(?:['’][a-z]+)?", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])")
 _STOP = frozenset(
@@ -40,7 +39,10 @@ _STOP = frozenset(
     out over own same she should so some such than that the their them then there these they this those through
     to too under until up very was we were what when where which while who whom why will with would you your
     yours get got may might must shall us please hi hello hey thanks thank know tell need want wondering anyone
-    does do our company here kestrel deskhand docs doc document documents policy say says""".split()
+    does do our company here kestrel deskhand docs doc document documents policy say says work working job
+    many much long often early fast soon allowed able way thing things something anything someone happen happens
+    now today help new didn don doesn isn wasn aren won can couldn shouldn wouldn ve ll re take make go going
+    come put keep give gets getting""".split()
 )
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|rules?|prompts?|guidelines|polic(y|ies))\b|"
@@ -59,13 +61,8 @@ def _clean(message: BaseMessage, ctx: ModelContext) -> str:
 
 
 def _content_words(text: str) -> list[str]:
-    return [w for w in (m.lower().replace("’", "'") for m in _WORD.findall(text)) if w not in _STOP and len(w) > 1]
-
-
-def _key(word: str) -> str:
-    """A crude stem: words share a key when they share their first five letters (or are equal when short)."""
-    word = word.split("'")[0]
-    return word[:5] if len(word) >= 5 else word
+    words = (m.lower().replace("’", "'").split("'")[0] for m in _WORD.findall(text))
+    return [w for w in words if w not in _STOP and len(w) > 1]
 
 
 def _previous_question(messages: list[BaseMessage], ctx: ModelContext) -> str:
@@ -97,40 +94,60 @@ def plan_docs(messages: list[BaseMessage], ctx: ModelContext) -> AIMessage:
 
 
 @dataclass
-class _Candidate:
+class _Unit:
+    """A sentence, a whole list item or a table row of a passage."""
+
     text: str
-    hit: int
-    """Index of the hit (document) it comes from."""
-    chunk: int
-    position: int
-    lexical: float = 0.0
-    dense: float = 0.0
+    block: int
+    """Which paragraph, list or table of the passage it belongs to."""
+    kind: str
+    """``sentence``, ``item`` or ``row``."""
+    heading: str = ""
+    """The sub-heading it sits under inside the passage (merged sections keep theirs as lines)."""
     score: float = 0.0
 
 
-def _units(text: str) -> list[str]:
-    """Sentences, list items and table rows of a passage (headings and table rulers dropped)."""
-    out: list[str] = []
-    header: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        lines = block.split("\n")
-        if all(line.strip().startswith("|") for line in lines if line.strip()):
-            rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines if line.strip()]
+@dataclass
+class _Passage:
+    hit: int
+    """Index of the document among the hits."""
+    chunk: int
+    title: str
+    heading: str
+    text: str
+    units: list[_Unit]
+    support: float = 0.0
+    score: float = 0.0
+
+
+def _units(text: str) -> list[_Unit]:
+    """Sentences, list items (kept whole) and table rows (as "column: value" pairs) of a passage."""
+    out: list[_Unit] = []
+    heading = ""
+    for block_no, block in enumerate(re.split(r"\n\s*\n", text)):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if lines and all(line.strip().startswith("|") for line in lines):
+            rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in lines]
             rows = [r for r in rows if not all(set(c) <= set("-: ") for c in r)]
-            if rows:
-                header = rows[0]
-                for row in rows[1:]:
-                    pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
-                    out.append("; ".join(pairs) + ".")
+            header = rows[0] if rows else []
+            for row in rows[1:]:
+                pairs = [f"{h}: {v}" if h else v for h, v in zip(header, row, strict=False) if v]
+                out.append(_Unit("; ".join(pairs) + ".", block_no, "row", heading))
             continue
         for line in lines:
             stripped = line.strip()
-            if not stripped or stripped.startswith("#"):
+            if stripped.startswith("#"):
+                heading = stripped.lstrip("#").strip()
                 continue
+            item = re.match(r"^([-*+•]|\d{1,3}[.)])\s+", stripped)
             stripped = re.sub(r"^([-*+•]|\d{1,3}[.)])\s+", "", stripped)
-            stripped = re.sub(r"\*\*([^*]+)\*\*", r"\1", stripped)
-            out += [s.strip() for s in _SENTENCE_END.split(stripped) if len(s.strip()) > 2]
-    return out
+            stripped = re.sub(r"\*\*([^*]+)\*\*", r"\1", stripped).replace("`", "")
+            if item and len(stripped) <= 400:
+                out.append(_Unit(stripped, block_no, "item", heading))
+                continue
+            sentences = [x.strip() for x in _SENTENCE_END.split(stripped) if len(x.strip()) > 2]
+            out += [_Unit(x, block_no, "sentence", heading) for x in sentences]
+    return [u for u in out if not _INJECTION.search(u.text) and len(u.text) <= 600]
 
 
 def _link(url: str, label: str) -> str:
@@ -170,79 +187,174 @@ def _question(messages: list[BaseMessage]) -> str:
     return ""
 
 
-def answer_from_results(messages: list[BaseMessage], *, max_sentences: int = 3) -> AIMessage:
-    """The extractive answer to the last docs search, with citations; or "couldn't find" when unsupported."""
+SUPPORT_NEEDED = 0.5
+SUPPORT_NEEDED_UNSURE = 0.6
+SOFT_MATCH = 0.42
+"""Cosine similarity (WordLlama) at which two different words count as the same concept ("kid" ~ "child")."""
+MAX_ANSWER_CHARS = 600
+_RANK_PRIOR = (0.2, 0.1, 0.05)
+"""Preference for passages of the first, second and third document (retrieval's own ranking)."""
+_QUANTITY = re.compile(r"\b(how (many|much|long|often|early|fast|soon|late)|when|until when|what time|by when)\b", re.I)
+_HAS_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|weekly|daily|monthly|every|monday|tuesday|"
+    r"wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*who\b", re.I)
+_HAS_WHO = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(manager|team|finance|people|it|security|owner)\b", re.I)
+_WHERE = re.compile(r"^\s*where\b", re.I)
+_HAS_WHERE = re.compile(r"\b(in|at|on|from|through|via)\b|https?://|#\w", re.I)
+_ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (_QUANTITY, _HAS_QUANTITY),
+    (_WHO, _HAS_WHO),
+    (_WHERE, _HAS_WHERE),
+]
+"""Question forms and what their answers contain: a number or date, a person or team, a place or link."""
+
+
+def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
+    """The extractive answer to the last docs search, with citations; or "couldn't find" when unsupported.
+
+    Passage first: the passage that best supports the question (its words, or close synonyms, in the passage;
+    retrieval's rank; embedding similarity) is chosen, then its best sentences are quoted in order. A list item
+    or a short list is quoted whole. A second document is cited only when it supports the question as well.
+    """
     hits, confident, searched = _trailing_results(messages)
-    errors = [
-        m.content for m in messages[-3:] if isinstance(m, ToolMessage) and str(m.content).startswith("Error:")
-    ]
+    errors = [m.content for m in messages[-3:] if isinstance(m, ToolMessage) and str(m.content).startswith("Error:")]
     if not searched or (errors and not hits):
         detail = str(errors[0]).removeprefix("Error: ") if errors else ""
         return AIMessage(content=f"Sorry, I couldn't search the docs just now. {detail}".strip())
     question = _question(messages)
-    if not hits or not confident:
+    terms = _question_terms(question)
+    passages = _passages(hits[:4])
+    if not hits or not passages or not terms:
         return _not_found(hits)
-    candidates = _candidates(hits[:4])
-    if not candidates:
+    needed = SUPPORT_NEEDED if confident else SUPPORT_NEEDED_UNSURE
+    _score_passages(question, terms, passages)
+    eligible = [p for p in passages if p.support >= needed]
+    if not eligible:
         return _not_found(hits)
-    _score(question, candidates)
-    best = max(candidates, key=lambda c: c.score)
-    if best.lexical == 0.0 and best.dense < 0.45:
-        return _not_found(hits)
-    chosen = [best]
-    for c in sorted(candidates, key=lambda c: -c.score):
-        if len(chosen) >= max_sentences:
+    best = max(eligible, key=lambda p: p.score)
+    chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, terms, best))]
+    for other in sorted(eligible, key=lambda p: -p.score):
+        if other.hit != best.hit and other.support >= max(needed, best.support) and other.score >= 0.9 * best.score:
+            chosen.append((other, _pick_units(question, terms, other, limit=1)))
             break
-        if c is best or c.text in {x.text for x in chosen}:
-            continue
-        same_passage = c.hit == best.hit and c.chunk == best.chunk and abs(c.position - best.position) <= 2
-        if (same_passage and c.score >= 0.6 * best.score) or (c.hit != best.hit and c.score >= 0.85 * best.score):
-            chosen.append(c)
     return _compose(chosen, hits)
 
 
-def _candidates(hits: list[dict[str, Any]]) -> list[_Candidate]:
-    out: list[_Candidate] = []
+def _passages(hits: list[dict[str, Any]]) -> list[_Passage]:
+    """The best two passages of the top document and the best passage of the next three."""
+    out: list[_Passage] = []
     for h, hit in enumerate(hits):
-        for c, chunk in enumerate((hit.get("chunks") or [])[:2]):
-            for p, unit in enumerate(_units(str(chunk.get("text") or ""))):
-                if _INJECTION.search(unit) or len(unit) > 600:
-                    continue
-                out.append(_Candidate(text=unit, hit=h, chunk=c, position=p))
+        for c, chunk in enumerate((hit.get("chunks") or [])[: 2 if h == 0 else 1]):
+            text = str(chunk.get("text") or "")
+            units = _units(text)
+            if units:
+                title = str(hit.get("title") or "")
+                out.append(_Passage(h, c, title, str(chunk.get("heading") or ""), text, units))
     return out
 
 
-def _score(question: str, candidates: list[_Candidate]) -> None:
-    words = list(dict.fromkeys(_key(w) for w in _content_words(question)))
-    vectors = embed([question] + [c.text for c in candidates])
-    sims = vectors[1:] @ vectors[0]
-    for cand, sim in zip(candidates, np.asarray(sims).tolist(), strict=True):
-        present = {_key(w) for w in _content_words(cand.text)}
-        cand.lexical = sum(1 for w in words if w in present) / len(words) if words else 0.0
-        cand.dense = float(sim)
-        rank_prior = _RANK_PRIOR[cand.hit] if cand.hit < len(_RANK_PRIOR) else 0.0
-        cand.score = 0.55 * cand.lexical + 0.45 * cand.dense + rank_prior - 0.01 * cand.position
+def _stem(word: str) -> str:
+    """Strip common English endings, then keep five letters: "carried" ~ "carry", "booking" ~ "book"."""
+    w = word.lower().split("'")[0]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
+            w = w[: -len(suffix)] + repl
+            break
+    return w[:5]
 
 
-def _compose(chosen: list[_Candidate], hits: list[dict[str, Any]]) -> AIMessage:
-    order: list[int] = []
-    for c in chosen:
-        if c.hit not in order:
-            order.append(c.hit)
-    number = {h: n for n, h in enumerate(order, start=1)}
+_word_vectors: dict[str, np.ndarray] = {}
+
+
+def _vectors(words: list[str]) -> dict[str, np.ndarray]:
+    missing = [w for w in dict.fromkeys(words) if w not in _word_vectors]
+    if missing:
+        for w, v in zip(missing, embed(missing), strict=True):
+            _word_vectors[w] = v
+        while len(_word_vectors) > 20_000:
+            _word_vectors.pop(next(iter(_word_vectors)))
+    return {w: _word_vectors[w] for w in words}
+
+
+def _question_terms(question: str) -> list[str]:
+    return list(dict.fromkeys(_content_words(question)))
+
+
+def _matches(terms: list[str], text: str) -> dict[str, float]:
+    """Per question word: 1 if the text has it (same stem), 0.7 if it has a close synonym, else 0."""
+    words = list(dict.fromkeys(_content_words(text)))
+    stems = {_stem(w) for w in words}
+    out = {t: 1.0 for t in terms if _stem(t) in stems}
+    unmatched = [t for t in terms if t not in out]
+    if unmatched and words:
+        vectors = _vectors(unmatched + words)
+        matrix = np.stack([vectors[w] for w in words])
+        for t in unmatched:
+            out[t] = 0.7 if float(np.max(matrix @ vectors[t])) >= SOFT_MATCH else 0.0
+    return {t: out.get(t, 0.0) for t in terms}
+
+
+def _score_passages(question: str, terms: list[str], passages: list[_Passage]) -> None:
+    """Support: the share of the question's words (or close synonyms) in the passage; a word found only in its
+    title or heading counts half. Score: support, embedding similarity and retrieval's rank."""
+    vectors = embed([question] + [f"{p.heading}\n{p.text}" for p in passages])
+    sims = np.asarray(vectors[1:] @ vectors[0]).tolist()
+    for passage, sim in zip(passages, sims, strict=True):
+        body = _matches(terms, passage.text)
+        label = _matches(terms, f"{passage.title} {passage.heading}")
+        found = sum(1.0 if body[t] > 0 else (0.5 if label[t] > 0 else 0.0) for t in terms)
+        passage.support = found / len(terms)
+        prior = _RANK_PRIOR[passage.hit] if passage.hit < len(_RANK_PRIOR) else 0.0
+        passage.score = 0.5 * passage.support + 0.3 * float(sim) + prior + (0.05 if passage.chunk == 0 else 0.0)
+
+
+def _pick_units(question: str, terms: list[str], passage: _Passage, *, limit: int = 2) -> list[_Unit]:
+    """The passage's best units in document order; the whole list when the best unit is a short list's item."""
+    units = passage.units
+    matches = [_matches(terms, f"{u.text} {u.heading}") for u in units]
+    n = len(units)
+    weight = {t: math.log(1.0 + n / (1.0 + sum(1 for m in matches if m[t] > 0))) for t in terms}
+    total = sum(weight.values()) or 1.0
+    vectors = embed([question] + [u.text for u in units])
+    sims = np.asarray(vectors[1:] @ vectors[0]).tolist()
+    wanted = [answer for asks, answer in _ANSWER_TYPES if asks.search(question)]
+    for unit, found, sim in zip(units, matches, sims, strict=True):
+        lexical = sum(weight[t] * found[t] for t in terms) / total
+        bonus = 0.1 if wanted and any(p.search(unit.text) for p in wanted) else 0.0
+        unit.score = 0.55 * lexical + 0.35 * float(sim) + bonus
+    best = max(units, key=lambda u: u.score)
+    if best.kind == "item":
+        siblings = [u for u in units if u.block == best.block and u.kind == "item"]
+        if len(siblings) <= 6 and sum(len(u.text) for u in siblings) <= MAX_ANSWER_CHARS:
+            return siblings
+    picked = [best]
+    for unit in sorted(units, key=lambda u: -u.score):
+        if len(picked) >= limit:
+            break
+        if unit is not best and unit.score >= 0.75 * best.score and sum(len(u.text) for u in picked) < 350:
+            picked.append(unit)
+    return sorted(picked, key=lambda u: units.index(u))
+
+
+def _compose(chosen: list[tuple[_Passage, list[_Unit]]], hits: list[dict[str, Any]]) -> AIMessage:
     parts: list[str] = []
-    for h in order:
-        # Sentences of one passage read in the document's order.
-        mine = sorted((c for c in chosen if c.hit == h), key=lambda c: (c.chunk, c.position))
-        parts.append(" ".join(c.text for c in mine) + f" [{number[h]}]")
-    sources = []
-    cited = []
-    for h in order:
-        hit = hits[h]
-        label = hit.get("title") or hit.get("doc_id")
-        if hit.get("heading"):
-            label = f"{label} › {hit['heading']}"
-        sources.append(f"[{number[h]}] {_link(str(hit.get('link') or ''), str(label))}")
+    sources: list[str] = []
+    cited: list[dict[str, Any]] = []
+    for n, (passage, units) in enumerate(chosen, start=1):
+        if any(u.kind == "item" for u in units) and len(units) > 1:
+            body = "\n".join(f"• {u.text}" for u in units)
+            parts.append(f"{body} [{n}]")
+        else:
+            parts.append(" ".join(u.text for u in units) + f" [{n}]")
+        hit = hits[passage.hit]
+        label = str(hit.get("title") or hit.get("doc_id"))
+        if passage.heading:
+            label = f"{label} › {passage.heading}"
+        sources.append(f"[{n}] {_link(str(hit.get('link') or ''), label)}")
         cited.append({k: hit.get(k) for k in ("doc_id", "chunk_id", "title", "link", "score")})
     text = "\n".join(parts) + "\n\nSources: " + "  ".join(sources)
     return AIMessage(content=text, additional_kwargs={DOCS_ANSWER_KEY: {"sources": cited, "found": True}})

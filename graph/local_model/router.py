@@ -45,9 +45,38 @@ def route_text(text: str, *, previous_route: str | None = None, has_pending: boo
     ):
         same = next(s for s in intents.ranked if s.route == previous_route)
         return RouteDecision(previous_route, same.label, False, intents=intents)
+    docs = _docs_question(stripped, intents, has_pending)
+    if docs is not None:
+        return docs
     if best.route == "out_of_scope" and best.score >= 0.2:
         return RouteDecision("out_of_scope", best.label, intents.confident, intents=intents)
     if best.score < 0.3:
         return RouteDecision("chat", "chat.unclear", False, intents=intents)
     route = best.route
     return RouteDecision(route, best.label, intents.confident, intents=intents)
+
+
+_QUESTION = re.compile(
+    r"\?\s*$|^(?:and |so |also |hi,? |hey,? )?(?:how|what|what's|whats|when|where|which|who|whom|why|is|are|am|can|"
+    r"could|do|does|did|should|may|must|will|would|if|any|anyone know)\b",
+    re.I,
+)
+
+
+def _docs_question(text: str, intents: IntentResult, has_pending: bool) -> RouteDecision | None:
+    """An unsure question goes to the docs, which say so when they don't cover it, rather than to the help text.
+
+    Only questions, only when the classifier is unsure, and only when the docs are close to the best route:
+    a confident ticket or calendar request, or a clear out-of-scope one, is left alone.
+    """
+    if intents.confident or has_pending or not _QUESTION.search(text):
+        return None
+    best = intents.best
+    docs_score = intents.route_scores().get("docs", 0.0)
+    label = next((s.label for s in intents.ranked if s.route == "docs"), "docs.ask")
+    if best.route == "docs" or best.score < 0.3:
+        return RouteDecision("docs", label, False, intents=intents)
+    margin = {"chat": 0.12, "out_of_scope": 0.08}.get(best.route, 0.07)
+    if docs_score >= best.score - margin:
+        return RouteDecision("docs", label, False, intents=intents)
+    return None

@@ -49,6 +49,24 @@ def _run_tool(tool: BaseTool | None, call: dict[str, Any]) -> ToolMessage:
     return ToolMessage(content=str(result), tool_call_id=call["id"], name=call["name"])
 
 
+# Read tools whose structured results the Slack edge can render as agenda, slot buttons or ticket lists.
+_ATTACHMENT_KINDS = {"find_events": "events", "find_free_slots": "slots", "search_tickets": "tickets"}
+
+
+def attachments_from(produced: list[BaseMessage]) -> list[dict[str, Any]]:
+    """Artifacts of this turn's read tools, with the arguments that produced them."""
+    calls = {c["id"]: c for m in produced if isinstance(m, AIMessage) for c in m.tool_calls}
+    out: list[dict[str, Any]] = []
+    for message in produced:
+        if not isinstance(message, ToolMessage) or message.name not in _ATTACHMENT_KINDS:
+            continue
+        items = message.artifact if isinstance(message.artifact, list) else []
+        if items:
+            call: dict[str, Any] = dict(calls.get(message.tool_call_id) or {})
+            out.append({"kind": _ATTACHMENT_KINDS[message.name], "items": items, "args": dict(call.get("args") or {})})
+    return out
+
+
 def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, name: str) -> NodeFn:
     """A node that lets the model use the capability's tools; write tools fill a proposal batch."""
 
@@ -91,7 +109,7 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
         else:
             answer = "Sorry, that took more steps than I allow myself. Could you break it into smaller requests?"
             produced.append(AIMessage(content=answer))
-        update: dict[str, Any] = {"messages": produced, "reply": answer}
+        update: dict[str, Any] = {"messages": produced, "reply": answer, "attachments": attachments_from(produced)}
         if collector.actions:
             now = deps.clock()
             # A new request while a card is open joins it (nothing asked for is lost); a correction replaces

@@ -40,13 +40,20 @@ def make_docs_node(deps: GraphDeps) -> NodeFn:
         produced: list[BaseMessage] = list(update.get("messages") or [])
         final = produced[-1] if produced and isinstance(produced[-1], AIMessage) else None
         if final is not None and not final.tool_calls:
-            _remember(deps, state, produced, final)
+            info = _remember(deps, state, produced, final)
+            reply = str(update.get("reply") or "")
+            # Slack shows the reply's first line as the message and renders attachments below it.
+            body = reply.split("\n", 1)[1].strip("\n") if "\n" in reply else ""
+            item = {"answer_id": info.get("answer_id", ""), "body": body, "sources": info.get("sources", [])}
+            update["attachments"] = [*(update.get("attachments") or []), {"kind": "docs_answer", "items": [item]}]
         return update
 
     return docs
 
 
-def _remember(deps: GraphDeps, state: DeskhandState, produced: list[BaseMessage], final: AIMessage) -> None:
+def _remember(
+    deps: GraphDeps, state: DeskhandState, produced: list[BaseMessage], final: AIMessage
+) -> dict[str, Any]:
     """Record the answer and what it was built from; attach the answer id for the feedback buttons."""
     retrieved: list[dict[str, Any]] = []
     query = ""
@@ -74,6 +81,7 @@ def _remember(deps: GraphDeps, state: DeskhandState, produced: list[BaseMessage]
             log.warning("could not record the docs answer", exc_info=True)
     info["retrieved"] = [r["doc_id"] for r in retrieved[:20]]
     final.additional_kwargs[DOCS_ANSWER_KEY] = info
+    return info
 
 
 def _last_question(state: DeskhandState) -> str:

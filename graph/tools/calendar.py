@@ -24,7 +24,7 @@ from graph.actions.calendar import (
 from graph.calendar_select import EventSelector, select_events
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
-from graph.parsing.datetimes import DateTimeParseError, local_now, parse_datetime, parse_duration
+from graph.parsing.datetimes import DateTimeParseError, find_week, local_now, parse_datetime, parse_duration
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
@@ -127,6 +127,46 @@ def _event_artifact(events: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end: datetime, deps: GraphDeps) -> str:
+    """Say whether the problem is time zones (no shared working hours at all) or full calendars."""
+    from integrations.calendar.slots import find_slots
+
+    if len(set(zones.values())) > 1 and not find_slots(
+        busy={},
+        zones=zones,
+        start=start,
+        end=end,
+        duration=timedelta(minutes=15),
+        working_hours=deps.working_hours,
+        limit=1,
+    ):
+        spread = ", ".join(f"{names([p], deps)} ({zones[p]})" for p in people)
+        return (
+            f"There is no time inside everyone's working hours ({deps.working_hours[0]}:00–"
+            f"{deps.working_hours[1]}:00 local): {spread}. Try fewer people, or ask someone to meet outside "
+            f"their hours."
+        )
+    return "Everyone's calendars are full in that window; try a later range or a shorter meeting."
+
+
+def _search_window(after: str | None, before: str | None, *, now: datetime, tz: str) -> tuple[datetime, datetime]:
+    """Where to look for free time: "next week" means that week; otherwise after → before (default two weeks)."""
+    today = local_now(now, tz).date()
+    week = find_week(after, today) if after else None
+    if week is not None:
+        start = datetime.combine(week[0], time(0), local_now(now, tz).tzinfo)
+        end = start + timedelta(days=7)
+    else:
+        start = parse_datetime(after, now=now, tz=tz, default_time=time(0)) if after else now
+        end = start + timedelta(days=14)
+    if before:
+        end = parse_datetime(before, now=now, tz=tz, default_time=time(0))
+    start = max(start, now)
+    if end <= start:
+        raise ActionInvalidError("That window is already over; when should I look?")
+    return start, end
+
+
 def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: ProposalCollector) -> list[BaseTool]:
     """The calendar tools for one turn, bound to who is asking."""
     owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
@@ -176,13 +216,7 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
         length = parse_duration(args.duration)
         if length <= timedelta(0):
             raise ActionInvalidError("A meeting needs a positive duration.")
-        start = parse_datetime(args.after, now=now, tz=tz, default_time=time(0)) if args.after else now
-        start = max(start, now)
-        end = (
-            parse_datetime(args.before, now=now, tz=tz, default_time=time(0))
-            if args.before
-            else start + timedelta(days=14)
-        )
+        start, end = _search_window(args.after, args.before, now=now, tz=tz)
         people = [owner] + [resolve_person(p, deps.directory, speaker_id=owner).id for p in args.attendees]
         people = list(dict.fromkeys(people))
         busy = deps.calendar.free_busy(people, start=start, end=end)
@@ -198,10 +232,13 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
             limit=args.limit,
         )
         if not slots:
-            return "No time works for everyone in that window.", []
+            return _why_no_slot(people, zones, start, end, deps), []
         lines = [f"• {when_text(s.start, s.end, tz)}" for s in slots]
         head = f"Free for {names(people, deps)} ({duration_text(length)}):"
-        return head + "\n" + "\n".join(lines), [{"start": s.start.isoformat(), "end": s.end.isoformat()} for s in slots]
+        artifact = [
+            {"start": slot.start.isoformat(), "end": slot.end.isoformat(), "attendees": people} for slot in slots
+        ]
+        return head + "\n" + "\n".join(lines), artifact
 
     def propose(prepare: Callable[..., ProposedAction], args: dict[str, Any], **extra: Any) -> str:
         replaces = args.pop("replaces", None)

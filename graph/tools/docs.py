@@ -71,8 +71,7 @@ def result_artifact(result: SearchResult) -> dict[str, Any]:
                 "updated_at": hit.updated_at.date().isoformat() if hit.updated_at else None,
                 "signals": {k: round(v, 4) for k, v in hit.signals.items()},
                 "chunks": [
-                    {"chunk_id": c.chunk_id, "heading": c.heading, "text": c.text, "score": c.score}
-                    for c in hit.chunks
+                    {"chunk_id": c.chunk_id, "heading": c.heading, "text": c.text, "score": c.score} for c in hit.chunks
                 ],
             }
             for n, hit in enumerate(result.hits, start=1)

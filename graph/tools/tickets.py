@@ -188,7 +188,19 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             return "No tickets match.", []
         header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
         lines = [header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
-        return "\n".join(lines), [{"key": t.key, "title": t.title, "status": t.status} for t in found]
+        artifact = [
+            {
+                "key": t.key,
+                "title": t.title,
+                "status": t.status,
+                "priority": t.priority,
+                "assignee": person_label(t.assignee_id, deps) if t.assignee_id else None,
+                "due": t.due_date.isoformat() if t.due_date else None,
+                "url": t.url,
+            }
+            for t in found
+        ]
+        return "\n".join(lines), artifact
 
     def update_tickets(**kwargs: Any) -> str:
         args = BulkUpdateArgs(**kwargs)
