@@ -30,10 +30,13 @@ class EventSelector:
     title: str | None = None
     future_only: bool = False
     include_past: bool = False
+    starts_at: str | None = None
 
     def describe(self) -> str:
         """The selector in words, for messages like "no meeting matches ..."."""
         bits: list[str] = []
+        if self.starts_at:
+            return f"meeting at {self.starts_at}"
         if self.which != "all":
             bits.append(self.which)
         bits.append(f"“{self.title}”" if self.title else "meeting")
@@ -54,10 +57,18 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
     now = deps.clock()
     current = local_now(now, tz)
     try:
+        if selector.starts_at:
+            exact = parse_datetime(selector.starts_at, now=now, tz=tz)
+            return exact, exact + timedelta(minutes=1)
         if selector.day:
             day = parse_day_phrase(selector.day, now=now, tz=tz)
             start = datetime.combine(day, time(0), current.tzinfo)
-            return start, start + timedelta(days=1)
+            end = start + timedelta(days=1)
+            if selector.after:
+                start = max(start, parse_datetime(selector.after, now=now, tz=tz, default_time=time(0)))
+            if selector.before:
+                end = min(end, parse_datetime(selector.before, now=now, tz=tz, default_time=time(0)))
+            return start, end
         start = (
             now if (selector.future_only or selector.which == "next" or not selector.include_past) else (now - HORIZON)
         )
@@ -90,6 +101,8 @@ def select_events(selector: EventSelector, deps: GraphDeps, *, owner_id: str, tz
     if selector.with_person:
         attendee_id = resolve_person(selector.with_person, deps.directory, speaker_id=owner_id).id
     events = deps.calendar.list_events(owner_id, start=start, end=end, attendee_id=attendee_id, limit=2000)
+    # The window selects by start time: "before noon" means meetings that start before noon.
+    events = [e for e in events if start <= e.start < end]
     if attendee_id:
         events = [e for e in events if attendee_id in e.attendee_ids()]
     if selector.future_only or selector.which == "next":

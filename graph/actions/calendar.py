@@ -9,7 +9,14 @@ from graph.actions.base import ActionResult, EditableField, ProposedAction
 from graph.calendar_select import EventSelector, select_events
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
-from graph.parsing.datetimes import DateTimeParseError, local_now, parse_datetime, parse_duration
+from graph.parsing.datetimes import (
+    DateTimeParseError,
+    find_period,
+    find_time,
+    local_now,
+    parse_datetime,
+    parse_duration,
+)
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
 from integrations.calendar.base import Attendee, Event, EventChanges, EventCreate
@@ -135,6 +142,7 @@ def _selector(args: dict[str, Any]) -> EventSelector:
         title=args.get("title"),
         future_only=bool(args.get("future_only")),
         include_past=bool(args.get("include_past")),
+        starts_at=args.get("starts_at"),
     )
 
 
@@ -305,6 +313,12 @@ def prepare_update(
     new_start = event.start
     if args.get("to"):
         new_start = _parse_start(str(args["to"]), deps, tz)
+        if find_time(str(args["to"])) is None and find_period(str(args["to"])) is None:
+            # "move it to Thursday" (or "…, same time") keeps the meeting's time of day.
+            local = event.start.astimezone(new_start.tzinfo)
+            new_start = new_start.replace(hour=local.hour, minute=local.minute)
+            if new_start < _now(deps):
+                raise ActionInvalidError("That would move it into the past.", field="to")
     elif args.get("by"):
         try:
             shift = parse_duration(str(args["by"]).lstrip("+"))

@@ -23,15 +23,24 @@ _MOVE = re.compile(
     r"pull\b.{0,40}?\bforward)\b",
     re.I,
 )
-_CREATE = re.compile(r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block)\b", re.I)
+_CREATE = re.compile(
+    r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|pop|pencil)\b", re.I
+)
 _FIND_TIME = re.compile(
     r"\b(find (?:a |some |an? )?(?:time|slot|\d+|half|an hour|\w+ minutes)|free slots?|"
     r"when (?:are|is|am) .* (?:free|available)|good time|suggest (?:some )?times?)\b",
     re.I,
 )
+_GOT_TIME = re.compile(
+    r"\b(?:got|have you got|do (?:i|we|you) have|can (?:i|we) (?:get|grab|find))\s+(?:an?\s+)?(?:\d+|half|an?|one|two)"
+    r"[\s-]*(?:hours?|min(?:ute)?s?|\w+ minutes?)\b.*\bwith\b|\bwhen can (?:i|we) (?:meet|catch up|sync)\b|"
+    r"\bwhen (?:could|can|would|might) .{0,80}?\b(?:get|find|have|grab)\b.{0,30}?(?:hours?|minutes?|mins?)\b|"
+    r"\bwhen (?:are|is) .*\b(?:both|all)\s+free\b",
+    re.I,
+)
 _READ = re.compile(
     r"\b(what(?:'s| is| do i have)?|show|list|when is|when's|do i have|agenda|schedule for|"
-    r"anything on)\b",
+    r"anything on|what have i got|diary|when am i (?:next )?(?:seeing|meeting)|when do i (?:next )?(?:see|meet))\b",
     re.I,
 )
 _WHICH = re.compile(r"\b(first|earliest|last|latest|final|next|upcoming)\b", re.I)
@@ -52,16 +61,19 @@ _TITLE = re.compile(
 _QUOTED = re.compile(r"[\"“]([^\"”]{2,120})[\"”]|(?<![\w])'([^']{2,120})'(?![\w])")
 _NEW_TITLE = re.compile(r"\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])\s*[.!?]*$", re.I)
 _CONDITION = re.compile(
-    r"\b(?:if\s+(?:i\s+)?(?:haven'?t|have not|didn'?t|did not)\s+(?:met|seen|talked to|spoken (?:to|with))|"
+    r"\b(?:if\s+(?:i\s+)?(?:haven'?t|have not|didn'?t|did not)\s+(?:met|seen|talked to|spoken (?:to|with)|"
+    r"caught up with|had a (?:1:1|one-on-one|meeting) with|synced with)|"
     r"(?:check\s+)?(?:if|whether)\s+i(?:'ve| have)\s+met|have i met)\b.*?\b(?:in|within|during|over)\s+the\s+"
-    r"(?:last|past)\s+(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+"
-    r"(?P<unit>days?|weeks?)\b",
+    r"(?:last|past)\s+(?:(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+)?"
+    r"(?P<unit>days?|weeks?|fortnight|month)\b",
     re.I | re.S,
 )
 _FIRST_FREE = re.compile(
     r"\b(?:my\s+|our\s+|the\s+)?(?:first|earliest|next)\s+(?:free|available|open)\s+(?:slot|time|spot|window)"
     r"(?:\s+(?:from|after|starting)\s+(?P<after>[^,.;!?]+?))?(?=$|[,.;!?]|\s+(?:with|for|called)\b)|"
-    r"\bwhenever (?:we're|we are|everyone is|they're|they are) (?:both )?free\b",
+    r"\bwhenever (?:we're|we are|everyone is|they're|they are) (?:both )?free\b|"
+    r"\b(?:the\s+)?(?:first|earliest|next)\s+(?:time|slot)\b[^.?!]{0,60}?\b(?:both|all|everyone\s+is|we(?:'re| are)|"
+    r"i(?:'m| am)|they(?:'re| are))\s+(?:both\s+|all\s+)?free\b",
     re.I,
 )
 _NUMBERS = {
@@ -100,6 +112,7 @@ class CalendarFrame:
     to: str | None = None
     new_title: str | None = None
     not_met_days: int | None = None
+    exact_start: bool = False
 
     def selector_args(self) -> dict[str, object]:
         """The selector part as tool arguments."""
@@ -110,17 +123,91 @@ class CalendarFrame:
             value = getattr(self, name)
             if value:
                 out[name] = value
+        if self.exact_start:
+            out["starts_at"] = out.pop("after")
+            out.pop("before", None)
         if self.with_people:
             out["with_person"] = self.with_people[0]
         return out
 
 
+_NOT_NAMES = {
+    "me",
+    "us",
+    "the",
+    "my",
+    "our",
+    "them",
+    "him",
+    "her",
+    "everyone",
+    "team",
+    "someone",
+    "anyone",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "tomorrow",
+    "next",
+    "this",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "a",
+    "an",
+    "i",
+    "it",
+    "noon",
+    "lunch",
+}
+
+
 def _people(text: str, lexicon: Lexicon, bot_id: str | None) -> list[str]:
-    """People named in the text, in order: mentions first, then known names."""
+    """People named in the text, in order: mentions, known names, emails, and capitalised names after
+    "with"/"invite" that nobody here answers to (so the booking tool can say it doesn't know them)."""
     found = [f"<@{uid}>" for uid in mentioned_user_ids(text) if uid != bot_id]
     for _start, _end, surface in lexicon.find_people(text):
         if surface not in found:
             found.append(surface)
+    for email in re.findall(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b", text):
+        if not any(email.lower() == f.lower() for f in found):
+            found.append(email)
+    # Only a "with ..." / "invite ..." list names guests; a title such as "Data Security and Compliance" does not.
+    scan = _TITLE.sub(" ", _QUOTED.sub(" ", text))
+    for m in re.finditer(r"\b(?:with|invite|inviting)\s+((?:[A-Z][a-z]+)(?:\s*(?:,|and|&)\s*[A-Z][a-z]+)*)", scan):
+        for name in re.split(r"\s*(?:,|\band\b|&)\s*", m.group(1)):
+            first = name.split()[0].lower() if name.split() else ""
+            if not first or first in _NOT_NAMES or lexicon.is_person(name) or lexicon.find_people(name):
+                continue
+            if any(name.lower() in f.lower() for f in found):
+                continue
+            found.append(name)
     return found
 
 
@@ -134,11 +221,97 @@ def _which(text: str) -> str:
     return {"earliest": "first", "latest": "last", "final": "last", "upcoming": "next"}.get(word, word)
 
 
+_NOT_TITLES = re.compile(
+    r"^(?:ones?|them|those|these|it|that|this|all|everything|meetings?|events?|the rest|"
+    r"stuff|things?)$",
+    re.I,
+)
+
+
 def _title_selector(text: str) -> str | None:
     """The meeting named in a selector: "the next process review meeting" → "process review"."""
+    title = _raw_title_selector(text)
+    if title is None:
+        return None
+    title = re.sub(r"^(?:the|my|our|a)\s+", "", title.strip(), flags=re.I)
+    if not title or _NOT_TITLES.match(title) or day_span(title) or time_span(title):
+        return None
+    return title
+
+
+_MEETING_TYPES = {
+    "one-on-one": "1:1",
+    "1-1": "1:1",
+    "1:1": "1:1",
+    "standup": "standup",
+    "stand-up": "stand-up",
+    "retro": "retro",
+    "retrospective": "retro",
+    "interview": "interview",
+    "planning": "planning",
+    "demo": "demo",
+    "review": "review",
+    "workshop": "workshop",
+    "offsite": "offsite",
+}
+_DAY_OWNER = (
+    r"(?:today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"this week|next week)'s"
+)
+_END_OF_TITLE = (
+    r"(?=\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d|half|an?\b|pls|please|instead|"
+    r"and)\b|[,.;!?]|$)"
+)
+
+
+def _raw_title_selector(text: str) -> str | None:
     quoted = _QUOTED.search(text)
     if quoted:
         return next(g for g in quoted.groups() if g)
+    # "tomorrow's ops budget check-in", "Friday's IT office hours"
+    m = re.search(rf"\b{_DAY_OWNER}\s+(?P<t>[\w&'/() -]{{2,60}}?){_END_OF_TITLE}", text, re.I)
+    if m and not re.fullmatch(rf"{_MEETING}|meetings?", m.group("t").strip(), re.I):
+        return m.group("t")
+    # "bring the Q1 planning forward", "move the sprint retro to Thursday"
+    m = re.search(
+        rf"\b(?:move|bring|push|shift|pull|cancel|delete|rename|reschedule)\s+(?:the|my|our)\s+"
+        rf"(?P<t>(?!(?:first|earliest|last|latest|next|upcoming|future|meetings?|events?)\b)"
+        rf"[\w&'/() -]{{2,60}}?){_END_OF_TITLE}",
+        text,
+        re.I,
+    )
+    if (
+        m
+        and not re.search(r"\b(?:with|on|at|in|for|of)\b", m.group("t"), re.I)
+        and not re.fullmatch(rf"{_MEETING}", m.group("t").strip(), re.I)
+    ):
+        return m.group("t")
+    # "my next one-on-one with Omar": a meeting type is a title filter.
+    m = re.search(
+        r"\b(?:first|earliest|last|latest|next|upcoming)\s+(one-on-one|1-1|1:1|stand-?up|retro(?:spective)?|"
+        r"interview|planning|demo|review|workshop|offsite)s?\b",
+        text,
+        re.I,
+    )
+    if m:
+        return _MEETING_TYPES.get(m.group(1).lower(), m.group(1))
+    # "my dentist appointment on Friday", "the budget review call": a name before a meeting word.
+    m = re.search(
+        rf"\b(?:my|the|our)\s+(?P<t>(?!(?:first|earliest|last|latest|next|upcoming)\b)[\w&'/ -]{{2,60}}?)\s+"
+        rf"{_MEETING}\b",
+        text,
+        re.I,
+    )
+    if (
+        m
+        and not re.search(
+            r"\b(?:with|on|at|in|for|of|first|earliest|last|latest|next|upcoming|future|remaining|past|other)\b",
+            m.group("t"),
+            re.I,
+        )
+        and not re.match(r"^\d", m.group("t"))
+    ):
+        return m.group("t")
     m = re.search(
         rf"\b(?:the|my|our)?\s*(?:first|earliest|last|latest|next|upcoming)\s+(?P<t>.+)\s+{_MEETING}\b", text, re.I
     )
@@ -165,6 +338,9 @@ def _title_selector(text: str) -> str | None:
 
 def _span_text(text: str, span: tuple[int, int] | None) -> str | None:
     return text[span[0] : span[1]].strip() if span else None
+
+
+_CALL_INSTEAD = re.compile(r"\bcall\s+(?P<sel>.+?)\s+[\"'“‘](?P<title>[^\"'”’]+)[\"'”’]", re.I)
 
 
 def _new_title(text: str) -> str | None:
@@ -223,10 +399,16 @@ def parse_calendar_request(
     """The frame for one message; ``suggested`` is the classifier's calendar action when rules are silent."""
     frame = CalendarFrame()
     people = _people(text, lexicon, bot_id)
-    if _RENAME.search(text):
+    if (_RENAME.search(text) or _CALL_INSTEAD.search(text)) and not (
+        _CREATE.search(text) and re.search(r"\bcall it\b", text, re.I)
+    ):
         frame.action = "rename"
     elif _CANCEL.search(text):
         frame.action = "cancel"
+    elif _FIRST_FREE.search(text) and _CREATE.search(text):
+        frame.action = "create"  # "find the first time we're both free and book X then"
+    elif _GOT_TIME.search(text):
+        frame.action = "find_time"
     elif (
         re.search(r"\b(?:is|are|am)\b[^?.!]*\b(?:free|busy|available|booked)\b", text, re.I)
         and people
@@ -269,6 +451,10 @@ def parse_calendar_request(
             frame.duration = None
         elif frame.action == "rename":
             frame.new_title = _new_title(text)
+            call = _CALL_INSTEAD.search(text)
+            if frame.new_title is None and call:
+                frame.new_title = call.group("title").strip()
+                _fill_selector(call.group("sel"), frame)
         elif (
             frame.action == "cancel"
             and frame.which == "all"
@@ -298,6 +484,36 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
             frame.after = week.group(0)
     frame.title = _title_selector(head)
     frame.with_people = _people_in(head, frame.with_people)
+    _time_filters(head, frame)
+
+
+_TIME_WORD = r"(?:noon|midday|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
+
+
+def _time_filters(head: str, frame: CalendarFrame) -> None:
+    """ "before noon", "after 3pm", "in the morning", "my 3pm": limits within the chosen day."""
+    if re.search(r"\b(?:rest|remainder) of (?:this|the) week\b|\bthis week'?s?\b", head, re.I) and not frame.day:
+        frame.after = "this week"
+        if re.search(r"\b(?:rest|remainder)\b", head, re.I):
+            frame.future_only = True
+    day = frame.day or "today"
+    bound = re.search(rf"\b(before|until|till|after|from)\s+({_TIME_WORD})\b", head, re.I)
+    if bound:
+        if bound.group(1).lower() in {"before", "until", "till"}:
+            frame.before = f"{day} at {bound.group(2)}"
+        else:
+            frame.after = f"{day} at {bound.group(2)}"
+    period = re.search(r"\b(?:in the\s+)?(morning|afternoon|evening)\b", head, re.I)
+    if period and not bound:
+        start, end = {"morning": ("00:00", "12:00"), "afternoon": ("12:00", "17:00"), "evening": ("17:00", "23:59")}[
+            period.group(1).lower()
+        ]
+        frame.after, frame.before = f"{day} at {start}", f"{day} at {end}"
+    at = re.search(rf"\b(?:my|the|our)\s+({_TIME_WORD})(?=\s|$|[,.;!?])", head, re.I)
+    if at and re.search(r"\d|noon|midday", at.group(1), re.I) and not bound:
+        frame.after = f"{day} at {at.group(1)}"
+        frame.before = f"{day} at {at.group(1)}"
+        frame.exact_start = True
 
 
 def _people_in(head: str, people: list[str]) -> list[str]:
@@ -309,9 +525,10 @@ def _fill_create(text: str, frame: CalendarFrame) -> None:
     frame.duration = find_duration(text)
     condition = _CONDITION.search(text)
     if condition:
-        n = condition.group("n").lower()
+        n = (condition.group("n") or "one").lower()
         count = _NUMBERS[n] if n in _NUMBERS else int(n)
-        frame.not_met_days = count * 7 if condition.group("unit").lower().startswith("week") else count
+        unit = condition.group("unit").lower()
+        frame.not_met_days = count * {"fortnight": 14, "month": 30}.get(unit, 7 if unit.startswith("week") else 1)
     free = _FIRST_FREE.search(text)
     if free:
         frame.first_free_after = (free.group("after") or "now").strip() if free.lastindex else "now"

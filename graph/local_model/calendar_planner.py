@@ -38,8 +38,8 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
         args["start"] = frame.start
     if frame.first_free_after:
         args["first_free_after"] = frame.first_free_after
-    if frame.duration:
-        args["duration"] = duration_text(frame.duration)
+    if frame.duration is not None:
+        args["duration"] = duration_text(frame.duration)  # zero or negative too: the tool explains the problem
     if frame.not_met_days:
         args["only_if_not_met_in_days"] = frame.not_met_days
     return args

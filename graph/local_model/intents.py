@@ -46,7 +46,8 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
-                r"call|invite|appointment|agenda|met with|have i met|when did i (?:last )?meet)\b",
+                r"call|invite|appointment|agenda|met with|have i met|when did i (?:last )?meet|diary|"
+                r"got on|seeing|catch-?up|check-?in|retro|offsite|rename(?!.*\b[A-Z]+-\d+))\b",
                 re.I,
             ),
             0.25,
@@ -60,10 +61,22 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             0.08,
         ),
         # "book a roadmap review with Hana on Dec 3 at 9 for 45 minutes": booking verbs with a time and a length.
-        (re.compile(r"\b(?:book|schedule|set up|arrange|organi[sz]e|plan)\b(?!\s+(?:me\s+)?an?\s+(?:flight|hotel|"
-                    r"train|taxi|table|restaurant))", re.I), 0.15),
-        (re.compile(r"\b(?:at\s+\d{1,2}(?::\d{2})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
-                    r"|\d+\s*(?:min(?:ute)?s?|hours?)|half an hour|an hour)\b", re.I), 0.1),
+        (
+            re.compile(
+                r"\b(?:book|schedule|set up|arrange|organi[sz]e|plan)\b(?!\s+(?:me\s+)?an?\s+(?:flight|hotel|"
+                r"train|taxi|table|restaurant))",
+                re.I,
+            ),
+            0.15,
+        ),
+        (
+            re.compile(
+                r"\b(?:at\s+\d{1,2}(?::\d{2})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}"
+                r"|\d+\s*(?:min(?:ute)?s?|hours?)|half an hour|an hour)\b",
+                re.I,
+            ),
+            0.1,
+        ),
     ],
     "out_of_scope": [
         (

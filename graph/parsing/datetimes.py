@@ -108,8 +108,16 @@ _DAY_MONTH = re.compile(
     rf"\b(?:the\s+)?(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?(?P<month>{_MONTH})\b(?:,?\s+(?P<year>\d{{4}}))?", re.I
 )
 _SLASH_DATE = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{2,4}))?\b")
+# "Friday the 27th", "Mon 23rd", "on the 4th": an ordinal day of the month (the weekday, if any, is a check).
+_ORDINAL_DAY = re.compile(
+    rf"\b(?:(?:{_WEEKDAY})\.?,?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:{_MONTH}))", re.I
+)
 _RELATIVE_DAY = re.compile(r"\b(today|tonight|tomorrow|yesterday|the day after tomorrow|day after tomorrow)\b", re.I)
-_WEEKDAY_REF = re.compile(rf"\b(?:(?P<mod>next|this|coming|last|past)\s+)?(?P<weekday>{_WEEKDAY})\b", re.I)
+_WEEKDAY_REF = re.compile(
+    rf"\b(?:(?P<mod>next|this|coming|last|past)\s+)?(?P<weekday>{_WEEKDAY})\b(?:'s)?"
+    rf"(?P<wk>\s+week\b)?",
+    re.I,
+)
 _IN_N = re.compile(rf"\bin\s+(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?)\b", re.I)
 _N_AGO = re.compile(rf"\b(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)
 _WEEK_REF = re.compile(r"\b(this|next|last)\s+week\b", re.I)
@@ -152,8 +160,9 @@ def find_duration(text: str) -> timedelta | None:
         minutes = amount * 60 if unit.startswith("h") else amount
         if m.group("mins") and unit.startswith("h"):
             minutes += int(m.group("mins"))
-        if minutes <= 0:
-            return timedelta(0)
+        # "-30 minutes" / "minus 30 minutes" are negative: the booking tool refuses them instead of guessing.
+        if re.search(r"(?:-|\bminus\s+|\bnegative\s+)$", text[: m.start()]):
+            minutes = -minutes
         return timedelta(minutes=minutes)
     return None
 
@@ -172,11 +181,29 @@ def parse_duration(text: str) -> timedelta:
     return found
 
 
+_SHIFT_PLAIN = re.compile(
+    rf"\b(?P<amount>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b(?:\s+and\s+a\s+half)?)\s+"
+    rf"(?P<dir>later|earlier|sooner|back|forward|ahead)\b|"
+    rf"\b(?P<verb>push(?:\s+\w+)?\s+back|delay(?:\s+\w+)?|bring(?:\s+\w+)?\s+forward|move(?:\s+\w+)?\s+up)\s+"
+    rf"(?P<amount2>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b)",
+    re.I,
+)
+
+
 def find_shift(text: str) -> timedelta | None:
-    """How far to move something: "by 2 hours" (later), "earlier by 30 minutes", "push back by an hour"."""
+    """How far to move something: "by 2 hours" (later), "earlier by 30 minutes", "push back by an hour",
+    "30 minutes later", "push it back 15 min"."""
     m = _SHIFT.search(text)
     if not m:
-        return None
+        plain = _SHIFT_PLAIN.search(text)
+        if not plain:
+            return None
+        amount = find_duration(plain.group("amount") or plain.group("amount2"))
+        if amount is None:
+            return None
+        word = (plain.group("dir") or plain.group("verb") or "").lower()
+        earlier = any(w in word for w in ("earlier", "sooner", "forward", "ahead", "up"))
+        return -amount if earlier else amount
     amount = find_duration(m.group("amount"))
     if amount is None:
         return None
@@ -222,6 +249,12 @@ def find_time(text: str) -> TimeOfDay | None:
     if named:
         word = named.group(1).lower()
         return TimeOfDay(0 if word == "midnight" else 12, 0, "am" if word == "midnight" else "pm")
+    british = re.search(
+        r"\bhalf\s+(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b(?!\s+hours?)", text, re.I
+    )
+    if british and not re.search(r"\bhalf\s+(?:an?\s+)?hour", text, re.I):
+        hour = int(_number(british.group(1)))
+        return TimeOfDay(hour, 30)
     half = _PAST_HALF.search(text)
     if half:
         minutes = 30 if half.group(1).lower() == "half" else 15
@@ -291,6 +324,9 @@ def find_day(text: str, today: date) -> date | None:
     if m:
         year = int(m.group("year")) if m.group("year") else None
         return _upcoming(MONTHS[m.group("month").lower().rstrip(".")], int(m.group("day")), today, m.group(0), year)
+    m = _ORDINAL_DAY.search(text)
+    if m:
+        return _next_day_of_month(int(m.group("day")), today, m.group(0))
     m = _SLASH_DATE.search(text)
     if m:
         year = int(m.group("y")) if m.group("y") else None
@@ -318,8 +354,27 @@ def find_day(text: str, today: date) -> date | None:
         return today - (timedelta(weeks=n) if m.group("unit").lower().startswith("week") else timedelta(days=n))
     m = _WEEKDAY_REF.search(text)
     if m:
-        return _weekday_date(WEEKDAYS[m.group("weekday").lower()], (m.group("mod") or "").lower(), today)
+        day = _weekday_date(WEEKDAYS[m.group("weekday").lower()], (m.group("mod") or "").lower(), today)
+        if m.group("wk"):
+            day += timedelta(days=7)  # British "Wednesday week": the Wednesday after next
+        return day
     return None
+
+
+def _next_day_of_month(day: int, today: date, phrase: str) -> date:
+    """ "the 27th": this month's if it is still ahead (or today), else next month's."""
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    raise DateTimeParseError(f"{phrase.strip()} is not a real date.")
 
 
 def _weekday_date(weekday: int, modifier: str, today: date) -> date:
@@ -414,11 +469,12 @@ def parse_day_phrase(text: str, *, now: datetime, tz: str) -> date:
 
 
 # -- locating phrases in a sentence (for the local model, which hands phrases to tools) --------------------------
-_DAY_PATTERNS = (_ISO_DT, _MONTH_DAY, _DAY_MONTH, _SLASH_DATE, _RELATIVE_DAY, _IN_N, _WEEKDAY_REF)
+_DAY_PATTERNS = (_ISO_DT, _MONTH_DAY, _DAY_MONTH, _ORDINAL_DAY, _SLASH_DATE, _RELATIVE_DAY, _IN_N, _WEEKDAY_REF)
 _TIME_SPAN = re.compile(
     r"\b(?:at\s+|@\s*)(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?|noon|midday|midnight)(?=\W|$)|"
     r"\b\d{1,2}(?::\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|"
     r"\b(?:noon|midday|midnight)\b|\b(?:half|quarter)\s+(?:past|to)\s+\d{1,2}\b|"
+    r"\bhalf\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b(?!\s+hours?)|"
     r"\b(?:in the\s+)?(?:morning|afternoon|evening|lunchtime)\b",
     re.I,
 )
@@ -427,7 +483,8 @@ _TIME_SPAN = re.compile(
 def day_span(text: str) -> tuple[int, int] | None:
     """Where the first day phrase is ("December 13", "tomorrow", "next Tuesday")."""
     spans = [m.span() for pattern in _DAY_PATTERNS for m in pattern.finditer(text)]
-    return min(spans) if spans else None
+    # Earliest, and of those the longest: "Friday the 27th" beats "Friday".
+    return min(spans, key=lambda span: (span[0], -span[1])) if spans else None
 
 
 def time_span(text: str) -> tuple[int, int] | None:

@@ -43,6 +43,7 @@ class _Select(BaseModel):
     before: str | None = Field(default=None, description="Only events starting before this moment.")
     with_person: str | None = Field(default=None, description="Only events with this person (name, mention, email).")
     title: str | None = Field(default=None, description="Only events with this title (or containing it).")
+    starts_at: str | None = Field(default=None, description="Only the event starting at this moment ('Friday 3pm').")
 
 
 class FindEventsArgs(_Select):
@@ -181,6 +182,7 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
             with_person=args.with_person,
             title=args.title,
             include_past=args.include_past,
+            starts_at=args.starts_at,
         )
         events = select_events(selector, deps, owner_id=owner, tz=tz)[: args.limit]
         if not events:

@@ -86,11 +86,12 @@ class StaticDirectory:
         if not key:
             return []
         candidates = [p for p in self._people if not p.is_bot]
+        # A handle and a first name are equally strong ways to say "Sam": two people answering to it are
+        # ambiguous, whichever of the two forms each matches.
         tiers = [
             lambda p: fold(p.email) == key or fold(p.email.split("@")[0]) == key,
             lambda p: fold(p.name) == key,
-            lambda p: fold(p.handle) == key,
-            lambda p: fold(p.first_name) == key,
+            lambda p: fold(p.handle) == key or fold(p.first_name) == key,
             lambda p: bool(p.name.split()) and fold(p.name.split()[-1]) == key,
             lambda p: len(key) >= 3 and fold(p.name).startswith(key),
         ]
