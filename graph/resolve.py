@@ -46,7 +46,8 @@ _PRIORITY_WORDS: dict[str, Priority] = {
 _STATUS_SYNONYMS: dict[str, tuple[str, ...]] = {
     "backlog": ("todo", "to do", "open", "new", "not started", "unstarted", "backlog", "queued"),
     "in progress": ("in progress", "doing", "started", "wip", "working on", "in-progress", "ongoing", "active"),
-    "in review": ("in review", "review", "reviewing", "code review", "qa", "ready for review"),
+    # Not "qa": many teams have a separate QA step, so "move it to QA" asks instead of guessing review.
+    "in review": ("in review", "review", "reviewing", "code review", "ready for review"),
     "done": ("done", "closed", "close", "resolved", "complete", "completed", "finished", "fixed"),
 }
 
@@ -82,6 +83,8 @@ def resolve_status(text: str, workflow: tuple[str, ...]) -> str:
     for status in workflow:
         if status.casefold() == wanted:
             return status
+    if wanted in {"reopen", "reopened", "re open", "re opened"}:
+        return workflow[0]  # reopening puts the work back at the start of the workflow, whatever it is called
     by_fold = {fold(s): s for s in workflow}
     if fold(wanted) in by_fold:
         return by_fold[fold(wanted)]

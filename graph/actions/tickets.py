@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ CREATE = "ticket.create"
 UPDATE = "ticket.update"
 COMMENT = "ticket.comment"
 
-_TRACKED_FIELDS = ("status", "priority", "assignee_id", "title", "due_date", "description")
+_TRACKED_FIELDS = ("status", "priority", "assignee_id", "title", "due_date", "description", "labels")
 _FIELD_LABELS = {
     "status": "Status",
     "priority": "Priority",
@@ -25,7 +26,19 @@ _FIELD_LABELS = {
     "title": "Title",
     "due_date": "Due",
     "description": "Description",
+    "labels": "Labels",
 }
+
+
+def clean_labels(raw: Any) -> list[str]:
+    """Labels as trackers store them: lower case, no spaces, no duplicates, in the order given."""
+    items = raw if isinstance(raw, list) else re.split(r"[,\s]+(?:and\s+)?", str(raw or ""))
+    out: list[str] = []
+    for item in items:
+        label = re.sub(r"[^\w-]+", "-", str(item).strip().lstrip("#").lower()).strip("-")[:64]
+        if label and label not in out:
+            out.append(label)
+    return out[:20]
 
 
 def person_label(person_id: str | None, deps: GraphDeps) -> str:
@@ -37,6 +50,8 @@ def person_label(person_id: str | None, deps: GraphDeps) -> str:
 
 
 def _value_label(field: str, value: Any, deps: GraphDeps) -> str:
+    if field == "labels":
+        return ", ".join(value or []) or "none"
     if field == "assignee_id":
         return person_label(value, deps)
     if field == "priority" and value:
@@ -99,6 +114,12 @@ def _ticket_fields(params: dict[str, Any], deps: GraphDeps, *, include_project: 
             value=params.get("due_date"),
             display=params.get("due_date") or "none",
         ),
+        EditableField(
+            name="labels",
+            label="Labels",
+            value=", ".join(params.get("labels") or []),
+            display=", ".join(params.get("labels") or []) or "none",
+        ),
     ]
     return fields
 
@@ -124,6 +145,7 @@ def prepare_create(
         "assignee_id": None,
         "reporter_id": ctx.get("user_id"),
         "due_date": None,
+        "labels": clean_labels(args.get("labels")),
     }
     if args.get("assignee"):
         params["assignee_id"] = resolve_person(
@@ -140,6 +162,8 @@ def _create_action(action_id: str, args: dict[str, Any], params: dict[str, Any],
         bits.append(f"assigned to {person_label(params['assignee_id'], deps)}")
     if params.get("due_date"):
         bits.append(f"due {params['due_date']}")
+    if params.get("labels"):
+        bits.append("labels " + ", ".join(params["labels"]))
     summary = f"New {params['project']} ticket “{params['title']}” ({', '.join(bits)})"
     return ProposedAction(
         id=action_id,
@@ -164,6 +188,11 @@ def prepare_update(
     except NotFoundError as exc:
         raise ActionInvalidError(str(exc), field="key") from exc
     changes = _changes_from_args(args, deps, ctx)
+    if args.get("add_labels") or args.get("remove_labels"):
+        # "tag it security" adds to the labels already there rather than replacing them.
+        removed = set(clean_labels(args.get("remove_labels")))
+        labels = [x for x in ticket.labels if x not in removed]
+        changes["labels"] = labels + [x for x in clean_labels(args.get("add_labels")) if x not in labels]
     return _update_action(action_id, tool, args, ticket, changes, deps)
 
 
@@ -187,6 +216,8 @@ def _changes_from_args(args: dict[str, Any], deps: GraphDeps, ctx: ConversationC
         changes["due_date"] = resolve_due_date(
             str(args["due_date"]), now=deps.clock(), tz=ctx.get("user_tz", "UTC")
         ).isoformat()
+    if args.get("labels") is not None:
+        changes["labels"] = clean_labels(args["labels"])
     return changes
 
 
@@ -262,6 +293,9 @@ def _update_field(field: str, value: Any, deps: GraphDeps) -> EditableField:
         return EditableField(name="due_date", label="Due", kind="date", value=value, display=str(value))
     if field == "description":
         return EditableField(name="description", label="Description", kind="multiline", value=value, display=str(value))
+    if field == "labels":
+        shown = ", ".join(value or [])
+        return EditableField(name="labels", label="Labels", value=shown, display=shown or "none")
     return EditableField(name="title", label="Title", value=value, display=str(value), required=True)
 
 
@@ -327,6 +361,8 @@ class CreateTicketHandler:
         if "assignee" in args:
             ref = str(args["assignee"])
             params["assignee_id"] = None if ref == "nobody" else _person_id(ref, deps)
+        if "labels" in args:
+            params["labels"] = clean_labels(args["labels"])
         if "due_date" in args:
             params["due_date"] = (
                 resolve_due_date(str(args["due_date"]), now=deps.clock(), tz="UTC").isoformat()
@@ -353,6 +389,7 @@ class CreateTicketHandler:
                 assignee_id=p.get("assignee_id"),
                 reporter_id=p.get("reporter_id"),
                 due_date=date.fromisoformat(p["due_date"]) if p.get("due_date") else None,
+                labels=list(p.get("labels") or []),
             ),
             idempotency_key=idempotency_key,
         )
@@ -398,6 +435,8 @@ class UpdateTicketHandler:
                 changes["due_date"] = resolve_due_date(str(value), now=deps.clock(), tz="UTC").isoformat()
             elif name == "description" and value is not None:
                 changes["description"] = str(value)
+            elif name == "labels" and value is not None:
+                changes["labels"] = clean_labels(value)
         return _update_action(action.id, action.tool, action.tool_args, ticket, changes, deps)
 
     def recheck(self, action: ProposedAction, deps: GraphDeps) -> str | None:
@@ -429,6 +468,7 @@ class UpdateTicketHandler:
             assignee_id=raw.get("assignee_id") if raw.get("assignee_id") else None,
             clear_assignee="assignee_id" in raw and not raw.get("assignee_id"),
             due_date=date.fromisoformat(raw["due_date"]) if raw.get("due_date") else None,
+            labels=list(raw["labels"]) if raw.get("labels") is not None else None,
         )
         ticket = deps.tickets.update(action.params["key"], changes, idempotency_key=idempotency_key)
         parts = [f"{_FIELD_LABELS[f].lower()} {_value_label(f, v, deps)}" for f, v in raw.items()]

@@ -16,7 +16,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from graph.local_model.calendar_planner import plan_calendar
 from graph.local_model.context import ModelContext
 from graph.local_model.docs_answer import answer_from_results, plan_docs
-from graph.local_model.planner import plan_tickets, summarise_tool_results
+from graph.local_model.planner import Plan, duplicate_offer, plan_tickets, summarise_tool_results
 from graph.local_model.tickets_nlu import TicketFrame  # noqa: F401  (re-exported for tests)
 
 _CALENDAR_TOOLS = {
@@ -97,7 +97,8 @@ class LocalChatModel(BaseChatModel):
         if isinstance(last, ToolMessage):
             if last.name == "search_docs":
                 return answer_from_results(messages)
-            return AIMessage(content=summarise_tool_results(messages))
+            offer = duplicate_offer(messages)
+            return Plan(text=summarise_tool_results(messages), awaiting=offer).to_message()
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         ctx = ModelContext.from_messages(messages)

@@ -15,6 +15,7 @@ from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
 from graph.local_model.ticket_bulk import parse_bulk
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, mask_quotes, parse_ticket_request
+from graph.tools.tickets import DUPLICATE_HEADER
 
 _DISCARD = re.compile(
     r"^\W*(?:(?:oh|ok|okay|actually|sorry|ah|no)[\s,]+)*(?:never\s*mind|nevermind|forget (?:it|that|about it)|"
@@ -73,6 +74,17 @@ def _last_ticket_keys(messages: list[BaseMessage], lexicon: Lexicon) -> list[str
     return []
 
 
+def _listed_keys(messages: list[BaseMessage]) -> list[str]:
+    """The tickets the latest search in this conversation listed (what "those" and "the unassigned one" mean)."""
+    for message in reversed(messages[:-1]):
+        if isinstance(message, ToolMessage) and message.name == "search_tickets":
+            content = message.content if isinstance(message.content, str) else ""
+            return re.findall(r"^• ([A-Z][A-Z0-9]*-\d+)", content, re.M)
+        if isinstance(message, ToolMessage) and message.name in {"update_tickets", "update_ticket", "create_ticket"}:
+            return []  # something has happened since the list; "those" no longer clearly means it
+    return []
+
+
 def _ticket_action_hint(text: str) -> str | None:
     best = next((s for s in shared_classifier().classify(text).ranked if s.route == "tickets"), None)
     return best.label.split(".", 1)[1] if best else None
@@ -87,7 +99,12 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
     if ctx.pending and _DISCARD.match(text) and len(text.split()) <= 8 and "discard_pending_proposals" in tools:
         return Plan(calls=[{"name": "discard_pending_proposals", "args": {}}])
 
-    if awaiting:
+    if awaiting and awaiting.get("action") == "duplicate":
+        answered = _answer_duplicate_offer(awaiting, text, lexicon, ctx)
+        if answered is not None:
+            return answered
+
+    if awaiting and awaiting.get("action") != "duplicate":
         # An answer to our own question wins unless the message is plainly a new request on its own.
         explicit = parse_ticket_request(text, lexicon, suggested=None, bot_id=ctx.bot_user_id)
         bare_key = bool(explicit.keys) and len(text.split()) <= 4
@@ -95,7 +112,7 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
             return _answer_awaited(awaiting, text, explicit)
 
     if "update_tickets" in tools and not find_keys(mask_quotes(text), lexicon):
-        bulk = parse_bulk(text, lexicon)
+        bulk = parse_bulk(text, lexicon, listed=_listed_keys(messages))
         if bulk is not None:
             return Plan(calls=[{"name": "update_tickets", "args": bulk.tool_args()}])
 
@@ -141,6 +158,9 @@ def _revise(target: dict[str, Any], frame: TicketFrame) -> Plan:
         changes.pop("description", None)
     if target.get("tool") != "create_ticket":
         changes.pop("project", None)
+    elif "add_labels" in changes:
+        added = changes.pop("add_labels")
+        changes["labels"] = [*(args.get("labels") or []), *(x for x in added if x not in (args.get("labels") or []))]
     args.update(changes)  # a new title only arrives through a rename ("call it ..."), which change_slots holds
     if target.get("id"):
         args["replaces"] = target["id"]
@@ -198,6 +218,62 @@ def _answer_awaited(awaiting: dict[str, Any], text: str, frame: TicketFrame) -> 
     if slot == "body":
         return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": args.get("key"), "body": text}}])
     return Plan(text="Sorry, I lost track of what we were doing. Could you say the whole request again?")
+
+
+_FILE_ANYWAY = re.compile(
+    r"\b(?:anyway|regardless|still (?:file|open|create|log|raise)|(?:file|open|create|log|raise) (?:it|a new one|one)"
+    r"|new (?:one|ticket)|separate|different (?:problem|issue|thing|bug)|not the same|another one)\b",
+    re.I,
+)
+_USE_EXISTING = re.compile(
+    r"\b(?:comment|note|add (?:it|this|that|to it|a note|a comment)|use (?:that|this|the existing)|"
+    r"(?:that|this)(?:'s| is) (?:it|the one|the same)|same (?:one|thing|problem|issue)|go with)\b",
+    re.I,
+)
+_DECLINE = re.compile(r"^\W*(?:no|nope|nah|never\s*mind|leave it|forget it|skip it|don'?t)\b", re.I)
+_AFFIRM = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok(?:ay)?|please do|do that|sounds good)\W*(?:please)?\W*$", re.I)
+
+
+def _answer_duplicate_offer(awaiting: dict[str, Any], text: str, lexicon: Lexicon, ctx: ModelContext) -> Plan | None:
+    """After "ENG-5 looks the same: comment there instead?": comment there, file anyway, or drop it.
+
+    None when the message is a different request altogether (it is planned as usual).
+    """
+    offered = [str(k) for k in awaiting.get("keys") or []]
+    draft = dict(awaiting.get("args") or {})
+    named = [k for k in find_keys(text, lexicon) if k in offered] or offered[:1]
+    if _FILE_ANYWAY.search(text) and not re.search(r"\bcomment\b", text, re.I):
+        return Plan(calls=[{"name": "create_ticket", "args": {**draft, "allow_duplicate": True}}])
+    if _USE_EXISTING.search(text) or _AFFIRM.match(text) or (find_keys(text, lexicon) and len(text.split()) <= 4):
+        frame = parse_ticket_request(text, lexicon, suggested="comment", bot_id=ctx.bot_user_id)
+        body = frame.comment or _also_reported(draft)
+        return Plan(calls=[{"name": "comment_on_ticket", "args": {"key": named[0], "body": body}}])
+    if _DECLINE.match(text) and len(text.split()) <= 8:
+        return Plan(text="OK, I won't file anything.")
+    return None
+
+
+def _also_reported(draft: dict[str, Any]) -> str:
+    """The would-be ticket as a comment on the existing one."""
+    title = str(draft.get("title") or "").strip()
+    details = str(draft.get("description") or "").strip()
+    return f"Also reported: {title}" + (f"\n\n{details}" if details else "")
+
+
+def duplicate_offer(messages: list[BaseMessage]) -> dict[str, Any] | None:
+    """What to remember when this turn's create_ticket offered existing tickets instead of filing."""
+
+    calls = {c["id"]: c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage):
+            break
+        content = message.content if isinstance(message.content, str) else ""
+        if message.name == "create_ticket" and content.startswith(DUPLICATE_HEADER):
+            keys = re.findall(r"^• ([A-Z][A-Z0-9]*-\d+)", content, re.M)
+            call = calls.get(message.tool_call_id)
+            args = dict(call["args"]) if call else {}
+            return {"action": "duplicate", "keys": keys, "args": args}
+    return None
 
 
 def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:

@@ -15,45 +15,72 @@ from datetime import date
 from graph.local_model.lexicon import Lexicon
 from graph.parsing.datetimes import day_span, find_week
 
-_TICKETS = r"(?:tickets|tasks|issues|bugs|items|work)"
+_TICKETS = r"(?:tickets|tasks|issues|bugs|items|work|ones)"
 _QUANTIFIED = re.compile(
     rf"\b(?:all|their|his|her|them)\b[^.?!]*?\b{_TICKETS}\b|"
     rf"\b(?:every|each|any)\b[^.?!]*?\b(?:ticket|task|issue|bug)s?\b|"
     rf"\b\w+'s\s+(?:[\w-]+\s+){{0,3}}{_TICKETS}\b|"
-    rf"\b{_TICKETS}\s+(?:that|which)\s+(?:are|they|he|she|\w+)\b",
+    rf"\b{_TICKETS}\s+(?:that|which)\s+(?:are|they|he|she|\w+)\b|"
+    r"\b(?:anything|everything|whatever)\b",
     re.I,
 )
 _SINGULAR_POSSESSIVE = re.compile(r"\b(\w+)'s\s+(?:[\w-]+\s+){0,3}(?:ticket|task|issue|bug)\b(?!s)", re.I)
 _CHANGE_VERB = re.compile(
     r"\b(move|set|mark|put|change|give|reassign|assign|hand|transfer|pass|push|bump|"
-    r"make|shift|close)\b",
+    r"make|shift|close|slide|pull|bring)\b",
     re.I,
 )
 _STATUS = (
     r"in[\s-]?progress|in[\s-]?review|review|backlog|done|to[\s-]?do|todo|complete(?:d)?|closed|"
     r"finished|started"
 )
-# The change is what follows the LAST "to"/"into"/"as" (the leading .* makes the match take the last one).
-_TARGET = re.compile(
-    r".*\b(?:to|into|as|over to)\s+(?P<target>[^,.;!?]+?)\s*(?:please|for me|if you can)?\s*[.!?]*\s*"
-    r"(?:can you do (?:that|this|it)(?: for me)?(?: please)?\s*\??)?$",
-    re.I,
+# Candidate changes: every "to/into/as X" up to a clause break; the last one that reads as a change wins.
+_TARGET = re.compile(r"\b(?:to|into|as)\s+(?=(?P<target>[^,.;!?]+))", re.I)  # lookahead: overlapping
+_TARGET_TAIL = re.compile(
+    r"\s+(?:please|for me|if you can|thanks|thank you|asap|right away|now|instead|as well)\s*$", re.I
 )
+_STATUS_TARGET = re.compile(rf"(?:the\s+)?(?:{_STATUS})(?:\s+(?:column|status|list|lane|stage))?", re.I)
+_PRIORITY_TARGET = re.compile(r"(?:highest|high|medium|low|lowest|urgent|critical)(?:\s+priority)?", re.I)
+_STATUS_VERB = re.compile(r"\b(?:move|mark|set|put|change|shift|switch)\b", re.I)
+_DUE_VERB = re.compile(r"\b(push|move|shift|change|set|slide)\b.*\b(due|deadlines?)\b|\b(?:push|slide)\b", re.I)
 _STATUS_FILTER = re.compile(rf"\b({_STATUS})\b", re.I)
 _NOT_STARTED = re.compile(
     r"\b(?:not|n't|never)\s+(?:been\s+|yet\s+)?started\b|\bhaven'?t\s+started\b|"
     r"\bhasn'?t\s+started\b|\bunstarted\b",
     re.I,
 )
+_UNASSIGNED = re.compile(
+    r"\bunassigned\b|\b(?:nobody|no one|noone)(?:'s|\s+has)\s+(?:picked|taken|claimed|grabbed)\b|"
+    r"\b(?:nobody|no one)\s+(?:owns|is on)\b|\bwithout an? (?:owner|assignee)\b|\bnot assigned\b",
+    re.I,
+)
 _OVERDUE = re.compile(r"\b(overdue|past due|late)\b", re.I)
 _PRIORITY = re.compile(r"\b(highest|high|medium|low|lowest|urgent|critical)[\s-]+priority\b", re.I)
 _DUE_WINDOW = re.compile(r"\bdue\s+(this week|next week|today|tomorrow|before [^,.;!?]+|by [^,.;!?]+)", re.I)
+_LABEL = re.compile(
+    r"\b(?:labell?ed|tagged)\s+(?:as\s+|with\s+)?[\"'“]?([\w-]+)|\bwith\s+(?:the\s+)?[\"'“]?([\w-]+)[\"'”]?\s+"
+    r"(?:label|tag)\b",
+    re.I,
+)
+_EXCEPT = re.compile(
+    r"\b(?:except|apart from|other than|but not|excluding)\s+(?:for\s+)?(?:the\s+)?(?P<what>[\w\s-]+?)"
+    r"(?:\s+(?:one|ticket|task|issue|bug)s?)?(?=\s+(?:to|into|as)\b|\s*[,.;!?]|\s*$)",
+    re.I,
+)
 _MAKE_PRIORITY = re.compile(
     r"\b(?:make|mark|set)\b.*\b(highest|high|medium|low|lowest|urgent|critical)"
     r"(?:\s+priority)?\s*[.!?]*$",
     re.I,
 )
 _GIVE_PRONOUN = re.compile(r"\b(?:give|hand|pass|assign)\s+(?:them|him|her)\b", re.I)
+_DUE_SHIFT = re.compile(
+    r"\b(?:push|move|shift|slide|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
+    r"(?:by\s+)?(?P<n>an?|one|two|three|four|five|six|\d+)\s+(?P<unit>days?|weeks?)\b"
+    r"(?:\s+(?P<dir2>later|earlier|back|out|forward))?",
+    re.I,
+)
+_SENTENCES = re.compile(r"(?<=[.;!?])\s+")
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 
 
 @dataclass
@@ -61,7 +88,7 @@ class BulkFrame:
     """Which tickets, and what to change on all of them."""
 
     filters: dict[str, object] = field(default_factory=dict)
-    changes: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, object] = field(default_factory=dict)
     expect_one: bool = False
 
     def tool_args(self) -> dict[str, object]:
@@ -77,44 +104,59 @@ def _person_at(text: str, lexicon: Lexicon) -> list[tuple[int, str]]:
     return [(start, surface) for start, _end, surface in lexicon.find_people(text)]
 
 
-def parse_bulk(text: str, lexicon: Lexicon) -> BulkFrame | None:
-    """A bulk frame when the message changes a set of tickets chosen by description; otherwise None."""
+_LIST_REFERENCE = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,3}(?P<n>ones?)\b|\b(?:those|these|them all|all of them|both of them|both)\b|"
+    r"^\W*(?:\w+\s+){0,2}(?:give|move|assign|hand|pass|mark|set|close|push)\s+them\b",
+    re.I,
+)
+
+
+def parse_bulk(text: str, lexicon: Lexicon, *, listed: list[str] | None = None) -> BulkFrame | None:
+    """A bulk frame when the message changes a set of tickets chosen by description; otherwise None.
+
+    Several sentences ("Diego's on leave from tomorrow; pass his in-progress tickets to Omar, please.") are
+    read one at a time; the others still resolve "his"/"her"/"their". ``listed``: the tickets deskhand just
+    listed, which "the unassigned one" or "move those to review" picks from.
+    """
+    reference = _LIST_REFERENCE.search(text) if listed else None
+    if reference and listed:
+        frame = _parse_sentence(text, lexicon, context=text, referenced=True)
+        if frame is not None:
+            frame.filters["keys"] = list(listed)
+            frame.expect_one = (reference.group("n") or "").lower() == "one"
+            return frame
+    sentences = [s for s in _SENTENCES.split(text.strip()) if s]
+    if len(sentences) > 1:
+        for sentence in sentences:
+            frame = _parse_sentence(sentence, lexicon, context=text)
+            if frame is not None:
+                return frame
+        # "any highest-priority ENG tickets without an owner? give them to Priya": the selector and the
+        # change sit in different sentences, so read them as one.
+        return _parse_sentence(" ".join(s.rstrip(".;!?") for s in sentences), lexicon, context=text)
+    return _parse_sentence(text, lexicon, context=text)
+
+
+def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bool = False) -> BulkFrame | None:
     singular = _SINGULAR_POSSESSIVE.search(text)
-    if not (_QUANTIFIED.search(text) or singular) or not _CHANGE_VERB.search(text):
+    if not (_QUANTIFIED.search(text) or singular or referenced) or not _CHANGE_VERB.search(text):
         return None
     frame = BulkFrame(expect_one=bool(singular) and not _QUANTIFIED.search(text))
-    selector_text = text
-    people = _person_at(text, lexicon)
-    target_person: str | None = None
-
-    m = _TARGET.search(text)
-    if m:
-        target = m.group("target").strip()
-        target_people = _person_at(target, lexicon)
-        if re.fullmatch(rf"(?:the\s+)?(?:{_STATUS})(?:\s+(?:column|status|list|lane))?", target, re.I):
-            frame.changes["status"] = target
-            selector_text = text[: m.start("target")]
-        elif target_people and target_people[0][0] <= 2:
-            target_person = target_people[0][1]
-            selector_text = text[: m.start("target")]
-        elif re.fullmatch(r"me|myself", target, re.I):
-            target_person = "me"
-            selector_text = text[: m.start("target")]
-        elif re.search(r"\b(push|move|shift|change)\b.*\b(due|deadline)|\bpush\b", text, re.I) and (
-            day_span(target) or find_week(target, _dummy_today())
-        ):
-            frame.changes["due_date"] = target
-            selector_text = text[: m.start("target")]
-        elif re.fullmatch(r"(?:highest|high|medium|low|lowest|urgent|critical)(?:\s+priority)?", target, re.I):
-            frame.changes["priority"] = target.split()[0]
-            selector_text = text[: m.start("target")]
+    target_person, selector_text = _find_change(text, lexicon, frame)
     make = _MAKE_PRIORITY.search(text)
-    if not frame.changes and make and not target_person:
+    if not frame.changes and not target_person and make:
         frame.changes["priority"] = make.group(1)
         selector_text = text[: make.start(1)]
+    if not frame.changes and not target_person:
+        shift = _DUE_SHIFT.search(text)
+        if shift:
+            frame.changes["due_shift_days"] = _shift_days(shift)
+            amount_at = shift.start("dir") if shift.group("dir") else shift.start("n")
+            selector_text = text[:amount_at] + " " + text[shift.end() :]
+    people = _person_at(context, lexicon)
     if target_person is None and _GIVE_PRONOUN.search(text) and people:
         # "Sam has some free time, so give them all of Lee's overdue tickets": "them" is the person named before.
-        possessed = {p for p in _possessive_people(text, lexicon)}
+        possessed = set(_possessive_people(text, lexicon))
         others = [p for _, p in people if p not in possessed]
         if others:
             target_person = others[0]
@@ -122,34 +164,98 @@ def parse_bulk(text: str, lexicon: Lexicon) -> BulkFrame | None:
         frame.changes["assignee"] = target_person
     if not frame.changes:
         return None
-
-    owner = _selector_person(selector_text, lexicon, exclude=target_person)
-    if owner is None and re.search(r"\b(their|his|her)\b", selector_text, re.I):
-        owner = next((p for _, p in people if p != target_person), None)
-    if owner:
-        frame.filters["assignee"] = owner
-    elif re.search(r"\b(my|mine)\b", selector_text, re.I):
-        frame.filters["assignee"] = "me"
-    if _NOT_STARTED.search(selector_text):
-        frame.filters["status"] = "backlog"
-    else:
-        status = _STATUS_FILTER.search(selector_text)
-        if status:
-            frame.filters["status"] = status.group(1)
-    if _OVERDUE.search(selector_text):
-        frame.filters["overdue"] = True
-    priority = _PRIORITY.search(selector_text)
-    if priority:
-        frame.filters["priority"] = priority.group(1)
-    project = lexicon.find_project(selector_text) or _project_adjective(selector_text, lexicon)
-    if project:
-        frame.filters["project"] = project
-    due = _DUE_WINDOW.search(selector_text)
-    if due:
-        _due_filter(due.group(1), frame)
-    if not frame.filters:
+    _read_selector(selector_text, lexicon, frame, target_person=target_person, people=people)
+    if not frame.filters and not referenced:
         return None  # "move all tickets to done" with no selector is too broad to guess
     return frame
+
+
+def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | None, str]:
+    """The change named by the last "to/into/as X" that reads as one; returns (new assignee, selector text)."""
+    for m in reversed(list(_TARGET.finditer(text))):
+        target = _TARGET_TAIL.sub("", m.group("target").strip())
+        selector = text[: m.start()] + " " + text[m.end("target") :]
+        target_people = _person_at(target, lexicon)
+        if _STATUS_TARGET.fullmatch(target):
+            frame.changes["status"] = target
+            return None, selector
+        if target_people and target_people[0][0] <= 2:
+            return target_people[0][1], selector
+        if re.fullmatch(r"me|myself", target, re.I):
+            return "me", selector
+        if _DUE_VERB.search(text) and (day_span(target) or find_week(target, _dummy_today())):
+            frame.changes["due_date"] = target
+            return None, selector
+        if _PRIORITY_TARGET.fullmatch(target):
+            frame.changes["priority"] = target.split()[0]
+            return None, selector
+        if re.fullmatch(r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?", target) and re.search(
+            r"\b(?:give|hand|pass|assign|reassign|transfer)\b", text, re.I
+        ):
+            return target, selector  # someone deskhand doesn't know: resolving the name explains that
+        if _STATUS_VERB.search(text) and len(target.split()) <= 3 and not re.search(r"\bdue\b", text, re.I):
+            # "mark them as Blocked": a status the workflow may not have; resolving it lists the real ones.
+            frame.changes["status"] = target
+            return None, selector
+    return None, text
+
+
+def _shift_days(m: re.Match[str]) -> int:
+    raw = m.group("n").lower()
+    amount = _NUMBERS.get(raw) or int(raw)
+    days = amount * (7 if m.group("unit").lower().startswith("week") else 1)
+    direction = (m.group("dir") or m.group("dir2") or "back").lower()
+    return -days if direction in {"forward", "earlier", "in", "up"} else days
+
+
+def _read_selector(
+    text: str, lexicon: Lexicon, frame: BulkFrame, *, target_person: str | None, people: list[tuple[int, str]]
+) -> None:
+    """Fill ``frame.filters`` from the words that describe which tickets."""
+    excluded = _EXCEPT.search(text)
+    if excluded:
+        frame.filters["exclude_text"] = excluded.group("what").strip()
+        text = text[: excluded.start()] + " " + text[excluded.end() :]
+    owner = _selector_person(text, lexicon, exclude=target_person)
+    if owner is None and re.search(r"\b(their|his|her)\b", text, re.I):
+        owner = next((p for _, p in people if p != target_person), None)
+    unknown = _unknown_possessive(text, lexicon)
+    if owner:
+        frame.filters["assignee"] = owner
+    elif unknown:
+        frame.filters["assignee"] = unknown  # resolving the name tells the person nobody is called that
+    elif _UNASSIGNED.search(text):
+        frame.filters["assignee"] = "nobody"
+    elif re.search(r"\b(my|mine)\b", text, re.I):
+        frame.filters["assignee"] = "me"
+    if _NOT_STARTED.search(text):
+        frame.filters["status"] = "backlog"
+    else:
+        status = _STATUS_FILTER.search(text)
+        if status:
+            frame.filters["status"] = status.group(1)
+    if _OVERDUE.search(text):
+        frame.filters["overdue"] = True
+    priority = _PRIORITY.search(text)
+    if priority:
+        frame.filters["priority"] = priority.group(1)
+    project = lexicon.find_project(text) or _project_adjective(text, lexicon)
+    if project:
+        frame.filters["project"] = project
+    label = _LABEL.search(text)
+    if label:
+        frame.filters["label"] = label.group(1) or label.group(2)
+    due = _DUE_WINDOW.search(text)
+    if due:
+        _due_filter(due.group(1), frame)
+
+
+def _unknown_possessive(text: str, lexicon: Lexicon) -> str | None:
+    """ "Kofi's tickets" where nobody is called Kofi: the name, so the reply can say so."""
+    for m in re.finditer(rf"\b([A-Z][a-z]+)'s\s+(?:[\w-]+\s+){{0,3}}{_TICKETS}\b", text):
+        if not lexicon.is_person(m.group(1)) and not lexicon.find_project(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _dummy_today() -> date:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from graph.local_model.intents import TICKET_KEY
 from graph.local_model.lexicon import Lexicon
@@ -70,7 +71,8 @@ _COMMENT = re.compile(
     re.I,
 )
 _COMMENT_BODY = re.compile(
-    r"(?:comment(?:ing)?|note|reply|update|say)\s*(?:on|to)?\s*(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket)?"
+    r"(?:comment(?:ing)?|note|reply|update|say)\s*(?:on|to)?\s*"
+    r"(?:[A-Z][A-Z0-9]+-\d+|it|this|that(?: one)?|this one|the (?:existing |old |other )?(?:ticket|one)|there)?"
     r"\s*(?:that|saying|to say|with|asking|:|-)\s*(.+)$",
     re.I | re.S,
 )
@@ -81,9 +83,9 @@ _CLOSE = re.compile(
     re.I,
 )
 _ASSIGN_TO = re.compile(
-    r"\b(?:assign(?:ed)?|re-?assign(?:ed)?|give|hand(?:\s+it)?(?:\s+over)?|pass|route|send|transfer|move)\b"
+    r"\b(?P<verb>assign(?:ed)?|re-?assign(?:ed)?|give|hand(?:\s+it)?(?:\s+over)?|pass|route|send|transfer|move)\b"
     r"(?:\s+(?:it|this|that|them|the ticket|[A-Z][A-Z0-9]+-\d+(?:\s*(?:,|and)\s*[A-Z][A-Z0-9]+-\d+)*))?"
-    r"\s+(?:over\s+)?to\s+(.+)$",
+    r"\s+(?:over\s+)?to\s+(?P<target>.+)$",
     re.I,
 )
 _SELF_TAKE = re.compile(
@@ -218,21 +220,55 @@ class TicketFrame:
     refers_back: bool = False
     unassign: bool = False
     overdue: bool = False
+    labels: list[str] = field(default_factory=list)
+    """Labels to give the ticket ("tag it security")."""
     wants: str | None = None
     """For an update that named a ticket but not the change: which slot to ask for."""
     vague: bool = False
     """For a create inferred without an explicit verb: the subject is too vague to file."""
 
-    def change_slots(self) -> dict[str, str]:
+    def change_slots(self) -> dict[str, Any]:
         """The slots that describe a change to a ticket, as tool arguments."""
-        out: dict[str, str] = {}
+        out: dict[str, Any] = {}
         for name in ("status", "priority", "assignee", "title", "due_date", "project", "description"):
             value = getattr(self, "due" if name == "due_date" else name)
             if value:
                 out[name] = value
         if self.unassign:
             out["assignee"] = "nobody"
+        if self.labels:
+            out["labels" if self.action == "create" else "add_labels"] = list(self.labels)
         return out
+
+
+_LABEL_LIST = r"[#\"'“]?([\w-]+(?:[\"'”]?\s*(?:,|and|&)\s*[#\"'“]?[\w-]+)*)[\"'”]?"
+_CLAUSE_START = r"(?:^|[,;:\-–]\s*|\b(?:and|please|also|then|just|can you|could you)\s+)"
+_LABELS = (
+    re.compile(r"\b(?:add|with|put)\s+(?:the\s+|a\s+)?[#\"'“]?([\w-]+)[\"'”]?\s+(?:label|tag)\b", re.I),
+    re.compile(r"\b(?:add|with|put)\s+(?:the\s+|a\s+)?(?:labels?|tags?)\s+" + _LABEL_LIST, re.I),
+    re.compile(
+        _CLAUSE_START
+        + r"(?:tag|label)\s+(?:it|this|that|them|the ticket|[A-Z][A-Z0-9]+-\d+)?\s*(?:as|with)?\s*"
+        + _LABEL_LIST,
+        re.I,
+    ),
+    re.compile(r"\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?" + _LABEL_LIST, re.I),
+)
+_NOT_LABELS = {"it", "this", "that", "them", "as", "with", "the", "a", "and", "please", "too", "also", "to", "on"}
+
+
+def find_labels(text: str) -> tuple[list[str], tuple[int, int] | None]:
+    """Labels to add ("tag it meeting-rooms", "label it security and urgent", "add the frontend label") and
+    where the phrase is, so it can be left out of a title."""
+    for pattern in _LABELS:
+        m = pattern.search(text)
+        if m:
+            words = re.split(r"[\"'”“#]?\s*(?:,|\band\b|&)\s*[\"'“#]?", m.group(1))
+            labels = [w.strip("\"'“”# ").lower() for w in words]
+            labels = [w for w in labels if w and w not in _NOT_LABELS]
+            if labels:
+                return labels, m.span()
+    return [], None
 
 
 def find_keys(text: str, lexicon: Lexicon) -> list[str]:
@@ -305,9 +341,13 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
         return "me", False
     m = _ASSIGN_TO.search(text)
     if m:
-        target = _cut_at_clause(m.group(1))
+        target = _cut_at_clause(m.group("target"))
         person = find_person(target, lexicon)
-        if person and not _is_status_word(person):
+        # "move ENG-3 to QA" moves it through the workflow unless QA is somebody deskhand knows.
+        moved = (
+            m.group("verb").lower() == "move" and person not in {"me"} and not (person and lexicon.is_person(person))
+        )
+        if person and not _is_status_word(person) and not moved:
             return person, False
     m = re.search(r"\bassign\s+(?!it\b|this\b|that\b|them\b|to\b|me\b)(@?[A-Za-z][\w'-]*)", text, re.I)
     if m and lexicon.is_person(m.group(1).lstrip("@")):
@@ -351,8 +391,13 @@ _RAW_STATUS_TARGET = re.compile(
 )
 
 
+_REOPEN = re.compile(r"\bre-?open(?:ed)?\b", re.I)
+
+
 def find_status_target(text: str) -> str | None:
     """The status a ticket should move to: "to in review", "as done", "back to backlog", "is ready for review"."""
+    if _REOPEN.search(text) and not _STATUS_TARGET.search(text):
+        return "reopen"
     for pattern in (_STATUS_TARGET, _MAKE_STATUS, _STATUS_STATEMENT):
         m = pattern.search(text)
         if m:
@@ -616,6 +661,11 @@ def parse_ticket_request(
     frame.priority = find_priority(plain)
     frame.assignee, frame.unassign = find_assignee(plain, lexicon, bot_id)
     frame.due = find_due(plain)
+    frame.labels, label_span = find_labels(plain)
+    if not frame.labels:
+        frame.labels, label_span = find_labels(text)  # 'tag ENG-4 as "db"': the label may be quoted
+    if label_span and frame.priority and re.search(rf"\b{frame.priority}\b", text[label_span[0] : label_span[1]], re.I):
+        frame.priority = None  # "label it urgent" names a label, not a priority
     frame.project = lexicon.find_project(plain) or _raw_project(plain)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     has_target = bool(frame.keys) or frame.refers_back
@@ -632,7 +682,13 @@ def parse_ticket_request(
         frame.action = "close"
         frame.comment = _closing_note(plain)
     elif has_target and (
-        frame.priority or frame.assignee or frame.unassign or status_target or frame.due or find_rename(text)
+        frame.priority
+        or frame.assignee
+        or frame.unassign
+        or status_target
+        or frame.due
+        or frame.labels
+        or find_rename(text)
     ):
         frame.action = "update"
     elif frame.keys and _UPDATE_VERB.search(plain) and not question:
@@ -660,7 +716,8 @@ def parse_ticket_request(
         if frame.action == "update" and not frame.change_slots():
             frame.wants = _wanted_slot(plain)
     if frame.action == "create":
-        frame.title, frame.description = extract_title(text, lexicon, frame)
+        titled = text[: label_span[0]] + text[label_span[1] :] if label_span else text
+        frame.title, frame.description = extract_title(titled.strip(" ,;"), lexicon, frame)
         frame.assignee = frame.assignee or _assignee_outside_quotes(text, lexicon)
         frame.vague = not explicit_create and is_vague(frame.title)
     if frame.action == "search":

@@ -50,7 +50,12 @@ def _run_tool(tool: BaseTool | None, call: dict[str, Any]) -> ToolMessage:
 
 
 # Read tools whose structured results the Slack edge can render as agenda, slot buttons or ticket lists.
-_ATTACHMENT_KINDS = {"find_events": "events", "find_free_slots": "slots", "search_tickets": "tickets"}
+_ATTACHMENT_KINDS = {
+    "find_events": "events",
+    "find_free_slots": "slots",
+    "search_tickets": "tickets",
+    "create_ticket": "tickets",
+}
 
 
 def attachments_from(produced: list[BaseMessage]) -> list[dict[str, Any]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AnyMessage, HumanMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
 from graph.deps import GraphDeps
+from graph.local_model.context import AWAITING_KEY
 from graph.local_model.text import normalise, strip_bot_mention, unslack
 from graph.state import DeskhandState
 
@@ -19,6 +20,21 @@ def last_human_text(state: DeskhandState, bot_user_id: str | None = None) -> str
             content = message.content if isinstance(message.content, str) else ""
             return normalise(unslack(strip_bot_mention(content, bot_user_id)))
     return ""
+
+
+def asked_last_turn(state: DeskhandState) -> bool:
+    """Whether deskhand's latest reply before this message asked the person something (so this may answer it)."""
+    messages: list[AnyMessage] = state.get("messages", [])
+    seen_human = False
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            if seen_human:
+                return False
+            seen_human = True
+        elif seen_human and isinstance(message, AIMessage) and not message.tool_calls:
+            content = message.content if isinstance(message.content, str) else ""
+            return AWAITING_KEY in message.additional_kwargs or "?" in content
+    return False
 
 
 def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:

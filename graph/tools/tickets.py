@@ -17,12 +17,14 @@ from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import find_week
 from graph.resolve import resolve_due_date, resolve_person, resolve_priority, resolve_project, resolve_status
 from graph.state import ConversationContext
+from graph.ticket_similarity import CANDIDATE_LIMIT, find_similar_open, rank_similar
 from graph.tools.proposals import ProposalCollector
 from integrations.errors import IntegrationError
 from integrations.tickets.base import Ticket, TicketQuery
+from integrations.tickets.text_match import match_score, significant_words
 
 READ_TOOLS = ("search_tickets", "get_ticket")
-ARTIFACT_TOOLS = frozenset({"search_tickets"})
+ARTIFACT_TOOLS = frozenset({"search_tickets", "create_ticket"})
 WRITE_TOOLS = ("create_ticket", "update_ticket", "update_tickets", "comment_on_ticket", "close_ticket")
 
 
@@ -37,6 +39,11 @@ class _TicketFilters(BaseModel):
     due_after: str | None = Field(default=None, description="Only tickets due after this date.")
     due_in: str | None = Field(
         default=None, description="Only tickets due 'today', 'tomorrow', 'this week', 'next week'."
+    )
+    label: str | None = Field(default=None, description="Only tickets with this label.")
+    keys: list[str] | None = Field(default=None, description="Only these tickets (e.g. from a list just shown).")
+    exclude_text: str | None = Field(
+        default=None, description="Leave out tickets about this (words from their title), e.g. 'VPN'."
     )
 
 
@@ -54,6 +61,9 @@ class BulkUpdateArgs(_TicketFilters):
     new_assignee: str | None = Field(default=None, description="Give them to this person ('nobody' unassigns).")
     new_priority: str | None = Field(default=None, description="Set this priority.")
     new_due_date: str | None = Field(default=None, description="Set this due date.")
+    new_due_shift_days: int | None = Field(
+        default=None, description="Move each due date by this many days (7 = a week later, -2 = two days earlier)."
+    )
     expect_one: bool = Field(default=False, description="True when the person meant a single ticket.")
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
@@ -73,6 +83,11 @@ class CreateTicketArgs(BaseModel):
     priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
     assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email or 'me'.")
     due_date: str | None = Field(default=None, description="Due date, e.g. 2026-12-05 or 'next Friday'.")
+    labels: list[str] | None = Field(default=None, description="Labels (tags), e.g. ['security'].")
+    allow_duplicate: bool = Field(
+        default=False,
+        description="True only after the person saw the possible duplicates offered and still wants a new ticket.",
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
@@ -86,6 +101,8 @@ class UpdateTicketArgs(BaseModel):
     title: str | None = Field(default=None, description="New title.")
     description: str | None = Field(default=None, description="New description.")
     due_date: str | None = Field(default=None, description="New due date.")
+    add_labels: list[str] | None = Field(default=None, description="Labels to add (existing ones stay).")
+    remove_labels: list[str] | None = Field(default=None, description="Labels to remove.")
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
 
@@ -122,7 +139,7 @@ def _describe_filters(args: _TicketFilters) -> str:
     bits = [
         f"{name.replace('_', ' ')} {value}"
         for name, value in args.model_dump(exclude_none=True).items()
-        if name in {"assignee", "status", "project", "priority", "due_before", "due_after", "text"}
+        if name in {"assignee", "status", "project", "priority", "due_before", "due_after", "due_in", "text", "label"}
     ]
     if args.overdue:
         bits.append("overdue")
@@ -167,6 +184,10 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             query.project = resolve_project(args.project, deps.tickets.projects()).key
         if args.priority:
             query.priorities = [resolve_priority(args.priority)]
+        if args.label:
+            query.labels = [args.label.strip().lstrip("#").lower()]
+        if args.keys:
+            query.keys = [k.strip().upper() for k in args.keys]
         tz = ctx.get("user_tz", "UTC")
         today = deps.clock().astimezone(ZoneInfo(tz)).date()
         if args.overdue:
@@ -181,26 +202,28 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             query.due_after, query.due_before = first - timedelta(days=1), last + timedelta(days=1)
         return query
 
+    def find(args: _TicketFilters, *, limit: int, include_done: bool) -> list[Ticket]:
+        found = deps.tickets.search(build_query(args, limit=limit, include_done=include_done))
+        if args.exclude_text:
+            # "all of Diego's tickets except the VPN one": drop those the words describe.
+            words = significant_words(args.exclude_text)
+            found = [t for t in found if not match_score(words, t.title, t.description or "")]
+        return found
+
     def search_tickets(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
         args = SearchTicketsArgs(**kwargs)
-        found = deps.tickets.search(build_query(args, limit=args.limit, include_done=args.include_done))
+        found = find(args, limit=args.limit, include_done=args.include_done)
+        header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
+        if not found and args.text:
+            # No ticket has those words; one may still describe the same thing in others ("Macs" vs "macOS").
+            wider = build_query(args.model_copy(update={"text": None}), limit=CANDIDATE_LIMIT, include_done=False)
+            found = [s.ticket for s in rank_similar(args.text, deps.tickets.search(wider), limit=5)]
+            looks = "this one looks" if len(found) == 1 else "these look"
+            header = f"No ticket uses those exact words, but {looks} related:"
         if not found:
             return "No tickets match.", []
-        header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
         lines = [header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
-        artifact = [
-            {
-                "key": t.key,
-                "title": t.title,
-                "status": t.status,
-                "priority": t.priority,
-                "assignee": person_label(t.assignee_id, deps) if t.assignee_id else None,
-                "due": t.due_date.isoformat() if t.due_date else None,
-                "url": t.url,
-            }
-            for t in found
-        ]
-        return "\n".join(lines), artifact
+        return "\n".join(lines), [ticket_item(t, deps) for t in found]
 
     def update_tickets(**kwargs: Any) -> str:
         args = BulkUpdateArgs(**kwargs)
@@ -214,9 +237,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             }.items()
             if v
         }
-        if not change:
+        if not change and args.new_due_shift_days is None:
             raise ActionInvalidError("What should change on those tickets? (status, assignee, priority or due date)")
-        found = deps.tickets.search(build_query(args, limit=200, include_done=bool(args.status)))
+        found = find(args, limit=200, include_done=bool(args.status))
         if not found:
             return f"No tickets match ({_describe_filters(args)}), so there is nothing to change."
         if args.expect_one and len(found) > 1:
@@ -225,8 +248,14 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         lines, skipped = [], []
         replaces = args.replaces
         for ticket in found:
+            per_ticket = dict(change)
+            if args.new_due_shift_days is not None:
+                if ticket.due_date is None:
+                    skipped.append(f"{ticket.key}: it has no due date to move")
+                    continue
+                per_ticket["due_date"] = (ticket.due_date + timedelta(days=args.new_due_shift_days)).isoformat()
             try:
-                action = prepare_update({"key": ticket.key, **change}, deps, ctx, action_id=collector.next_id())
+                action = prepare_update({"key": ticket.key, **per_ticket}, deps, ctx, action_id=collector.next_id())
             except ActionInvalidError as why:
                 skipped.append(f"{ticket.key}: {why}")
                 continue
@@ -235,7 +264,8 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             lines.append(f"Proposed #{position}: {action.summary}.")
         if not lines:
             return "Nothing to change: " + "; ".join(skipped)
-        tail = f" Skipped {len(skipped)} that need no change." if skipped else ""
+        more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
+        tail = f"\nLeft alone: {'; '.join(skipped[:5])}{more}." if skipped else ""
         return "\n".join(lines) + " They run only after a person approves." + tail
 
     def get_ticket(key: str) -> str:
@@ -247,9 +277,17 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         position = collector.add(action, replaces=replaces)
         return f"Proposed #{position}: {action.summary}. It runs only after a person approves it."
 
-    def create_ticket(**kwargs: Any) -> str:
-        args = CreateTicketArgs(**kwargs).model_dump(exclude_none=True)
-        return propose(prepare_create, args)
+    def create_ticket(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
+        parsed = CreateTicketArgs(**kwargs)
+        args = parsed.model_dump(exclude_none=True, exclude={"allow_duplicate"})
+        if not (parsed.allow_duplicate or parsed.replaces):
+            # Resolve the project first (bad input fails here, before any search), then look for the same problem.
+            draft = prepare_create(dict(args), deps, ctx, action_id="draft")
+            text = f"{draft.params['title']}. {draft.params.get('description') or ''}".strip()
+            similar = find_similar_open(deps.tickets, text, project=draft.params["project"])
+            if similar:
+                return _offer_duplicates(draft.params["title"], [s.ticket for s in similar], deps)
+        return propose(prepare_create, args), []
 
     def update_ticket(**kwargs: Any) -> str:
         args = UpdateTicketArgs(**kwargs).model_dump(exclude_none=True)
@@ -288,6 +326,35 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         )
         for fn, name, schema in specs
     ]
+
+
+def ticket_item(ticket: Ticket, deps: GraphDeps) -> dict[str, Any]:
+    """A ticket as the Slack edge renders it in a list."""
+    return {
+        "key": ticket.key,
+        "title": ticket.title,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "assignee": person_label(ticket.assignee_id, deps) if ticket.assignee_id else None,
+        "due": ticket.due_date.isoformat() if ticket.due_date else None,
+        "url": ticket.url,
+    }
+
+
+DUPLICATE_HEADER = "Possible duplicate, so nothing is filed yet."
+
+
+def _offer_duplicates(title: str, similar: list[Ticket], deps: GraphDeps) -> tuple[str, list[dict[str, Any]]]:
+    """Offer the existing tickets instead of filing a second one; the person decides."""
+    first = similar[0]
+    looks = "looks like the same problem" if len(similar) == 1 else "look like the same problem"
+    lines = [
+        f"{DUPLICATE_HEADER} {'This open ticket' if len(similar) == 1 else 'These open tickets'} {looks} as “{title}”:",
+        *(f"• {format_ticket_line(t, deps)}" for t in similar),
+        f"Shall I comment on {first.key} instead? Say “comment on {first.key}: …”, or “file it anyway” "
+        "for a new ticket.",
+    ]
+    return "\n".join(lines), [ticket_item(t, deps) for t in similar]
 
 
 def _as_tool_text(fn: Callable[..., Any], with_artifact: bool = False) -> Callable[..., Any]:

@@ -175,16 +175,16 @@ def test_invalid_edit_is_shown_in_the_modal_and_nothing_runs(stack: Stack) -> No
 
 def test_follow_up_in_thread_revises_pending_proposal(stack: Stack) -> None:
     """'make it high priority' in the same thread replaces the card; the old card says it was replaced."""
-    ts, first = _ask_for_ticket(stack, text="open a ticket: badge reader beeps")
+    ts, first = _ask_for_ticket(stack, text="open a ticket: standing desk wobbles")
     stack.say(TOM, IT_HELP, "make it high priority and assign it to Diego", thread_ts=ts, mention=False)
     second = wait_for(lambda: (c := stack.wait_card(IT_HELP, ts)) and c["ts"] != first["ts"] and c, what="new card")
     assert "High" in str(second["blocks"]) and "Diego Alvarez" in str(second["blocks"])
     wait_for(lambda: "Replaced" in str(stack.message(IT_HELP, first["ts"])["blocks"]), what="old card replaced")
     stack.click(TOM, IT_HELP, first, APPROVE)  # the old card no longer does anything
     stack.idle()
-    assert not [t for t in stack.tickets() if t.title == "Badge reader beeps"]
+    assert not [t for t in stack.tickets() if t.title == "Standing desk wobbles"]
     stack.click(TOM, IT_HELP, second, APPROVE)
-    ticket = wait_for(lambda: [t for t in stack.tickets() if t.title == "Badge reader beeps"], what="ticket")[0]
+    ticket = wait_for(lambda: [t for t in stack.tickets() if t.title == "Standing desk wobbles"], what="ticket")[0]
     assert (ticket.priority, ticket.assignee_id) == ("high", DIEGO)
 
 
