@@ -206,7 +206,7 @@ def feedback_command(
     if only not in (None, "up", "down"):
         console.print("[red]--only must be 'up' or 'down'.[/red]")
         raise typer.Exit(code=2)
-    records = _index(settings).feedback.records(only=only)  # type: ignore[arg-type]
+    records = _index(settings).feedback.records(only=only)
     if export is not None:
         cases = export_cases(records)
         export.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")

@@ -124,6 +124,8 @@ class FixtureDoc(_Model):
     title: str
     content: str
     path: str = ""
+    readers: list[str] = Field(default_factory=list)
+    """People (references or emails) who may read it; empty means everyone in the workspace."""
 
 
 class FixtureChannel(_Model):
@@ -151,6 +153,8 @@ class Fixture(_Model):
     tickets: list[FixtureTicket] = Field(default_factory=list)
     events: list[FixtureEvent] = Field(default_factory=list)
     docs: list[FixtureDoc] = Field(default_factory=list)
+    docs_folder: str | None = None
+    """A folder of documents (Markdown, HTML, PDF) ingested like ``deskhand docs ingest``; relative to the repo."""
     channels: list[FixtureChannel] = Field(default_factory=list)
     approvers: list[str] = Field(default_factory=list)
     default_project: str = "OPS"

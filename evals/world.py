@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Literal
 
 from langchain_core.language_models import BaseChatModel
@@ -291,6 +292,29 @@ def _seed_events(calendar: CalendarBackend, fixture: Fixture) -> dict[str, str]:
     return ids
 
 
+def _docs_index(fixture: Fixture) -> Any:
+    """The fixture's documents in a docs index (shared by worlds with the same documents: it is only read)."""
+    from integrations.docs.base import Access, SourceDocument
+    from integrations.docs.memory import shared_index
+
+    docs = []
+    for doc in fixture.docs:
+        readers = [p.email or p.id for p in (fixture.find_person(r) for r in doc.readers if "@" not in r)]
+        readers += [r for r in doc.readers if "@" in r]
+        access = Access.private(readers) if doc.readers else Access()
+        link = f"https://handbook.example/{doc.path or doc.id}"
+        docs.append(
+            SourceDocument(
+                id=doc.id, title=doc.title, text=doc.content, path=doc.path, source="fixture", access=access, link=link
+            )
+        )
+    folders: list[Path] = []
+    if fixture.docs_folder:
+        folder = Path(os.path.expandvars(fixture.docs_folder))
+        folders.append(folder if folder.is_absolute() else Path(__file__).resolve().parent.parent / folder)
+    return shared_index(docs, folders)
+
+
 def build_world(fixture: Fixture, model: BaseChatModel, *, clock: Callable[[], datetime] | None = None) -> World:
     """Seed a fresh in-memory world from ``fixture`` and build the runtime around ``model``."""
     engine = open_database(None)
@@ -323,6 +347,8 @@ def build_world(fixture: Fixture, model: BaseChatModel, *, clock: Callable[[], d
     wired = "calendar" in _deps_fields()
     if wired:
         kwargs["calendar"] = calendar
+    if fixture.docs or fixture.docs_folder:
+        kwargs["docs"] = _docs_index(fixture)
     deps = GraphDeps(**kwargs)
     checkpointer = open_checkpointer(None)
     runtime = build_runtime(deps, approvals, checkpointer)

@@ -51,9 +51,7 @@ def make_docs_node(deps: GraphDeps) -> NodeFn:
     return docs
 
 
-def _remember(
-    deps: GraphDeps, state: DeskhandState, produced: list[BaseMessage], final: AIMessage
-) -> dict[str, Any]:
+def _remember(deps: GraphDeps, state: DeskhandState, produced: list[BaseMessage], final: AIMessage) -> dict[str, Any]:
     """Record the answer and what it was built from; attach the answer id for the feedback buttons."""
     retrieved: list[dict[str, Any]] = []
     query = ""

@@ -27,21 +27,38 @@ def _record_session(data_dir: Path) -> Path:
     """Tom asks for a ticket and approves it, through the sandbox, with the real deskhand answering."""
     config = SandboxConfig()  # the sandbox's local token and signing secret, as `deskhand run` uses
     bot_port = _free_port()
-    sandbox = run_in_thread(SandboxConfig(data_dir=data_dir / "sandbox",
-                                          bot_request_url=f"http://127.0.0.1:{bot_port}/slack/events"))
-    settings = Settings(data_dir=data_dir / "bot", slack_bot_token=SecretStr(config.bot_token),
-                        slack_signing_secret=SecretStr(config.signing_secret), slack_api_url=sandbox.api_url,
-                        port=bot_port, worker_processes=0, public_url=PUBLIC_URL)
+    sandbox = run_in_thread(
+        SandboxConfig(data_dir=data_dir / "sandbox", bot_request_url=f"http://127.0.0.1:{bot_port}/slack/events")
+    )
+    settings = Settings(
+        data_dir=data_dir / "bot",
+        slack_bot_token=SecretStr(config.bot_token),
+        slack_signing_secret=SecretStr(config.signing_secret),
+        slack_api_url=sandbox.api_url,
+        port=bot_port,
+        worker_processes=0,
+        public_url=PUBLIC_URL,
+    )
     bot = start_in_thread(settings)
     try:
         with SandboxClient(sandbox.base_url) as people:
             ts = people.post_message(TOM, IT_HELP, "<@U0DESKHAND> open a ticket: replay me please")["ts"]
-            card = wait_for(lambda: next((m for m in people.thread(IT_HELP, ts)[1:]
-                                          if any(b["type"] == "actions" for b in m.get("blocks", []))), None),
-                            what="approval card")
+            card = wait_for(
+                lambda: next(
+                    (
+                        m
+                        for m in people.thread(IT_HELP, ts)[1:]
+                        if any(b["type"] == "actions" for b in m.get("blocks", []))
+                    ),
+                    None,
+                ),
+                what="approval card",
+            )
             people.click(TOM, IT_HELP, card["ts"], APPROVE)
-            wait_for(lambda: any("Approved by" in str(m.get("blocks")) for m in people.thread(IT_HELP, ts)),
-                     what="approved card")
+            wait_for(
+                lambda: any("Approved by" in str(m.get("blocks")) for m in people.thread(IT_HELP, ts)),
+                what="approved card",
+            )
             wait_for(bot.idle, what="bot idle")
     finally:
         bot.stop()
