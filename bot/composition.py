@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine
 
+from bot.digests.kit import DigestKit, make_digest_kit
 from bot.docs import open_core_docs
 from bot.errors import ConfigurationError
 from bot.services import BotServices
@@ -171,6 +172,21 @@ def _calendar(settings: Settings, engine: Engine, directory: Directory) -> Calen
     return GoogleCalendarBackend(directory, credentials_for=credentials)
 
 
+def digest_kit(core: Core) -> DigestKit:
+    """Digest subscriptions and the backends digests read, from the same wiring as the graph."""
+    settings = core.settings
+    return make_digest_kit(
+        engine=core.engine,
+        directory=core.directory,
+        tickets=core.deps.tickets,
+        calendar=core.deps.calendar,
+        approvals=core.approvals,
+        docs=core.deps.docs,
+        empty=settings.digest_empty,
+        due_soon_days=settings.digest_due_soon_days,
+    )
+
+
 def build_services(core: Core) -> BotServices:
     """The Slack edge's collaborators."""
     return BotServices(
@@ -181,4 +197,5 @@ def build_services(core: Core) -> BotServices:
         conversations=ConversationRegistry(core.engine),
         directory=core.directory,
         worker=KeyedExecutor(core.settings.worker_threads),
+        digests=digest_kit(core),
     )

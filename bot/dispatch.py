@@ -20,6 +20,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.digests.delivery import run_digest_job
+from bot.home import publish_home
 from bot.services import BotServices, Dispatcher
 from bot.settings import Settings
 from bot.turns import run_decision, run_message_turn, run_unfurl
@@ -32,6 +34,7 @@ PROGRESS_BATCH_SECONDS = 0.25
 MESSAGE = "message"
 UNFURL = "unfurl"
 DECISION = "decision"
+DIGEST = "digest"
 
 
 def execute_job(services: BotServices, client: WebClient, kind: str, payload: dict[str, Any]) -> bool:
@@ -50,7 +53,11 @@ def execute_job(services: BotServices, client: WebClient, kind: str, payload: di
                 channel_id=payload["channel_id"],
                 edits=payload.get("edits"),
             )
+            if payload.get("refresh_home"):
+                publish_home(services, client, payload["user_id"])
             return outcome is not None
+        if kind == DIGEST:
+            return run_digest_job(services.digests, client, payload)
         if kind == UNFURL:
             run_unfurl(services, client, payload)
             return True

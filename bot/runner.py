@@ -16,6 +16,8 @@ from slack_sdk import WebClient
 
 from bot.app import create_app, web_client
 from bot.composition import Core, build_core, build_services
+from bot.digests.scheduler import DigestScheduler
+from bot.digests.wiring import start_scheduler
 from bot.dispatch import make_dispatcher, replay_unfinished
 from bot.http_server import create_http_app
 from bot.services import BotServices
@@ -49,6 +51,7 @@ class Prepared:
     client: WebClient
     bolt: App
     socket_handler: Any = None
+    scheduler: DigestScheduler | None = None
 
 
 def prepare(settings: Settings) -> Prepared:
@@ -65,6 +68,8 @@ def prepare(settings: Settings) -> Prepared:
     if replayed:
         log.info("replaying queued jobs", extra={"count": replayed})
     prepared = Prepared(core=core, services=services, client=client, bolt=bolt)
+    # After the dispatcher: a digest missed while we were down may be queued the moment the lease is taken.
+    prepared.scheduler = start_scheduler(settings, services, client)
     if settings.slack_mode == "socket":
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -97,6 +102,8 @@ def serve_forever(settings: Settings) -> None:
     try:
         uvicorn.Server(config).run()
     finally:
+        if prepared.scheduler is not None:
+            prepared.scheduler.stop()
         if prepared.socket_handler is not None:
             prepared.socket_handler.close()
         if prepared.services.dispatcher is not None:
@@ -113,6 +120,7 @@ class RunningBot:
     server: uvicorn.Server
     thread: threading.Thread
     socket_handler: Any = None
+    scheduler: DigestScheduler | None = None
 
     @property
     def events_url(self) -> str:
@@ -125,6 +133,8 @@ class RunningBot:
 
     def stop(self) -> None:
         """Stop serving and let running turns finish."""
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self.socket_handler is not None:
             self.socket_handler.close()
         self.server.should_exit = True
@@ -158,4 +168,5 @@ def start_in_thread(settings: Settings, *, startup_timeout: float = 15.0) -> Run
         server=server,
         thread=thread,
         socket_handler=prepared.socket_handler,
+        scheduler=prepared.scheduler,
     )

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.digests.kit import DigestKit
 from bot.settings import Settings
 from bot.worker import KeyedExecutor
 from graph.runtime import AgentRuntime
@@ -55,6 +56,8 @@ class BotServices:
     worker: KeyedExecutor
     bot_user_id: str = ""
     dispatcher: Dispatcher | None = None
+    digests: DigestKit | None = None
+    """Digest subscriptions and what digests read (None when not wired, e.g. in a bare test app)."""
     _user_cache: dict[str, UserInfo] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -79,6 +79,32 @@ class Settings(BaseSettings):
     docs_drive_query: str = Field(default="trashed = false", description="Drive files.list query to index.")
     docs_drive_domain: str | None = Field(default=None, description="Drive files shared with this domain are public.")
 
+    # -- digests and reminders ------------------------------------------------------------------------
+    scheduler_enabled: bool = Field(
+        default=True,
+        description="Run scheduled digests and approval reminders in this process. Several processes may "
+        "enable it: a lease in the app database lets one of them run the jobs at a time.",
+    )
+    scheduler_lease_seconds: float = Field(
+        default=60.0, ge=3, le=3600, description="A scheduler that stops renewing its lease is replaced after this."
+    )
+    digest_grace_minutes: float = Field(
+        default=60.0,
+        ge=1,
+        description="A digest whose time passed while deskhand was down is posted at start-up if at most this "
+        "late; later ones are skipped (and logged).",
+    )
+    digest_empty: Literal["line", "skip"] = Field(
+        default="line", description="A digest with nothing to report: one short line, or nothing at all."
+    )
+    digest_due_soon_days: int = Field(default=3, ge=1, le=30, description="'Due soon' means within this many days.")
+    approval_reminder_minutes: float = Field(
+        default=120.0,
+        ge=0,
+        description="Remind approvers this long before an approval expires (never before half its life has "
+        "passed); 0 turns reminders off.",
+    )
+
     # -- demo company -------------------------------------------------------------------------------
     demo_company: bool = Field(default=True, description="Load the demo company into empty local backends.")
     demo_dir: Path | None = None

@@ -39,6 +39,8 @@ def _create_all(connection: Any) -> None:
     import integrations.bookkeeping
     import integrations.calendar.local
     import integrations.calendar.tokens
+    import integrations.digests.store
+    import integrations.leases
     import integrations.tickets.local  # noqa: F401
 
     SQLModel.metadata.create_all(connection)
@@ -52,6 +54,8 @@ MIGRATIONS: list[NamedMigration] = [
     NamedMigration("0003_calendar", _create_all),
     # Links between local tickets (the ticket_links table).
     NamedMigration("0004_ticket_links", _create_all),
+    # Digest subscriptions, their runs (the run key) and the scheduler's lease.
+    NamedMigration("0005_digests", _create_all),
 ]
 
 

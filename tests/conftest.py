@@ -20,4 +20,6 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.chdir(tmp_path)  # a stray .env in the checkout must not be read
     data_dir = tmp_path / "data"
     monkeypatch.setenv("DESKHAND_DATA_DIR", str(data_dir))
+    # The digest scheduler only runs in tests that ask for it (scheduler_enabled=True).
+    monkeypatch.setenv("DESKHAND_SCHEDULER_ENABLED", "false")
     yield data_dir

@@ -54,24 +54,27 @@ def approval_blocks(record: ApprovalRecord, *, intro: str | None = None) -> list
             ],
         }
     )
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": f"approval:{record.id}",
-            "elements": [
-                {
-                    "type": "button",
-                    "action_id": APPROVE,
-                    "text": plain("Approve"),
-                    "style": "primary",
-                    "value": record.id,
-                },
-                {"type": "button", "action_id": EDIT, "text": plain("Edit"), "value": record.id},
-                {"type": "button", "action_id": REJECT, "text": plain("Reject"), "style": "danger", "value": record.id},
-            ],
-        }
-    )
+    blocks.append(decision_buttons(record))
     return blocks
+
+
+def decision_buttons(record: ApprovalRecord) -> dict[str, Any]:
+    """Approve / Edit / Reject for a pending approval; the same buttons work on a card, in a DM or in App Home."""
+    return {
+        "type": "actions",
+        "block_id": f"approval:{record.id}",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": APPROVE,
+                "text": plain("Approve"),
+                "style": "primary",
+                "value": record.id,
+            },
+            {"type": "button", "action_id": EDIT, "text": plain("Edit"), "value": record.id},
+            {"type": "button", "action_id": REJECT, "text": plain("Reject"), "style": "danger", "value": record.id},
+        ],
+    }
 
 
 def _actions_section(actions: list[ProposedAction]) -> list[dict[str, Any]]:

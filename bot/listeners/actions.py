@@ -7,14 +7,17 @@ import logging
 import re
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.approval import APPROVE, EDIT, REJECT, edit_modal
+from bot.blocks.digest import DIGEST_DELETE, DIGEST_NEW, DIGEST_PAUSE, DIGEST_RESUME, subscription_list_blocks
 from bot.blocks.docs import DOCS_FEEDBACK_DOWN, DOCS_FEEDBACK_UP
 from bot.blocks.results import SLOT_ACTION_PREFIX
+from bot.digests.slack import manage, open_subscribe_modal, visible_subscriptions
 from bot.dispatch import DECISION, MESSAGE
 from bot.docs import record_vote
+from bot.home import publish_home
 from bot.services import BotServices
 from bot.turns import show_decision, slot_request_text
 from graph.state import thread_id_for
@@ -26,6 +29,11 @@ def _click(body: dict[str, Any]) -> tuple[str, str, str]:
     action = body["actions"][0]
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id", "")
     return str(action.get("value", "")), body["user"]["id"], channel
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    """The click happened on the App Home tab (which then needs publishing again)."""
+    return (body.get("container") or {}).get("type") == "view" and (body.get("view") or {}).get("type") == "home"
 
 
 def register(app: App, services: BotServices) -> None:
@@ -40,7 +48,14 @@ def register(app: App, services: BotServices) -> None:
             [f"click:{approval_id}:{user_id}:{outcome}:{action_ts}"],
             kind=DECISION,
             thread_key=thread_key,
-            payload={"approval_id": approval_id, "user_id": user_id, "outcome": outcome, "channel_id": channel},
+            payload={
+                "approval_id": approval_id,
+                "user_id": user_id,
+                "outcome": outcome,
+                "channel_id": channel,
+                # A decision taken on the Home tab republishes it once the decision is done.
+                "refresh_home": from_home(body),
+            },
         )
 
     @app.action(APPROVE)
@@ -111,3 +126,44 @@ def register(app: App, services: BotServices) -> None:
         """👎 under a docs answer: stored too; `deskhand docs feedback --export` turns these into eval cases."""
         ack()
         record_vote(services, client, body, "down")
+
+    _register_digest_actions(app, services)
+
+
+def _register_digest_actions(app: App, services: BotServices) -> None:
+    verbs = {DIGEST_PAUSE: "pause", DIGEST_RESUME: "resume", DIGEST_DELETE: "delete"}
+
+    @app.action(DIGEST_NEW)
+    def on_new_digest(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        """The Home tab's "New digest" button: the subscribe modal, for the clicker."""
+        ack()
+        _, user_id, channel = _click(body)
+        open_subscribe_modal(
+            services,
+            client,
+            trigger_id=body["trigger_id"],
+            user_id=user_id,
+            channel_id=channel or None,
+            origin="home" if from_home(body) else "message",
+        )
+
+    @app.action(re.compile(f"^({DIGEST_PAUSE}|{DIGEST_RESUME}|{DIGEST_DELETE})$"))
+    def on_digest_button(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        """Pause / Resume / Delete, on the Home tab or on a `/deskhand digest list` answer (refreshed in place)."""
+        ack()
+        subscription_id, user_id, channel = _click(body)
+        verb = verbs[body["actions"][0]["action_id"]]
+        notice = manage(services, user_id=user_id, verb=verb, subscription_id=subscription_id)
+        if from_home(body):
+            publish_home(services, client, user_id)
+            return
+        subs = visible_subscriptions(services, user_id=user_id, channel_id=channel)
+        respond(
+            replace_original=True,
+            response_type="ephemeral",
+            text=notice,
+            blocks=[
+                {"type": "context", "elements": [{"type": "mrkdwn", "text": notice}]},
+                *subscription_list_blocks(subs, viewer=user_id),
+            ],
+        )

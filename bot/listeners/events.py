@@ -9,8 +9,8 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.blocks.home import home_view
 from bot.dispatch import MESSAGE, UNFURL
+from bot.home import publish_home
 from bot.services import BotServices
 from graph.state import thread_id_for
 
@@ -85,7 +85,7 @@ def register(app: App, services: BotServices) -> None:
 
     @app.event("app_home_opened")
     def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
-        """Show the Home tab."""
+        """Show the Home tab: pending approvals with their buttons, today's agenda, open tickets, digests."""
         if event.get("tab") not in (None, "home"):
             return
-        client.views_publish(user_id=event["user"], view=home_view())
+        publish_home(services, client, event["user"])

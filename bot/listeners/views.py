@@ -1,13 +1,17 @@
-"""Modal submissions: the approval edit form."""
+"""Modal submissions: the approval edit form and the digest subscribe form."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_sdk import WebClient
 
 from bot.blocks.approval import EDIT_MODAL, edits_from_view_state
+from bot.blocks.digest import DIGEST_MODAL
+from bot.digests.slack import confirmation, is_channel, metadata_of, post_notice, subscribe, subscription_from_view
 from bot.dispatch import DECISION
+from bot.home import publish_home
 from bot.services import BotServices
 
 
@@ -45,3 +49,24 @@ def register(app: App, services: BotServices) -> None:
                 "edits": edits,
             },
         )
+
+    @app.view(DIGEST_MODAL)
+    def on_digest_submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        """Bad choices are shown under their fields; a good one subscribes and says when the first digest comes."""
+        user_id = body["user"]["id"]
+        data, errors = subscription_from_view(services, client, user_id=user_id, view=view)
+        if data is None:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        sub = subscribe(services, data)
+        where = metadata_of(view)
+        if where.get("origin") == "home":
+            publish_home(services, client, user_id)
+            return
+        channel = where.get("channel") or ""
+        text = confirmation(sub, viewer=user_id)
+        if is_channel(channel) or channel.startswith("D"):
+            post_notice(client, channel_id=channel, user_id=user_id, text=text)
+        else:
+            publish_home(services, client, user_id)

@@ -79,3 +79,10 @@ class ApprovalStore(Protocol):
     def in_status(self, status: ApprovalStatus, *, limit: int = 100) -> list[ApprovalRecord]:
         """Records currently in ``status`` (recovery after a crash, reminders, the App Home)."""
         ...
+
+    def mark_reminded(self, approval_id: str, *, now: datetime) -> bool:
+        """Record that approvers were reminded; False if it was already done or the record is no longer pending.
+
+        Called before the reminder is sent, so each approval is reminded at most once.
+        """
+        ...

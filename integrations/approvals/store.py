@@ -121,6 +121,20 @@ class SqlApprovalStore:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    def mark_reminded(self, approval_id: str, *, now: datetime) -> bool:
+        """pending and not yet reminded → reminded at ``now``, atomically (one reminder per approval)."""
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(ApprovalRow)
+                .where(
+                    col(ApprovalRow.id) == approval_id,
+                    col(ApprovalRow.status) == "pending",
+                    col(ApprovalRow.reminded_at).is_(None),
+                )
+                .values(reminded_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def in_status(self, status: ApprovalStatus, *, limit: int = 100) -> list[ApprovalRecord]:
         """Records in a status, oldest first."""
         with Session(self._engine) as session:
