@@ -43,7 +43,8 @@ def ask_deskhand(page: Any, request: str) -> Any:
     composer.type(request)
     composer.press("Enter")
     message = page.locator("#messages [data-testid=message]", has_text=request)
-    message.get_by_test_id("thread-summary").click()  # appears once deskhand has replied in the thread
+    # appears once deskhand has replied; the first turn of a fresh stack also loads the embedding model
+    message.get_by_test_id("thread-summary").click(timeout=30_000)
     card = page.locator(
         "#thread-messages [data-testid=message]", has=page.locator(".b-header", has_text="Approval needed")
     )
