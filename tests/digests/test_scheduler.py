@@ -1,0 +1,217 @@
+"""The digest scheduler over a real SQLite app database, with the clock under test control.
+
+Missed runs at start-up (within the grace window, or skipped and logged), a restart between scheduling and the
+run, the run key and the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import text
+
+from bot.digests.scheduler import JOBS_TABLE, DigestScheduler
+from integrations.db import open_database
+from integrations.digests.base import Subscription
+from integrations.digests.store import SqlDigestStore
+from integrations.leases import acquire_lease, lease_holder
+from tests.support.stack import wait_for
+
+MONDAY_0850 = datetime(2026, 11, 30, 8, 50, tzinfo=UTC)
+SLOT_0900 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+class Recorder:
+    """A ``deliver`` that records each (subscription, slot) and the run's status as stored at that moment."""
+
+    def __init__(self, store: SqlDigestStore) -> None:
+        self.store = store
+        self.calls: list[tuple[str, datetime, str]] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, sub: Subscription, slot: datetime) -> None:
+        stored = {r.slot_at.replace(tzinfo=UTC): r.status for r in self.store.runs(sub.id)}
+        with self._lock:
+            self.calls.append((sub.id, slot, stored.get(slot, "missing")))
+        self.store.finish_run(sub.id, slot_at=slot, status="posted")
+
+
+@contextmanager
+def running(
+    db: Path, *, grace_minutes: float = 60, lease_seconds: float = 60
+) -> Iterator[tuple[DigestScheduler, Recorder]]:
+    """A scheduler on its own engine over ``db`` (as a new process would open it), stopped on exit."""
+    store = SqlDigestStore(open_database(db))
+    recorder = Recorder(store)
+    scheduler = DigestScheduler(
+        store,
+        deliver=recorder,
+        grace=timedelta(minutes=grace_minutes),
+        lease_ttl=timedelta(seconds=lease_seconds),
+        sync_every=3600,
+    )
+    scheduler.start()
+    try:
+        yield scheduler, recorder
+    finally:
+        scheduler.stop()
+
+
+def _stored_next_run(db: Path, job_id: str) -> datetime | None:
+    with open_database(db).connect() as conn:
+        value = conn.execute(text(f"SELECT next_run_time FROM {JOBS_TABLE} WHERE id = :id"), {"id": job_id}).scalar()
+    return None if value is None else datetime.fromtimestamp(float(value), UTC)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """The app database file every scheduler in a test shares."""
+    path = tmp_path / "app.db"
+    open_database(path)
+    return path
+
+
+def test_restart_between_scheduling_and_the_run_posts_once_at_the_due_time(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """One scheduler stores the job and stops; a new one over the same database posts at 09:00, exactly once."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    with time_machine.travel(MONDAY_0850, tick=True) as clock:
+        with running(db) as (first, first_calls):
+            assert first.leading and first.next_run_time(sub.id) == SLOT_0900
+        assert _stored_next_run(db, sub.id) == SLOT_0900, "the job outlives the scheduler that made it"
+
+        clock.shift(timedelta(minutes=5))
+        with running(db) as (second, calls):
+            assert second.leading
+            assert second.sync() == 0, "the new scheduler runs the stored job, it does not recreate it"
+            assert calls.calls == [], "nothing before its time"
+            clock.shift(timedelta(minutes=5, seconds=1))
+            second.wakeup()
+            wait_for(lambda: calls.calls, what="the digest at 09:00")
+            clock.shift(timedelta(minutes=3))
+            second.wakeup()
+            wait_for(lambda: second.next_run_time(sub.id) == SLOT_0900 + timedelta(days=1), what="tomorrow's slot")
+        assert first_calls.calls == []
+        assert calls.calls == [(sub.id, SLOT_0900, "claimed")], "posted once, its run key stored before posting"
+        assert [(r.status, r.slot_at.replace(tzinfo=UTC)) for r in SqlDigestStore(open_database(db)).runs(sub.id)] == [
+            ("posted", SLOT_0900)
+        ]
+
+
+def test_run_missed_while_down_posts_once_at_start_up_within_the_grace_window(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """Down from 08:50 until 09:20 (grace 60 min): the 09:00 digest is posted once when deskhand starts again."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    with time_machine.travel(MONDAY_0850, tick=True) as clock:
+        with running(db) as (first, _):
+            assert first.next_run_time(sub.id) == SLOT_0900
+        clock.move_to(SLOT_0900 + timedelta(minutes=20))
+        with running(db, grace_minutes=60) as (second, calls):
+            wait_for(lambda: calls.calls, what="the late digest")
+            wait_for(lambda: second.next_run_time(sub.id) == SLOT_0900 + timedelta(days=1), what="tomorrow's slot")
+            second.wakeup()
+        assert calls.calls == [(sub.id, SLOT_0900, "claimed")]
+
+
+def test_run_missed_beyond_the_grace_window_is_skipped_and_logged(
+    db: Path, subscribe: Callable[..., Subscription], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Down until 10:30 with a 60-minute grace: the 09:00 digest is not posted, a warning names it, tomorrow stays."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    caplog.set_level(logging.WARNING, logger="bot.digests.scheduler")
+    with time_machine.travel(MONDAY_0850, tick=True) as clock:
+        with running(db) as _:
+            pass
+        clock.move_to(SLOT_0900 + timedelta(minutes=90))
+        with running(db, grace_minutes=60) as (second, calls):
+            wait_for(lambda: second.next_run_time(sub.id) == SLOT_0900 + timedelta(days=1), what="tomorrow's slot")
+            wait_for(lambda: _skipped(caplog, sub.id), what="the skip warning")
+        assert calls.calls == []
+        assert SqlDigestStore(open_database(db)).runs(sub.id) == [], "a skipped slot claims no run key"
+    assert _skipped(caplog, sub.id)[0].slot == SLOT_0900.isoformat()  # type: ignore[attr-defined]
+
+
+def test_several_missed_slots_post_only_the_latest_within_grace(
+    db: Path, subscribe: Callable[..., Subscription], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Down for two days: the two older slots are skipped (logged), today's slot within grace is posted once."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    caplog.set_level(logging.WARNING, logger="bot.digests.scheduler")
+    with time_machine.travel(MONDAY_0850, tick=True) as clock:
+        with running(db):
+            pass
+        clock.move_to(SLOT_0900 + timedelta(days=2, minutes=10))
+        with running(db, grace_minutes=60) as (second, calls):
+            wait_for(lambda: calls.calls, what="today's digest")
+            wait_for(lambda: second.next_run_time(sub.id) == SLOT_0900 + timedelta(days=3), what="the next slot")
+        assert calls.calls == [(sub.id, SLOT_0900 + timedelta(days=2), "claimed")]
+    assert sorted(r.slot for r in _skipped(caplog, sub.id)) == [  # type: ignore[attr-defined]
+        (SLOT_0900 + timedelta(days=d)).isoformat() for d in (0, 1)
+    ]
+
+
+def test_fall_back_night_posts_the_ambiguous_time_once_and_keeps_scheduling(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """02:30 Berlin on 25 Oct 2026 posts at its first occurrence only; the next job is the 26th (no stuck loop)."""
+    sub = subscribe(time_of_day="02:30", tz="Europe/Berlin")
+    first_0230 = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    with time_machine.travel(first_0230 - timedelta(minutes=5), tick=True) as clock, running(db) as (sched, calls):
+        assert sched.next_run_time(sub.id) == first_0230
+        clock.move_to(first_0230 + timedelta(seconds=2))
+        sched.wakeup()
+        wait_for(lambda: calls.calls, what="the first 02:30")
+        clock.move_to(first_0230 + timedelta(hours=1, seconds=2))  # 02:30 again, now CET
+        sched.wakeup()
+        wait_for(lambda: sched.next_run_time(sub.id) == datetime(2026, 10, 26, 1, 30, tzinfo=UTC), what="the 26th")
+        assert calls.calls == [(sub.id, first_0230, "claimed")]
+
+
+def test_claimed_slot_is_never_posted_again(db: Path, subscribe: Callable[..., Subscription]) -> None:
+    """If another process already claimed the slot's run key, firing the job posts nothing."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    with time_machine.travel(SLOT_0900 + timedelta(seconds=30), tick=False):
+        store = SqlDigestStore(open_database(db))
+        assert store.claim_run(sub.id, slot_at=SLOT_0900)
+        recorder = Recorder(store)
+        scheduler = DigestScheduler(store, deliver=recorder)
+        assert scheduler.fire(sub.id) is False
+        assert recorder.calls == []
+
+
+def test_only_the_lease_holder_leads_and_a_dead_holder_is_replaced_after_its_ttl(db: Path) -> None:
+    """A second scheduler does not lead while the first renews; once the holder stops renewing it takes over."""
+    with time_machine.travel(MONDAY_0850, tick=True) as clock:
+        with running(db, lease_seconds=3) as (first, _), running(db, lease_seconds=3) as (second, _):
+            assert first.leading and not second.leading
+        # A holder that died without releasing: its lease stands until it expires.
+        engine = open_database(db)
+        assert acquire_lease(engine, name="digest-scheduler", holder="dead", ttl=timedelta(seconds=3), now=clock_now())
+        with running(db, lease_seconds=3) as (third, _):
+            assert not third.leading
+            clock.shift(timedelta(seconds=4))
+            wait_for(lambda: third.leading, timeout=10, what="the takeover after the ttl")
+            assert lease_holder(engine, name="digest-scheduler", now=clock_now()) == third.holder
+
+
+def clock_now() -> datetime:
+    """The (travelled) current time."""
+    return datetime.now(UTC)
+
+
+def _skipped(caplog: pytest.LogCaptureFixture, subscription_id: str) -> list[Any]:
+    return [
+        r
+        for r in caplog.records
+        if r.getMessage().startswith("digest skipped") and getattr(r, "subscription_id", None) == subscription_id
+    ]
