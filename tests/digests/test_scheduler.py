@@ -138,7 +138,7 @@ def test_run_missed_beyond_the_grace_window_is_skipped_and_logged(
             wait_for(lambda: _skipped(caplog, sub.id), what="the skip warning")
         assert calls.calls == []
         assert SqlDigestStore(open_database(db)).runs(sub.id) == [], "a skipped slot claims no run key"
-    assert _skipped(caplog, sub.id)[0].slot == SLOT_0900.isoformat()  # type: ignore[attr-defined]
+    assert _skipped(caplog, sub.id)[0].slot == SLOT_0900.isoformat()
 
 
 def test_several_missed_slots_post_only_the_latest_within_grace(
@@ -155,7 +155,7 @@ def test_several_missed_slots_post_only_the_latest_within_grace(
             wait_for(lambda: calls.calls, what="today's digest")
             wait_for(lambda: second.next_run_time(sub.id) == SLOT_0900 + timedelta(days=3), what="the next slot")
         assert calls.calls == [(sub.id, SLOT_0900 + timedelta(days=2), "claimed")]
-    assert sorted(r.slot for r in _skipped(caplog, sub.id)) == [  # type: ignore[attr-defined]
+    assert sorted(r.slot for r in _skipped(caplog, sub.id)) == [
         (SLOT_0900 + timedelta(days=d)).isoformat() for d in (0, 1)
     ]
 
