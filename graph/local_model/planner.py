@@ -384,6 +384,8 @@ def summarise_tool_results(messages: list[BaseMessage]) -> str:
     texts = [m.content if isinstance(m.content, str) else str(m.content) for m in results]
     # Cancelling several meetings answers with several "Proposed #n" lines in one tool message.
     proposals = [line for t in texts for line in t.splitlines() if line.startswith("Proposed #")]
+    # A bulk change says which matching tickets it left alone and why; the card lists only the changes.
+    left_alone = [line for t in texts for line in t.splitlines() if line.startswith("Left alone: ")]
     errors = [t.removeprefix("Error: ") for t in texts if t.startswith("Error: ")]
     other = [t for t in texts if not t.startswith(("Proposed #", "Error: ", "Discarded"))]
     parts: list[str] = []
@@ -397,6 +399,7 @@ def summarise_tool_results(messages: list[BaseMessage]) -> str:
             if len(proposals) == 1
             else f"Here are the {len(proposals)} changes I'll make once they're approved:"
         )
+        parts[-1:-1] = left_alone
     if any(t.startswith("Discarded") for t in texts):
         parts.append("OK, I've dropped that proposal. Nothing was changed.")
     return "\n".join(parts) or "Done."

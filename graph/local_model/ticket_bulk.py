@@ -27,7 +27,7 @@ _QUANTIFIED = re.compile(
 _SINGULAR_POSSESSIVE = re.compile(r"\b(\w+)'s\s+(?:[\w-]+\s+){0,3}(?:ticket|task|issue|bug)\b(?!s)", re.I)
 _CHANGE_VERB = re.compile(
     r"\b(move|set|mark|put|change|give|reassign|assign|hand|transfer|pass|push|bump|"
-    r"make|shift|close|slide|pull|bring)\b",
+    r"make|shift|close|slide|pull|bring|tag|label|untag|add|remove|reopen)\b",
     re.I,
 )
 _STATUS = (
@@ -72,6 +72,45 @@ _MAKE_PRIORITY = re.compile(
     r"(?:\s+priority)?\s*[.!?]*$",
     re.I,
 )
+# "tag all of Priya's OPS tickets with vpn", "label ... vpn", "add the vpn label to ...", "remove the vpn tag from ...".
+_QUOTED_LABEL = r"[\"'“]?(?P<label>[\w-]+)[\"'”]?"
+_LABEL_CHANGES = (
+    (
+        "add_labels",
+        re.compile(
+            rf"\b(?:tag|label)\s+(?P<sel>.+?)\s+(?:with|as)\s+(?:the\s+|an?\s+)?{_QUOTED_LABEL}"
+            r"(?:\s+(?:label|tag))?\s*[.!?]*$",
+            re.I,
+        ),
+    ),
+    (
+        "add_labels",
+        re.compile(
+            rf"\b(?:tag|label)\s+(?P<sel>.+?\b{_TICKETS})\s+{_QUOTED_LABEL}\s*[.!?]*$",
+            re.I,
+        ),
+    ),
+    (
+        "add_labels",
+        re.compile(
+            rf"\badd\s+(?:the\s+|an?\s+)?{_QUOTED_LABEL}\s+(?:label|tag)\s+(?:to|on)\s+(?P<sel>.+)",
+            re.I,
+        ),
+    ),
+    (
+        "remove_labels",
+        re.compile(
+            rf"\b(?:remove|drop|take)\s+(?:off\s+)?(?:the\s+)?{_QUOTED_LABEL}\s+(?:label|tag)\s+"
+            r"(?:from|off|on)\s+(?P<sel>.+)",
+            re.I,
+        ),
+    ),
+    (
+        "remove_labels",
+        re.compile(rf"\buntag\s+(?P<sel>.+?)\s+(?:from\s+)?{_QUOTED_LABEL}\s*[.!?]*$", re.I),
+    ),
+)
+_REOPEN = re.compile(r"\bre-?open\b", re.I)
 _GIVE_PRONOUN = re.compile(r"\b(?:give|hand|pass|assign)\s+(?:them|him|her)\b", re.I)
 _DUE_SHIFT = re.compile(
     r"\b(?:push|move|shift|slide|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
@@ -94,7 +133,7 @@ class BulkFrame:
     def tool_args(self) -> dict[str, object]:
         """Arguments for ``update_tickets``."""
         args: dict[str, object] = dict(self.filters)
-        args.update({f"new_{k}": v for k, v in self.changes.items()})
+        args.update({k if k.endswith("_labels") else f"new_{k}": v for k, v in self.changes.items()})
         if self.expect_one:
             args["expect_one"] = True
         return args
@@ -142,7 +181,13 @@ def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bo
     if not (_QUANTIFIED.search(text) or singular or referenced) or not _CHANGE_VERB.search(text):
         return None
     frame = BulkFrame(expect_one=bool(singular) and not _QUANTIFIED.search(text))
-    target_person, selector_text = _find_change(text, lexicon, frame)
+    # "move all of Diego's tickets to done except the urgent ones": the exclusion is part of the selector, wherever
+    # it sits, and must not be read as part of the change.
+    excluded = _EXCEPT.search(text)
+    if excluded:
+        frame.filters["exclude_text"] = excluded.group("what").strip()
+        text = text[: excluded.start()] + " " + text[excluded.end() :]
+    target_person, selector_text = _label_or_reopen(text, frame) or _find_change(text, lexicon, frame)
     make = _MAKE_PRIORITY.search(text)
     if not frame.changes and not target_person and make:
         frame.changes["priority"] = make.group(1)
@@ -168,6 +213,21 @@ def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bo
     if not frame.filters and not referenced:
         return None  # "move all tickets to done" with no selector is too broad to guess
     return frame
+
+
+def _label_or_reopen(text: str, frame: BulkFrame) -> tuple[str | None, str] | None:
+    """Label changes and reopening, which name no target with "to"; returns (no new assignee, selector text)."""
+    for change, pattern in _LABEL_CHANGES:
+        m = pattern.search(text)
+        if m:
+            frame.changes[change] = [m.group("label").lower()]
+            return None, m.group("sel")
+    if _REOPEN.search(text):
+        frame.changes["status"] = "reopen"
+        if not _STATUS_FILTER.search(text):
+            frame.filters["status"] = "done"  # only finished tickets can be reopened
+        return None, text
+    return None
 
 
 def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | None, str]:

@@ -64,6 +64,8 @@ class BulkUpdateArgs(_TicketFilters):
     new_due_shift_days: int | None = Field(
         default=None, description="Move each due date by this many days (7 = a week later, -2 = two days earlier)."
     )
+    add_labels: list[str] | None = Field(default=None, description="Labels to add to each (existing ones stay).")
+    remove_labels: list[str] | None = Field(default=None, description="Labels to remove from each.")
     expect_one: bool = Field(default=False, description="True when the person meant a single ticket.")
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
@@ -133,6 +135,20 @@ def _due_window(phrase: str, today: date) -> tuple[date, date]:
     if week is None:
         raise ActionInvalidError(f"'{phrase}' is not a window I know; try 'this week' or 'next week'.")
     return week
+
+
+def _described_by(ticket: Ticket, description: str) -> bool:
+    """Whether ``description`` ("urgent", "security", "VPN") names the ticket's priority, a label or its subject."""
+    words = significant_words(description)
+    for word in description.split():
+        try:
+            if resolve_priority(word) == ticket.priority:
+                return True
+        except ActionInvalidError:
+            pass
+    if {w.lower() for w in ticket.labels} & set(words):
+        return True
+    return bool(words) and bool(match_score(words, ticket.title, ticket.description or ""))
 
 
 def _describe_filters(args: _TicketFilters) -> str:
@@ -205,9 +221,8 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
     def find(args: _TicketFilters, *, limit: int, include_done: bool) -> list[Ticket]:
         found = deps.tickets.search(build_query(args, limit=limit, include_done=include_done))
         if args.exclude_text:
-            # "all of Diego's tickets except the VPN one": drop those the words describe.
-            words = significant_words(args.exclude_text)
-            found = [t for t in found if not match_score(words, t.title, t.description or "")]
+            # "all of Diego's tickets except the VPN one / the urgent ones": drop those the words describe.
+            found = [t for t in found if not _described_by(t, args.exclude_text)]
         return found
 
     def search_tickets(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
@@ -234,11 +249,15 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
                 "assignee": args.new_assignee,
                 "priority": args.new_priority,
                 "due_date": args.new_due_date,
+                "add_labels": args.add_labels,
+                "remove_labels": args.remove_labels,
             }.items()
             if v
         }
         if not change and args.new_due_shift_days is None:
-            raise ActionInvalidError("What should change on those tickets? (status, assignee, priority or due date)")
+            raise ActionInvalidError(
+                "What should change on those tickets? (status, assignee, priority, due date or labels)"
+            )
         found = find(args, limit=200, include_done=bool(args.status))
         if not found:
             return f"No tickets match ({_describe_filters(args)}), so there is nothing to change."
