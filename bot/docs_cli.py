@@ -135,9 +135,12 @@ def search_command(
     index = _index(settings)
     filters = None
     if source or path or after:
-        filters = SearchFilters(
-            source=source, path_prefix=path, updated_after=datetime.fromisoformat(after) if after else None
-        )
+        try:
+            updated_after = datetime.fromisoformat(after) if after else None
+        except ValueError as exc:
+            console.print(f"[red]--after needs an ISO date such as 2026-01-31, not {after!r}.[/red]")
+            raise typer.Exit(code=2) from exc
+        filters = SearchFilters(source=source, path_prefix=path, updated_after=updated_after)
     result = index.search(query, viewer=_viewer(settings, as_user, channel), k=k, filters=filters)
     if json_output:
         out = {
