@@ -31,10 +31,10 @@ pytestmark = pytest.mark.slow
 def schedulers(db: Path, out: Path, *extra_args: list[str]) -> Iterator[list[subprocess.Popen[bytes]]]:
     """One scheduler process per ``extra_args`` entry, all on ``db``; stopped (or killed) on exit."""
     out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "tests.digests.scheduler_proc", "--db", str(db), "--out", str(out)]
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "tests.digests.scheduler_proc", "--db", str(db), "--out", str(out)]
-            + ["--name", f"p{i}", *args],
+            [*command, "--name", f"p{i}", *args],
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
