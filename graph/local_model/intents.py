@@ -29,7 +29,34 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             0.2,
         ),
         (re.compile(r"\b(reassign|unassign|assign(ed)?)\b", re.I), 0.15),
-        (re.compile(r"\b(not started|started on|working on|overdue|in review|backlog)\b", re.I), 0.15),
+        (
+            re.compile(
+                r"\b(not started|started on|working on|overdue|in review|backlog)\b|"
+                r"\b(?:has|have|had)n'?t (?:started|begun|touched|picked up)\b",
+                re.I,
+            ),
+            0.15,
+        ),
+        # Handing a set of work over: "give everything Lena hasn't started to Sofia".
+        (
+            re.compile(
+                r"\b(?:give|hand(?: over)?|pass|reassign|transfer|move)\s+(?:all|everything|anything|whatever|every)\b"
+                r"(?![^.?!]*\b(?:meetings?|events?|calls?|calendar)\b)",
+                re.I,
+            ),
+            0.25,
+        ),
+        # A problem report asking for help: "X is super loud since the update, can someone look?"
+        (
+            re.compile(
+                r"\b(?:can|could|would) (?:someone|somebody|anyone|you|u) (?:please )?"
+                r"(?:look|check|fix|help|have a look)\b|"
+                r"\b(?:stopped working|not working|isn't working|doesn't work|won't (?:start|turn on|connect|load)|"
+                r"keeps? (?:crashing|freezing|dropping|disconnecting)|since the (?:update|upgrade))\b",
+                re.I,
+            ),
+            0.2,
+        ),
         # Progress questions are about tracked work, even when the topic sounds like a policy ("expense tool").
         (
             re.compile(r"\b(where are we (?:with|on)|latest on|status of|progress on|any news on|update on)\b", re.I),
@@ -54,7 +81,8 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         ),
         (
             re.compile(
-                r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+                r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|"
+                r"(?:mon|tue|tues|wed|thu|thurs|fri)(?= the \d)|the \d{1,2}(?:st|nd|rd|th)|"
                 r"next week|this afternoon|this morning)\b",
                 re.I,
             ),
@@ -76,6 +104,17 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                 re.I,
             ),
             0.1,
+        ),
+        # Who is invited, whether a meeting is still on, moving something to a day and time, when people can meet.
+        (
+            re.compile(
+                r"\b(?:invited|invitees|attendees|still on|town ?hall|qbr)\b|"
+                r"\b(?:move|push|shift|bring)\b[^.?!]*\bto\s+(?:\w+\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|"
+                r"(?:mon|tue|wed|thu|fri|sat|sun)\w*\b[^.?!]*\d)|"
+                r"\bwhen (?:could|can|would|are|is)\b[^.?!]*\b(?:\d+\s*(?:min(?:ute)?s?|hours?|hrs?)|free|meet)\b",
+                re.I,
+            ),
+            0.2,
         ),
     ],
     "out_of_scope": [
