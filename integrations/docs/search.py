@@ -536,7 +536,8 @@ class HybridSearcher:
         if not plan.terms:
             return 0.0
         text = " ".join(f"{c.title} {c.heading} {c.text}" for c in chunks)
-        present = {s for _, s in shared_analyzer().terms(text)}
+        # Stem each distinct word once: a passage repeats its words, and this runs for every hit of every query.
+        present = set(shared_analyzer().stems(list({w.lower() for w in WORD.findall(text)})).values())
         total = sum(plan.terms.values())
         return sum(w for s, w in plan.terms.items() if s in present) / total if total else 0.0
 
