@@ -13,12 +13,19 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.digests.schedule import ScheduleSpec, previous_slot
-from bot.digests.sources import DigestSources, DocChange, TicketFigures, TicketScope
+from bot.digests.sources import (
+    DigestSources,
+    DocChange,
+    TicketFigures,
+    TicketSample,
+    TicketSamples,
+    TicketScope,
+)
 from graph.approval_policy import may_decide
 from integrations.approvals.base import ApprovalRecord
 from integrations.digests.base import Subscription
 from integrations.errors import IntegrationError
-from integrations.tickets.base import Ticket, TicketQuery
+from integrations.tickets.base import Ticket, TicketBackend, TicketQuery
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +212,46 @@ def _tickets(digest: Digest, sources: DigestSources) -> None:
     today = digest.local_day
     due_by = today + timedelta(days=sources.due_soon_days)
     final = backend.workflow()[-1]
-    if sources.ticket_counter is not None:
+    order = {status: i for i, status in enumerate(backend.workflow())}
+    if sources.ticket_counter is not None and sources.ticket_sampler is not None:
         figures = sources.ticket_counter.figures(
+            scope, today=today, due_by=due_by, closed_since=digest.since, final_status=final
+        )
+        samples = sources.ticket_sampler.samples(
+            scope, today=today, due_by=due_by, closed_since=digest.since, final_status=final, limit=LIST_LIMIT
+        )
+        lists = [[_sample_line(t, sources, scope) for t in found] for found in _lists(samples)]
+    else:
+        figures, lists = _searched(digest, sources, backend, scope, today=today, due_by=due_by, final=final)
+    figures.open_by_status = dict(sorted(figures.open_by_status.items(), key=lambda kv: order.get(kv[0], 99)))
+    overdue, due_soon, closed = lists
+    digest.tickets = TicketsSection(
+        scope_label=_scope_label(scope, sources),
+        figures=figures,
+        overdue=overdue,
+        due_soon=due_soon,
+        closed=closed,
+        due_soon_days=sources.due_soon_days,
+    )
+
+
+def _lists(samples: TicketSamples) -> tuple[list[TicketSample], list[TicketSample], list[TicketSample]]:
+    return samples.overdue, samples.due_soon, samples.closed
+
+
+def _searched(
+    digest: Digest,
+    sources: DigestSources,
+    backend: TicketBackend,
+    scope: TicketScope,
+    *,
+    today: date,
+    due_by: date,
+    final: str,
+) -> tuple[TicketFigures, list[list[TicketLine]]]:
+    """Figures and lists from the tracker's searches (any backend): three searches, or four without a counter."""
+    if sources.ticket_counter is not None:
+        figures: TicketFigures | None = sources.ticket_counter.figures(
             scope, today=today, due_by=due_by, closed_since=digest.since, final_status=final
         )
         limit = LIST_LIMIT
@@ -236,16 +281,8 @@ def _tickets(digest: Digest, sources: DigestSources) -> None:
             closed=len(closed),
             capped=any(len(found) >= SEARCH_CAP for found in (open_tickets, overdue, due_soon, recent)),
         )
-    order = {status: i for i, status in enumerate(backend.workflow())}
-    figures.open_by_status = dict(sorted(figures.open_by_status.items(), key=lambda kv: order.get(kv[0], 99)))
-    digest.tickets = TicketsSection(
-        scope_label=_scope_label(scope, sources),
-        figures=figures,
-        overdue=[_line(t, sources, scope) for t in overdue[:LIST_LIMIT]],
-        due_soon=[_line(t, sources, scope) for t in due_soon[:LIST_LIMIT]],
-        closed=[_line(t, sources, scope) for t in closed[:LIST_LIMIT]],
-        due_soon_days=sources.due_soon_days,
-    )
+    lists = [[_line(t, sources, scope) for t in found[:LIST_LIMIT]] for found in (overdue, due_soon, closed)]
+    return figures, lists
 
 
 def _query(scope: TicketScope, **filters: Any) -> TicketQuery:
@@ -253,16 +290,31 @@ def _query(scope: TicketScope, **filters: Any) -> TicketQuery:
 
 
 def _line(ticket: Ticket, sources: DigestSources, scope: TicketScope) -> TicketLine:
-    # Naming the assignee on every line of "assigned to Tom" tickets says nothing new.
-    person = sources.directory.get(ticket.assignee_id) if ticket.assignee_id and not scope.assignee_id else None
     return TicketLine(
         key=ticket.key,
         title=ticket.title,
         status=ticket.status,
         url=ticket.url,
         due=ticket.due_date,
-        assignee=person.name if person else None,
+        assignee=_assignee_name(ticket.assignee_id, sources, scope),
     )
+
+
+def _sample_line(ticket: TicketSample, sources: DigestSources, scope: TicketScope) -> TicketLine:
+    return TicketLine(
+        key=ticket.key,
+        title=ticket.title,
+        status=ticket.status,
+        url=ticket.url,
+        due=ticket.due_date,
+        assignee=_assignee_name(ticket.assignee_id, sources, scope),
+    )
+
+
+def _assignee_name(assignee_id: str | None, sources: DigestSources, scope: TicketScope) -> str | None:
+    # Naming the assignee on every line of "assigned to Tom" tickets says nothing new.
+    person = sources.directory.get(assignee_id) if assignee_id and not scope.assignee_id else None
+    return person.name if person else None
 
 
 def pending_for(
@@ -285,7 +337,7 @@ def _approvals(digest: Digest, sources: DigestSources) -> None:
     if sources.approvals is None:
         return
     sub = digest.subscription
-    records = sources.approvals.in_status("pending", limit=500)
+    records = sources.pending_approvals(slot=digest.slot)
     if sub.target_kind == "user":
         waiting = pending_for(records, user_id=sub.target_id, now=digest.slot)
     else:

@@ -48,10 +48,12 @@ def make_digest_kit(
     due_soon_days: int = 3,
 ) -> DigestKit:
     """Wire the kit; the local tracker gets an exact counter, other trackers are counted by searching."""
+    local = LocalTicketCounter(engine, url_for=tickets.url) if isinstance(tickets, LocalTicketBackend) else None
     sources = DigestSources(
         directory=directory,
         tickets=tickets,
-        ticket_counter=LocalTicketCounter(engine) if isinstance(tickets, LocalTicketBackend) else None,
+        ticket_counter=local,
+        ticket_sampler=local,
         calendar=calendar,
         approvals=approvals,
         docs=docs_feed_for(docs),
