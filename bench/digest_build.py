@@ -27,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +253,6 @@ def main() -> None:
             f"  ratio            {median_total / base:.1f}x the baseline"
         )
         engine.dispose()
-        _ = date  # keep the import for readers adapting the dates
 
 
 if __name__ == "__main__":
