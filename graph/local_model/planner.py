@@ -13,7 +13,7 @@ from graph.local_model.context import AWAITING_KEY, ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
-from graph.local_model.ticket_bulk import parse_bulk
+from graph.local_model.ticket_bulk import due_shift_days, parse_bulk, search_due_filter
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, mask_quotes, parse_ticket_request
 from graph.tools.tickets import DUPLICATE_HEADER
 
@@ -135,7 +135,20 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
                     "comment": frame.comment,
                 },
             )
+    shift = _due_shift(frame, text)
+    if shift is not None and "update_tickets" in tools:
+        # "push the due date on ENG-12 out a week": relative to each ticket's own due date, which the tool knows.
+        return Plan(calls=[{"name": "update_tickets", "args": {"keys": frame.keys, "new_due_shift_days": shift}}])
     return _plan_from_frame(frame, tools)
+
+
+def _due_shift(frame: TicketFrame, text: str) -> int | None:
+    """Days to move the named tickets' due dates by, when that is the only change asked for."""
+    if frame.action != "update" or not frame.keys or not set(frame.change_slots()) <= {"due_date"}:
+        return None
+    if re.search(r"\bdue\s+in\s+\w+\s+(?:days?|weeks?)", text, re.I):
+        return None  # "due in 3 days" is a date, not a shift
+    return due_shift_days(text)
 
 
 def _pending_target(pending: list[dict[str, Any]], frame: TicketFrame) -> dict[str, Any] | None:
@@ -293,6 +306,7 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "assignee": frame.assignee,
                 "project": frame.project,
                 "due_date": frame.due,
+                "labels": frame.labels,
             }.items()
             if v
         }
@@ -317,6 +331,9 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "project": frame.project,
                 "priority": frame.priority,
                 "overdue": frame.overdue or None,
+                "reporter": frame.reporter,
+                "label": frame.labels[0] if frame.labels else None,
+                **search_due_filter(frame.due),
             }.items()
             if v
         }

@@ -260,6 +260,24 @@ def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | N
     return None, text
 
 
+def due_shift_days(text: str) -> int | None:
+    """Days a "push it out a week" / "bring it forward two days" shifts a due date by; None if none is asked."""
+    m = _DUE_SHIFT.search(text)
+    return _shift_days(m) if m else None
+
+
+def search_due_filter(phrase: str | None) -> dict[str, str]:
+    """Search arguments for a due phrase: "before the end of next week", "after Dec 5", "this week", "by Friday"."""
+    if not phrase:
+        return {}
+    m = re.match(r"(before|by|after)\s+(.+)", phrase.strip(), re.I)
+    if m:
+        return {"due_after" if m.group(1).lower() == "after" else "due_before": m.group(2)}
+    if re.fullmatch(r"(?:today|tomorrow|this week|next week)", phrase.strip(), re.I):
+        return {"due_in": phrase.strip().lower()}
+    return {"due_before": phrase}
+
+
 def _shift_days(m: re.Match[str]) -> int:
     raw = m.group("n").lower()
     amount = _NUMBERS.get(raw) or int(raw)

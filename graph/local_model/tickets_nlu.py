@@ -109,10 +109,15 @@ _DUE = re.compile(
     r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
     r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}))\b",
+    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}|the\s+\d{1,2}(?:st|nd|rd|th)))\b",
     re.I,
 )
-_REFERS_BACK = re.compile(r"\b(it|this|that|this one|that one|the ticket|the issue|the bug|same ticket)\b", re.I)
+_REFERS_BACK = re.compile(
+    r"\b(it|this|that(?!\s+(?:are|aren't|is|isn't|were|was|have|haven't|has|hasn't|had|i|we|you|they|he|she|"
+    r"nobody|no one|need|needs|still|don't|doesn't|did|were|got))|this one|that one|the ticket|the issue|the bug|"
+    r"same ticket)\b",
+    re.I,
+)
 _SEARCH = re.compile(
     r"\b(show|list|find|search|look up|lookup|what|which|any|how many|do we have|is there|are there|"
     r"working on|assigned to|my tickets|my issues|open tickets|overdue)\b",
@@ -220,6 +225,8 @@ class TicketFrame:
     refers_back: bool = False
     unassign: bool = False
     overdue: bool = False
+    reporter: str | None = None
+    """For a search: who filed the tickets ("which tickets did I report")."""
     labels: list[str] = field(default_factory=list)
     """Labels to give the ticket ("tag it security")."""
     wants: str | None = None
@@ -253,6 +260,7 @@ _LABELS = (
         re.I,
     ),
     re.compile(r"\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?" + _LABEL_LIST, re.I),
+    re.compile(r"\b(?:tags?|labels?)\s*:\s*" + _LABEL_LIST, re.I),
 )
 _NOT_LABELS = {"it", "this", "that", "them", "as", "with", "the", "a", "and", "please", "too", "also", "to", "on"}
 
@@ -333,6 +341,16 @@ def _cut_at_clause(text: str) -> str:
     return re.split(r"\s*(?:[,.;!?]|\band\b|\bwith\b|\binstead\b|\bplease\b|\bthanks\b)\s*", text, maxsplit=1)[0]
 
 
+# "Tom should take it", "Priya can pick this up": the person named before the taking verb.
+_SHOULD_TAKE = re.compile(
+    r"\b([A-Za-z][\w-]+)\s+(?:should|can|could|will|is going to|wants to)\s+(?:take|own|handle|pick up|grab)"
+    r"(?:\s+(?:it|this|that|over))?\b",
+    re.I,
+)
+# "ticket for me: …", "a bug for Priya: …": the ticket's owner, named before the colon.
+_TICKET_FOR = re.compile(r"^\W*(?:an?\s+)?(?:new\s+)?(?:ticket|bug|task|issue)\s+for\s+(\w+)\s*[:\-—]", re.I)
+
+
 def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tuple[str | None, bool]:
     """(assignee reference, unassign?) from "assign to X", "give it to X", a mention, "I'll take it"."""
     if _UNASSIGN.search(text):
@@ -352,6 +370,12 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
     m = re.search(r"\bassign\s+(?!it\b|this\b|that\b|them\b|to\b|me\b)(@?[A-Za-z][\w'-]*)", text, re.I)
     if m and lexicon.is_person(m.group(1).lstrip("@")):
         return m.group(1).lstrip("@"), False
+    m = _SHOULD_TAKE.search(text)
+    if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "i"):
+        return ("me" if m.group(1).lower() == "i" else m.group(1)), False
+    m = _TICKET_FOR.search(text)
+    if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "me"):
+        return m.group(1), False
     mentions = [u for u in mentioned_user_ids(text) if u != bot_id]
     if mentions:
         return f"<@{mentions[0]}>", False
@@ -369,8 +393,8 @@ def _is_status_word(word: str) -> bool:
 
 
 _STATUS_STATEMENT = re.compile(
-    r"\b(?:is|are|'s)\s+(?:now\s+)?(?:ready\s+for\s+(review)|(in[\s-]?review|in[\s-]?progress|done|finished|fixed|"
-    r"resolved|complete(?:d)?|started))\b",
+    r"\b(?:is|are|'s|has been|have been)\s+(?:now\s+)?(?:ready\s+for\s+(review)|(in[\s-]?review|in[\s-]?progress|"
+    r"done|finished|fixed|resolved|complete(?:d)?|started|underway|under way|being worked on))\b",
     re.I,
 )
 _MAKE_STATUS = re.compile(
@@ -401,7 +425,9 @@ def find_status_target(text: str) -> str | None:
     for pattern in (_STATUS_TARGET, _MAKE_STATUS, _STATUS_STATEMENT):
         m = pattern.search(text)
         if m:
-            return next(g for g in m.groups() if g)
+            found = next(g for g in m.groups() if g)
+            # "ENG-4 is underway": work has begun, whatever the workflow calls that status.
+            return "in progress" if re.fullmatch(r"underway|under way|being worked on|started", found, re.I) else found
     if _STARTING.search(text):
         return "in progress"
     return None
@@ -452,8 +478,19 @@ def _strip_quotes(value: str) -> str:
     return value.strip().strip("\"'`“”‘’").strip()
 
 
+# "tell Tom on PPL-7 I still need the invoice", "let Priya know on ENG-2 that the fix is out".
+_TELL_ON = re.compile(
+    r"^\W*(?:please\s+)?(?:tell|let|ask|remind|ping)\s+(?P<who>\w+)(?:\s+know)?\s+(?:on|in|via)\s+"
+    r"(?P<key>[A-Z][A-Z0-9]+-\d+)\s*[:,\-—]?\s*(?:that\s+)?(?P<body>.+)$",
+    re.I | re.S,
+)
+
+
 def find_comment(text: str) -> str | None:
     """The body of a comment request."""
+    told = _TELL_ON.search(text)
+    if told:
+        return f"{told.group('who')}: {told.group('body').strip()}"
     quoted = _QUOTED.search(text)
     if quoted:
         return next(g for g in quoted.groups() if g)
@@ -531,7 +568,11 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"[,;]?\s*\b(?:and\s+)?(?:make\s+it|mark\s+it\s+as?)\s+(?:" + _PRIORITY_WORD + r")\b",
         r"[,;]?\s*\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is))*\s+[^,.;]+",
         r"[,;]?\s*\bby\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|"
-        r"end of (?:the )?(?:week|month))\b",
+        r"end of (?:the )?(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)|"
+        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)\b",
+        r"[,;]?\s*\b[A-Z][\w-]+\s+(?:should|can|could|will)\s+(?:take|own|handle|pick up|grab)"
+        r"(?:\s+(?:it|this|that))?\b",
+        r"[,;]?\s*\b(?:tags?|labels?)\s*:\s*[\w-]+(?:\s*(?:,|and|&)\s*[\w-]+)*",
         r"<@[A-Z0-9]+(?:\|[^>]*)?>",
         r"[,;]\s*(?:it'?s\s+|this is\s+)?(?:urgent|asap|critical|a blocker)\b[!.]*",
     ]
@@ -557,6 +598,23 @@ def _tidy_title(title: str) -> str:
     return title[:1].upper() + title[1:] if title else title
 
 
+_NOT_TOPIC_WORDS = {
+    "me",
+    "priority",
+    "high",
+    "low",
+    "medium",
+    "done",
+    "today",
+    "now",
+    "right",
+    "currently",
+    "moment",
+    "still",
+    "yet",
+}
+
+
 def find_search_text(text: str, lexicon: Lexicon) -> str | None:
     """Topic words of a search ("any tickets about the VPN" → "VPN"), minus people and filler words."""
     m = _SEARCH_TEXT.search(text)
@@ -570,7 +628,22 @@ def find_search_text(text: str, lexicon: Lexicon) -> str | None:
         for w in re.findall(r"[\w'-]+", candidate)
         if w.lower() not in _STOPWORDS
         and not _is_status_word(w)
-        and w.lower() not in {"me", "priority", "high", "low", "medium", "done", "today", "now"}
+        and w.lower()
+        not in {
+            "me",
+            "priority",
+            "high",
+            "low",
+            "medium",
+            "done",
+            "today",
+            "now",
+            "right",
+            "currently",
+            "moment",
+            "still",
+            "yet",
+        }
     ]
     return " ".join(words[:6]) or None
 
@@ -676,7 +749,7 @@ def parse_ticket_request(
     explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain))
     if explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
-    elif _COMMENT.search(plain) and has_target and not close_first:
+    elif (_COMMENT.search(plain) or _TELL_ON.search(plain)) and has_target and not close_first:
         frame.action = "comment"
     elif _CLOSE.search(plain) and has_target and _closes(status_target):
         frame.action = "close"
@@ -767,6 +840,20 @@ def _closing_note(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
+_NOT_FINISHED = re.compile(
+    r"\b(?:aren'?t|are not|isn'?t|is not|not|never|haven'?t been|hasn'?t been)\s+(?:yet\s+)?(?:been\s+)?"
+    r"(?:done|closed|finished|complete(?:d)?|resolved)\b|\b(?:still|currently)\s+open\b|\bunfinished\b",
+    re.I,
+)
+_WORKING_ON_NOW = re.compile(r"\bworking on\b(?:\s+(?:right now|now|currently|at the moment|today))?", re.I)
+_REPORTED = re.compile(
+    r"\b(?P<who>i|\w+)\s+(?:have\s+|has\s+)?(?:reported|filed|opened|raised|logged)\b|"
+    r"\bdid\s+(?P<who2>i)\s+(?:report|file|open|raise|log)\b|"
+    r"\b(?:reported|filed|opened|raised|logged)\s+by\s+(?P<by>me|\w+)\b",
+    re.I,
+)
+
+
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     if _UNASSIGNED_FILTER.search(text) or frame.unassign:
         frame.assignee, frame.unassign = "nobody", False
@@ -784,8 +871,24 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
         frame.overdue = True
     if _NOT_STARTED.search(text):
         frame.status = "backlog"
+    elif _NOT_FINISHED.search(text):
+        pass  # "tickets that aren't done yet": open ones, which is what a search shows by default
+    elif _WORKING_ON_NOW.search(text) and frame.assignee:
+        frame.status = "in progress"  # "what's Priya working on right now?": what she has started
     else:
         status = _STATUS_FILTER.search(text)
         if status and status.group(1).lower() != "open":
             frame.status = status.group(1)
+    reported = None
+    for m in _REPORTED.finditer(text):
+        who = m.group("who") or m.group("who2") or m.group("by") or ""
+        if who.lower() in {"i", "me", "myself"} or lexicon.is_person(who):
+            reported = m
+            frame.reporter = "me" if who.lower() in {"i", "me", "myself"} else who
+            break
+    if reported and frame.assignee in {"me", frame.reporter}:
+        frame.assignee = None  # "tickets I reported" are not the ones assigned to me
     frame.search_text = find_search_text(text, lexicon)
+    if reported and frame.search_text:
+        frame.search_text = re.sub(r"\b(?:report(?:ed)?|filed|opened|raised|logged)\b", "", frame.search_text).strip()
+        frame.search_text = frame.search_text or None

@@ -41,6 +41,7 @@ class _TicketFilters(BaseModel):
         default=None, description="Only tickets due 'today', 'tomorrow', 'this week', 'next week'."
     )
     label: str | None = Field(default=None, description="Only tickets with this label.")
+    reporter: str | None = Field(default=None, description="Only tickets this person filed ('me' for the asker).")
     keys: list[str] | None = Field(default=None, description="Only these tickets (e.g. from a list just shown).")
     exclude_text: str | None = Field(
         default=None, description="Leave out tickets about this (words from their title), e.g. 'VPN'."
@@ -194,6 +195,8 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
                 query.unassigned = True
             else:
                 query.assignee_id = resolve_person(args.assignee, deps.directory, speaker_id=speaker).id
+        if args.reporter:
+            query.reporter_id = resolve_person(args.reporter, deps.directory, speaker_id=speaker).id
         if args.status:
             query.statuses = [resolve_status(args.status, deps.tickets.workflow())]
         if args.project:
