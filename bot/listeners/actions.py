@@ -53,8 +53,9 @@ def register(app: App, services: BotServices) -> None:
                 "user_id": user_id,
                 "outcome": outcome,
                 "channel_id": channel,
-                # A decision taken on the Home tab republishes it once the decision is done.
-                "refresh_home": from_home(body),
+                # The decider's Home tab lists what waits for them: republish it once the decision is done,
+                # wherever they clicked (the Home tab itself, or the card in a channel).
+                "refresh_home": True,
             },
         )
 

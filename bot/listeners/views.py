@@ -47,6 +47,7 @@ def register(app: App, services: BotServices) -> None:
                 "outcome": "edit",
                 "channel_id": channel,
                 "edits": edits,
+                "refresh_home": True,  # the decider's Home tab drops the approval once it is decided
             },
         )
 

@@ -154,6 +154,21 @@ def test_app_home_lists_pending_approval_with_working_buttons_and_refreshes(isol
         wait_for(lambda: "digest_pause" in str((live.driver.home(MAYA) or {}).get("blocks")), what="digest on home")
 
 
+def test_approving_from_the_channel_card_refreshes_the_approvers_home(isolated_env: Path) -> None:
+    """Maya's Home lists the request; she approves on the card in #it-help and her Home drops it unprompted."""
+    with live_stack(isolated_env) as live:
+        card = _ask_for_ticket(live, "open a ticket: the blinds on floor 2 are stuck")
+        approval_id = card["blocks"][-1]["block_id"].split(":", 1)[1]
+        live.driver.open_app_home(MAYA)
+        wait_for(lambda: approval_id in str((live.driver.home(MAYA) or {}).get("blocks")), what="home with it")
+        live.driver.click(MAYA, IT_HELP, card["ts"], APPROVE)
+        home = wait_for(
+            lambda: (v := live.driver.home(MAYA)) and approval_id not in str(v.get("blocks")) and v,
+            what="the refreshed home",
+        )
+        assert "Nothing is waiting for you" in str(home["blocks"])
+
+
 def test_pending_approval_gets_one_reminder_before_it_expires(isolated_env: Path) -> None:
     """Close to expiry the approver gets one DM with the request and its buttons; a later sweep sends no second."""
     start = datetime(2026, 11, 30, 10, 0, tzinfo=BERLIN)
