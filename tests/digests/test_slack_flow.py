@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +11,8 @@ import time_machine
 
 from bot.blocks.approval import APPROVE
 from bot.blocks.digest import DIGEST_NEW, DIGEST_PAUSE
+from integrations.calendar.base import EventCreate
+from integrations.tickets.base import TicketCreate
 from tests.digests.conftest import Live, live_stack
 from tests.support.stack import BOT, IT_HELP, MAYA, TOM, wait_for
 
@@ -159,8 +161,25 @@ def test_approving_from_the_channel_card_refreshes_the_approvers_home(isolated_e
     with live_stack(isolated_env) as live:
         card = _ask_for_ticket(live, "open a ticket: the blinds on floor 2 are stuck")
         approval_id = card["blocks"][-1]["block_id"].split(":", 1)[1]
+        # Something on Maya's agenda right now, and an open ticket of hers: both belong on her Home tab.
+        now = datetime.now(UTC)
+        calendar = live.bot.core.deps.calendar
+        assert calendar is not None
+        calendar.create(
+            MAYA,
+            EventCreate(title="Home tab agenda check", start=now - timedelta(minutes=5), end=now + timedelta(hours=1)),
+            idempotency_key="home-agenda-check",
+        )
+        mine = live.bot.core.tickets.create(
+            TicketCreate(title="Home tab ticket check", project="OPS", assignee_id=MAYA),
+            idempotency_key="home-ticket-check",
+        )
         live.driver.open_app_home(MAYA)
-        wait_for(lambda: approval_id in str((live.driver.home(MAYA) or {}).get("blocks")), what="home with it")
+        home = wait_for(
+            lambda: (v := live.driver.home(MAYA)) and approval_id in str(v.get("blocks")) and v, what="home with it"
+        )
+        shown = str(home["blocks"])
+        assert "Home tab agenda check" in shown and mine.key in shown and "Your digests" in shown
         live.driver.click(MAYA, IT_HELP, card["ts"], APPROVE)
         home = wait_for(
             lambda: (v := live.driver.home(MAYA)) and approval_id not in str(v.get("blocks")) and v,
