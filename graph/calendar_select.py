@@ -3,13 +3,22 @@ with Raj", "the next process review". Every selector is optional and they combin
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
 
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
-from graph.parsing.datetimes import DateTimeParseError, local_now, parse_datetime, parse_day_phrase
+from graph.parsing.datetimes import (
+    DateTimeParseError,
+    find_day,
+    find_week_range,
+    local_now,
+    parse_datetime,
+    parse_day_phrase,
+)
 from graph.resolve import resolve_person
 from integrations.calendar.base import Event
 from integrations.directory.base import fold
@@ -31,6 +40,8 @@ class EventSelector:
     future_only: bool = False
     include_past: bool = False
     starts_at: str | None = None
+    only_with: list[str] | None = None
+    """Only events whose other attendees are exactly these people ("only me and Omar")."""
 
     def describe(self) -> str:
         """The selector in words, for messages like "no meeting matches ..."."""
@@ -40,7 +51,9 @@ class EventSelector:
         if self.which != "all":
             bits.append(self.which)
         bits.append(f"“{self.title}”" if self.title else "meeting")
-        if self.with_person:
+        if self.only_with:
+            bits.append(f"with only {', '.join(self.only_with)}")
+        elif self.with_person:
             bits.append(f"with {self.with_person}")
         if self.day:
             bits.append(f"on {self.day}")
@@ -53,6 +66,20 @@ class EventSelector:
         return " ".join(bits)
 
 
+def _week(phrase: str | None, now: datetime, tz: str) -> tuple[datetime, datetime] | None:
+    """The moments a week phrase covers ("next week", "rest of the week"), unless the phrase names a day."""
+    if not phrase:
+        return None
+    current = local_now(now, tz)
+    if find_day(phrase, current.date()) is not None:
+        return None  # "Tuesday next week" is a day
+    week = find_week_range(phrase, current.date())
+    if week is None:
+        return None
+    start = datetime.combine(week.start, time(0), current.tzinfo)
+    return (max(start, now) if week.from_now else start), datetime.combine(week.end, time(0), current.tzinfo)
+
+
 def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime, datetime]:
     now = deps.clock()
     current = local_now(now, tz)
@@ -60,6 +87,15 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
         if selector.starts_at:
             exact = parse_datetime(selector.starts_at, now=now, tz=tz)
             return exact, exact + timedelta(minutes=1)
+        # A week phrase where a day or a lower bound is expected is a range: "meetings next week".
+        week = _week(selector.day, now, tz) or (None if selector.before else _week(selector.after, now, tz))
+        if week is not None:
+            start, end = week
+            if selector.after and selector.day:
+                start = max(start, parse_datetime(selector.after, now=now, tz=tz, default_time=time(0)))
+            if selector.before:
+                end = min(end, parse_datetime(selector.before, now=now, tz=tz, default_time=time(0)))
+            return start, end
         if selector.day:
             day = parse_day_phrase(selector.day, now=now, tz=tz)
             start = datetime.combine(day, time(0), current.tzinfo)
@@ -74,22 +110,64 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
         )
         end = now + HORIZON
         if selector.after:
-            start = parse_datetime(selector.after, now=now, tz=tz, default_time=time(0))
+            after_week = _week(selector.after, now, tz)
+            start = (
+                after_week[0] if after_week else parse_datetime(selector.after, now=now, tz=tz, default_time=time(0))
+            )
         if selector.before:
-            end = parse_datetime(selector.before, now=now, tz=tz, default_time=time(0))
+            before_week = _week(selector.before, now, tz)
+            end = (
+                before_week[0] if before_week else parse_datetime(selector.before, now=now, tz=tz, default_time=time(0))
+            )
     except DateTimeParseError as exc:
         raise ActionInvalidError(str(exc), field="when") from exc
     return start, end
 
 
+# Words people add to a meeting's name when pointing at it ("my month-end close block", "the vendor review call").
+_GENERIC = frozenset(
+    "meeting meetings block blocks call calls sync syncs session sessions event events slot slots thing one ones "
+    "appointment appointments catchup catchups chat chats the my our a an".split()
+)
+
+
+def _words(text: str) -> list[str]:
+    """Folded words, singular ("standups" → "standup"), so word order and plurals don't matter."""
+    out = []
+    for word in re.findall(r"[a-z0-9]+", fold_words(text)):
+        out.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
+    return out
+
+
+def fold_words(text: str) -> str:
+    """Lower case without accents, keeping word boundaries (``fold`` removes them)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def _title_matches(wanted: str, title: str) -> int:
-    """2 for the same title (ignoring case and punctuation), 1 when one contains the other, else 0."""
+    """How well a title someone gave matches an event's: 4 the same (ignoring case and punctuation), 3 one contains
+    the other, 2 every word given is in the title, 1 every word but generic ones ("block", "call") is, else 0."""
     a, b = fold(wanted.removesuffix(" meeting")), fold(title)
     if not a:
         return 0
     if a == b or fold(wanted) == b:
+        return 4
+    if a in b:
+        return 3
+    given, have = _words(wanted), set(_words(title))
+    if given and all(w in have for w in given):
         return 2
-    return 1 if a in b else 0
+    significant = [w for w in given if w not in _GENERIC]
+    return 1 if significant and all(w in have for w in significant) else 0
+
+
+def _others(event: Event, owner_id: str) -> list[str]:
+    """Everyone on the event but the owner: person ids, or emails for outside guests."""
+    people = {a.person_id or a.email for a in event.attendees if a.person_id or a.email}
+    if event.organizer_id:
+        people.add(event.organizer_id)
+    return sorted(people - {owner_id})
 
 
 def select_events(selector: EventSelector, deps: GraphDeps, *, owner_id: str, tz: str) -> list[Event]:
@@ -100,11 +178,18 @@ def select_events(selector: EventSelector, deps: GraphDeps, *, owner_id: str, tz
     attendee_id = None
     if selector.with_person:
         attendee_id = resolve_person(selector.with_person, deps.directory, speaker_id=owner_id).id
+    only: set[str] | None = None
+    if selector.only_with:
+        only = {resolve_person(p, deps.directory, speaker_id=owner_id).id for p in selector.only_with} - {owner_id}
+        attendee_id = attendee_id or next(iter(sorted(only)), None)
     events = deps.calendar.list_events(owner_id, start=start, end=end, attendee_id=attendee_id, limit=2000)
     # The window selects by start time: "before noon" means meetings that start before noon.
     events = [e for e in events if start <= e.start < end]
     if attendee_id:
         events = [e for e in events if attendee_id in e.attendee_ids()]
+    if only is not None:
+        # Guests without an account (an outside email) count as other people too.
+        events = [e for e in events if set(_others(e, owner_id)) == only]
     if selector.future_only or selector.which == "next":
         now = deps.clock()
         events = [e for e in events if e.start >= now]

@@ -11,6 +11,7 @@ from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
     DateTimeParseError,
+    find_day,
     find_period,
     find_time,
     local_now,
@@ -143,6 +144,7 @@ def _selector(args: dict[str, Any]) -> EventSelector:
         future_only=bool(args.get("future_only")),
         include_past=bool(args.get("include_past")),
         starts_at=args.get("starts_at"),
+        only_with=list(args["only_with"]) if args.get("only_with") else None,
     )
 
 
@@ -156,7 +158,9 @@ def _one_event(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext) 
         except NotFoundError as exc:
             raise ActionInvalidError(str(exc), field="event_id") from exc
     selector = _selector(args)
-    if selector.which == "all" and not (selector.day or selector.title or selector.with_person):
+    if selector.which == "all" and not (
+        selector.day or selector.title or selector.with_person or selector.only_with or selector.starts_at
+    ):
         raise ActionInvalidError("Which meeting? Tell me its day, title or who it's with.")
     matches = select_events(selector, deps, owner_id=owner, tz=tz)
     if not matches:
@@ -299,6 +303,32 @@ def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timed
     return slots[0].start
 
 
+def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
+    """The new start for "move it to …": a time alone keeps the meeting's day ("to 3pm"), a day alone keeps its
+    time of day ("to Thursday", "…, same time")."""
+    has_clock = find_time(to) is not None or find_period(to) is not None
+    local_start = event.start.astimezone(local_now(event.start, tz).tzinfo)
+    try:
+        has_day = find_day(to, local_now(_now(deps), tz).date()) is not None
+    except DateTimeParseError as exc:
+        raise ActionInvalidError(str(exc), field="to") from exc
+    if has_clock and not has_day:
+        try:
+            clock = parse_datetime(to, now=_now(deps), tz=tz, working_hours=deps.working_hours)
+        except DateTimeParseError as exc:
+            raise ActionInvalidError(str(exc), field="to") from exc
+        new_start = local_start.replace(hour=clock.hour, minute=clock.minute)
+        if new_start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="to")
+        return new_start
+    new_start = _parse_start(to, deps, tz)
+    if not has_clock:
+        new_start = new_start.replace(hour=local_start.hour, minute=local_start.minute)
+        if new_start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="to")
+    return new_start
+
+
 def prepare_update(
     args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str, tool: str = "move_event"
 ) -> ProposedAction:
@@ -312,19 +342,15 @@ def prepare_update(
         length = _parse_length(str(args["new_duration"]))
     new_start = event.start
     if args.get("to"):
-        new_start = _parse_start(str(args["to"]), deps, tz)
-        if find_time(str(args["to"])) is None and find_period(str(args["to"])) is None:
-            # "move it to Thursday" (or "…, same time") keeps the meeting's time of day.
-            local = event.start.astimezone(new_start.tzinfo)
-            new_start = new_start.replace(hour=local.hour, minute=local.minute)
-            if new_start < _now(deps):
-                raise ActionInvalidError("That would move it into the past.", field="to")
+        new_start = _move_target(str(args["to"]), event, deps, tz)
     elif args.get("by"):
+        raw_by = str(args["by"]).strip()
         try:
-            shift = parse_duration(str(args["by"]).lstrip("+"))
+            # The sign is read here once: parse_duration would also read "-1h" as negative.
+            shift = parse_duration(raw_by.lstrip("+-").strip())
         except DateTimeParseError as exc:
             raise ActionInvalidError(str(exc), field="by") from exc
-        if str(args["by"]).strip().startswith("-") or args.get("earlier"):
+        if raw_by.startswith("-") or args.get("earlier"):
             shift = -shift
         new_start = event.start + shift
         if new_start < _now(deps):
@@ -432,7 +458,12 @@ def prepare_cancel(
     if not args.get("event_ids"):
         selector = _selector(args)
         if selector.which == "all" and not (
-            selector.day or selector.title or selector.with_person or selector.after or selector.before
+            selector.day
+            or selector.title
+            or selector.with_person
+            or selector.only_with
+            or selector.after
+            or selector.before
         ):
             raise ActionInvalidError("Which meetings should I cancel? Tell me a day, a title or who they're with.")
         events = select_events(selector, deps, owner_id=owner, tz=tz)

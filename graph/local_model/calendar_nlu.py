@@ -13,10 +13,18 @@ from datetime import timedelta
 
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
-from graph.parsing.datetimes import day_span, find_duration, find_shift, find_week, time_span, when_phrase
+from graph.parsing.datetimes import (
+    day_span,
+    find_duration,
+    find_shift,
+    find_week,
+    time_span,
+    week_range_span,
+    when_phrase,
+)
 
 _MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|appointments?|catch-ups?)"
-_CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|get rid of)\b", re.I)
+_CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of)\b", re.I)
 _RENAME = re.compile(r"\b(rename|retitle|re-title|change the (?:name|title) of|call it)\b", re.I)
 _MOVE = re.compile(
     r"\b(move|reschedule|push|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
@@ -24,17 +32,22 @@ _MOVE = re.compile(
     re.I,
 )
 _CREATE = re.compile(
-    r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|pop|pencil)\b", re.I
+    r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|pop|pencil)\b|"
+    # "need a 1 hr meeting w/ Hana …", "I'd like a call with Omar …": wanting a meeting is asking for one.
+    rf"\b(?:need|want|would like|'d like|like to have)\s+(?:an?|some)\s+(?:[\w.-]+\s+){{0,3}}{_MEETING}\b",
+    re.I,
 )
 _FIND_TIME = re.compile(
-    r"\b(find (?:a |some |an? )?(?:time|slot|\d+|half|an hour|\w+ minutes)|free slots?|"
+    r"\b(find (?:me |us )?(?:a |some |an? )?(?:time|slot|\d+|half|an hour|\w+ minutes)|free slots?|"
     r"when (?:are|is|am) .* (?:free|available)|good time|suggest (?:some )?times?)\b",
     re.I,
 )
 _GOT_TIME = re.compile(
-    r"\b(?:got|have you got|do (?:i|we|you) have|can (?:i|we) (?:get|grab|find))\s+(?:an?\s+)?(?:\d+|half|an?|one|two)"
+    r"\b(?:got|have you got|do (?:i|we|you) have|can (?:i|we) (?:get|grab|find))\s+(?:an?\s+)?"
+    r"(?:\d+|half(?: an?)?|an?|one|two)"
     r"[\s-]*(?:hours?|min(?:ute)?s?|\w+ minutes?)\b.*\bwith\b|\bwhen can (?:i|we) (?:meet|catch up|sync)\b|"
-    r"\bwhen (?:could|can|would|might) .{0,80}?\b(?:get|find|have|grab)\b.{0,30}?(?:hours?|minutes?|mins?)\b|"
+    r"\bwhen (?:could|can|would|might) .{0,80}?\b(?:get|find|have|grab|do|fit in|squeeze in|meet for)\b.{0,30}?"
+    r"(?:hours?|minutes?|mins?)\b|"
     r"\bwhen (?:are|is) .*\b(?:both|all)\s+free\b",
     re.I,
 )
@@ -52,7 +65,8 @@ _WITH = re.compile(
     re.I,
 )
 _TITLE = re.compile(
-    r"\b(?:called|named|titled|entitled|name it|call it)\s+(?P<q>[\"'“‘])?(?P<title>.+?)(?(q)[\"'”’])"
+    r"\b(?:called|named|titled|entitled|name it|call it|title it|with (?:the )?title)\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
+    r"(?(q)[\"'”’])"
     # Titles may contain "and" ("Data Security and Compliance"); only "and <verb>" ends one.
     r"(?=$|[?!.,;]|\s+(?:on|at|for|with|from|tomorrow|today|next|this|by|starting|in)\b|"
     r"\s+and\s+(?:invite|assign|add|book|schedule|send|make|put|include)\b)",
@@ -113,6 +127,8 @@ class CalendarFrame:
     new_title: str | None = None
     not_met_days: int | None = None
     exact_start: bool = False
+    only_with: list[str] | None = None
+    new_duration: timedelta | None = None
 
     def selector_args(self) -> dict[str, object]:
         """The selector part as tool arguments."""
@@ -128,6 +144,8 @@ class CalendarFrame:
             out.pop("before", None)
         if self.with_people:
             out["with_person"] = self.with_people[0]
+        if self.only_with:
+            out["only_with"] = list(self.only_with)
         return out
 
 
@@ -259,7 +277,7 @@ _DAY_OWNER = (
     r"this week|next week)'s"
 )
 _END_OF_TITLE = (
-    r"(?=\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d|half|an?\b|pls|please|instead|"
+    r"(?=\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d+|half|an?\b|pls|please|instead|"
     r"and)\b|[,.;!?]|$)"
 )
 
@@ -368,6 +386,40 @@ _NOUN_PHRASE = re.compile(
 )
 
 
+# "… to go over the SSO rollout", "… about the budget", "… re: hiring plan": what the meeting is for names it.
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|re:|to (?:go over|go through|discuss|talk about|talk through|chat about|review|plan|"
+    r"walk through|sync on|catch up on|look at|work on|prep(?:are)? for)|on the topic of|for a chat about)\s+"
+    r"(?P<topic>[^,;!?]+?)\s*(?=$|[,;!?.]|\s+(?:on|at|with|w/|tomorrow|today|tonight|next|this|for|from|starting|in|"
+    r"before|after|by|and (?:invite|make|book|add|put)|pls|please)\b)",
+    re.I,
+)
+
+
+def _topic_title(text: str) -> str | None:
+    """A title from the meeting's purpose: "to go over the SSO rollout" → "SSO rollout"."""
+    m = _TOPIC.search(text)
+    if not m:
+        return None
+    topic = re.sub(r"^(?:the|our|my|a|an|some)\s+", "", m.group("topic").strip(), flags=re.I)
+    if not topic or day_span(topic) or time_span(topic) or find_duration(topic) or _NOT_TITLES.match(topic):
+        return None
+    if len(topic.split()) > 8:
+        return None
+    return topic[:1].upper() + topic[1:]
+
+
+def explicit_title(text: str) -> tuple[str, str] | None:
+    """A title given outright ("call it X", "titled 'X'") and the phrase that gave it."""
+    m = _TITLE.search(text)
+    return (m.group("title").strip().strip("\"'“”‘’"), m.group(0)) if m else None
+
+
+def people_named(text: str, lexicon: Lexicon, bot_id: str | None) -> list[str]:
+    """People a message names (mentions, known names, emails, unknown capitalised names after "with")."""
+    return _people(text, lexicon, bot_id)
+
+
 def _create_title(text: str) -> str | None:
     m = _TITLE.search(text)
     if m:
@@ -375,6 +427,9 @@ def _create_title(text: str) -> str | None:
     quoted = _QUOTED.search(text)
     if quoted:
         return next(g for g in quoted.groups() if g)
+    topic = _topic_title(text)
+    if topic:
+        return topic
     # "book a design sync with Hana": a descriptive name is the title; "a meeting"/"a 30 minute call" is not.
     m = _NOUN_PHRASE.search(text)
     if m:
@@ -398,8 +453,15 @@ def parse_calendar_request(
 ) -> CalendarFrame:
     """The frame for one message; ``suggested`` is the classifier's calendar action when rules are silent."""
     frame = CalendarFrame()
+    # "design review -> 4:30pm": an arrow is "move to".
+    arrow = bool(_ARROW.search(text))
+    text = _ARROW.sub(" to ", text)
+    # A greeting ("morning! what have I got today?") is not a part of the day.
+    text = re.sub(r"^\s*(?:good\s+)?(?:morning|afternoon|evening)\s*[!,.]+\s*", "", text, flags=re.I)
     people = _people(text, lexicon, bot_id)
-    if (_RENAME.search(text) or _CALL_INSTEAD.search(text)) and not (
+    if _WHO_QUESTION.search(text):
+        frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
+    elif (_RENAME.search(text) or _CALL_INSTEAD.search(text)) and not (
         _CREATE.search(text) and re.search(r"\bcall it\b", text, re.I)
     ):
         frame.action = "rename"
@@ -417,7 +479,12 @@ def parse_calendar_request(
         frame.action = "availability"
     elif _FIND_TIME.search(text) and not _CREATE.search(text.split("find", 1)[0]):
         frame.action = "find_time"
-    elif (_MOVE.search(text) and re.search(r"\bto\b", text)) or (find_shift(text) and not _CREATE.search(text)):
+    elif (
+        arrow
+        or (_MOVE.search(text) and re.search(r"\bto\b", text))
+        or (find_shift(text) and not _CREATE.search(text))
+        or (_RESIZE.search(text) and find_duration(text) and not _CREATE.search(text))
+    ):
         frame.action = "move"
     elif _CREATE.search(text):
         frame.action = "create"
@@ -443,12 +510,7 @@ def parse_calendar_request(
     elif frame.action in {"move", "rename", "cancel", "read"}:
         _fill_selector(text, frame)
         if frame.action == "move":
-            frame.shift = find_shift(text)
-            if frame.shift is None:
-                m = re.search(r"\bto\s+(?P<to>.+?)\s*[.!?]*$", text, re.I)
-                if m and (day_span(m.group("to")) or time_span(m.group("to"))):
-                    frame.to = m.group("to")
-            frame.duration = None
+            _fill_move(text, frame)
         elif frame.action == "rename":
             frame.new_title = _new_title(text)
             call = _CALL_INSTEAD.search(text)
@@ -463,9 +525,7 @@ def parse_calendar_request(
         ):
             frame.future_only = True
     elif frame.action == "find_time":
-        frame.duration = find_duration(text)
-        week = re.search(r"\b(this|next)\s+week\b", text, re.I)
-        frame.after = week.group(0) if week else _span_text(text, day_span(text))
+        _fill_find_time(text, frame)
     elif frame.action == "availability":
         frame.day = _span_text(text, day_span(text))
     elif frame.action == "met":
@@ -473,18 +533,148 @@ def parse_calendar_request(
     return frame
 
 
+_WHO_QUESTION = re.compile(
+    r"^\W*(?:so\s+)?(?:who(?:'s|\s+is|\s+are|\s+was|\s+will be)?|which people(?:\s+are)?)\s+"
+    r"(?:invited|going|coming|attending|joining|in|on|at)\b",
+    re.I,
+)
+_ARROW = re.compile(r"\s*(?:->|→|=>|⇒)\s*")
+_RESIZE = re.compile(
+    r"\b(?:shorten|lengthen|extend|trim|cut)\b|\bmake\s+(?:it|that|them|the|my|our)\b.{0,60}?\b(?:longer|shorter|"
+    r"\d+(?:\.\d+)?\s*(?:min(?:ute)?s?|hours?|hrs?|h)|half an hour|an hour)\b",
+    re.I,
+)
+# "… and make it 45 minutes", "for an hour", "shorten it to 15 min": the new length of a meeting being moved.
+_NEW_LENGTH = re.compile(
+    r"\b(?:make\s+(?:it|that|them|the\s+\S+(?:\s+\S+){0,3}?)|(?:and\s+)?(?:have it\s+)?last|for|"
+    r"(?:shorten|lengthen|extend|trim|cut)(?:\s+\S+){0,5}?\s+to|change (?:the )?(?:length|duration) to)\s+"
+    r"(?=(?:\d|half|an?\s+hour|one|two|three|ninety|forty|thirty|fifteen|twenty))",
+    re.I,
+)
+# Where the "to <time>" of a move ends: "to 4:30pm please, and make it 45 minutes".
+_END_OF_TARGET = re.compile(r"\s*(?:[,;]|\s(?:and|please|pls|instead|if)\b|\s(?:for)\s+(?=\d|half|an?\s))", re.I)
+
+
+def _fill_move(text: str, frame: CalendarFrame) -> None:
+    """How the meeting changes: by an amount, to a day or time, and/or to a new length."""
+    length = _NEW_LENGTH.search(text)
+    if length:
+        frame.new_duration = find_duration(text[length.end() : length.end() + 30])
+    frame.shift = find_shift(text)
+    if frame.shift is None:
+        m = re.search(r"\bto\s+(?P<to>.+?)\s*[.!?]*$", text, re.I)
+        if m:
+            target = _END_OF_TARGET.split(m.group("to"), maxsplit=1)[0].strip()
+            if re.fullmatch(r"\d{1,2}(?::\d{2})?", target):
+                target = f"at {target}"  # "move it to 4": a bare hour after a move is a time
+            if day_span(target) or time_span(target):
+                frame.to = target
+            elif frame.new_duration is None and find_duration(target):
+                frame.new_duration = find_duration(target)  # "shorten my 1:1 to 15 minutes"
+    frame.duration = None
+
+
+# Parts of the day as a search window for free time (working hours end the afternoon).
+_PERIOD_WINDOW = {"morning": ("09:00", "12:00"), "afternoon": ("12:00", "18:00"), "evening": ("17:00", "21:00")}
+
+
+def _fill_find_time(text: str, frame: CalendarFrame) -> None:
+    """How long, and where to look: a day, a week, or a part of a day ("tomorrow afternoon")."""
+    frame.duration = find_duration(text)
+    day = _span_text(text, day_span(text))
+    week = week_range_span(text)
+    frame.after = day or ((_span_text(text, week) or "").removesuffix("'s") or None)
+    period = re.search(r"\b(morning|afternoon|evening)\b", text, re.I)
+    if period and not week:
+        start, end = _PERIOD_WINDOW[period.group(1).lower()]
+        frame.after, frame.before = f"{day or 'today'} at {start}", f"{day or 'today'} at {end}"
+
+
 def _fill_selector(text: str, frame: CalendarFrame) -> None:
     # The part after "to"/"by" in a move or rename describes the change, not which meeting.
     head = re.split(r"\b(?:to|by)\b\s+(?=\S)", text, maxsplit=1)[0] if frame.action in {"move", "rename"} else text
-    frame.which = _which(head)
-    frame.day = _span_text(head, day_span(head))
-    if frame.action == "read" and not frame.day:
-        week = re.search(r"\b(this|next|last)\s+week\b", head, re.I)
-        if week:
-            frame.after = week.group(0)
-    frame.title = _title_selector(head)
+    # Day and week phrases are selectors of their own: "next" in "next week" or "next Tuesday" is not "the next
+    # meeting", and "week" is not part of a title.
+    day = day_span(head)
+    week = week_range_span(head)
+    masked = head
+    for span in sorted((sp for sp in (day, week) if sp), reverse=True):
+        masked = masked[: span[0]] + " | " + masked[span[1] :]
+    frame.which = _which(masked)
+    day_text = _span_text(head, day)
+    week_text = (_span_text(head, week) or "").removesuffix("'s") or None
+    if day_text and week_text and re.fullmatch(rf"(?:{_WEEKDAY_NAMES})(?:'s)?", day_text, re.I):
+        day_text = day_text.removesuffix("'s") + " " + week_text  # "my Tuesday focus block next week"
+    frame.day = day_text or week_text
+    if week_text and not day_text and frame.action == "cancel":
+        frame.future_only = True  # cancelling "this week's" meetings means the ones still to come
+    title = _title_selector(masked if week else head)
+    frame.title = title.split("|", 1)[0].strip() or None if title else None
+    if frame.title is None and frame.action in {"move", "rename", "cancel"}:
+        frame.title = _residual_title(masked)
     frame.with_people = _people_in(head, frame.with_people)
+    frame.only_with = _only_with(head, frame.with_people)
     _time_filters(head, frame)
+
+
+_WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+# Words that introduce the meeting someone points at, and words that end its name.
+_POINT_VERB = (
+    r"cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|delay|postpone|"
+    r"shift|slide|bring|pull|rename|retitle|re-title|change the (?:name|title) of|change|call"
+)
+_LEADING = frozenset(
+    "the my our a an all every each of first earliest last latest final next upcoming future remaining these those "
+    "please pls me".split()
+)
+_ENDING = frozenset(
+    "with w/ on at to for from by in and or but starting before after until till instead please pls tomorrow today "
+    "that which who where when i i'm im it's its is are was can could would will should so then back forward "
+    "earlier later sooner up out ahead again too also an a half | -> → =>".split()
+)
+
+
+def _residual_title(head: str) -> str | None:
+    """The meeting's name when nothing marks it: the words right after the verb or "my"/"the", up to the next
+    selector ("retitle my vendor review on monday" → "vendor review", "shift Q1 planning on the 26th …")."""
+    m = re.search(rf"\b(?:{_POINT_VERB})\b\s+(?P<rest>.*)", head, re.I) or re.search(
+        r"\b(?:the|my|our)\s+(?P<rest>.*)", head, re.I
+    )
+    if not m:
+        return None
+    words: list[str] = []
+    for token in m.group("rest").split():
+        bare = token.strip(',.;!?"')
+        low = bare.lower()
+        if not words and (low in _LEADING or low == "|"):
+            continue
+        if not bare or low in _ENDING or (re.match(r"^\d", bare) and not re.match(r"^\d+:\d+s?$|^q\d", low)):
+            break
+        words.append(bare.removesuffix("'s"))
+        if token[-1] in ",.;!?":
+            break
+    title = " ".join(words)
+    if not title or _NOT_TITLES.match(title) or re.fullmatch(rf"(?:{_MEETING}|everything|anything|stuff)", title, re.I):
+        return None
+    return title if len(words) <= 6 else None
+
+
+_ONLY = re.compile(
+    r"\b(?:only|just|solely)\s+(?:(?:me|myself|us)\s*(?:and|&|\+|,)\s*|with\s+|between\s+(?:me|us)\s+and\s+)?"
+    r"(?P<rest>.{1,80})|\b(?:no ?one|nobody) else\b|\bjust the (?:two|three|four) of us\b",
+    re.I,
+)
+
+
+def _only_with(head: str, people: list[str]) -> list[str] | None:
+    """ "only me and Omar", "just with Lena", "nobody else": the named people are all the other attendees."""
+    if not people:
+        return None
+    for m in _ONLY.finditer(head):
+        rest = m.group("rest")
+        if rest is None or any(rest.lower().lstrip().startswith(p.lower()) for p in people):
+            return list(people)
+    return None
 
 
 _TIME_WORD = r"(?:noon|midday|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
@@ -492,10 +682,8 @@ _TIME_WORD = r"(?:noon|midday|\d{1,2}(?::\d{2})?\s*(?:am|pm)?)"
 
 def _time_filters(head: str, frame: CalendarFrame) -> None:
     """ "before noon", "after 3pm", "in the morning", "my 3pm": limits within the chosen day."""
-    if re.search(r"\b(?:rest|remainder) of (?:this|the) week\b|\bthis week'?s?\b", head, re.I) and not frame.day:
-        frame.after = "this week"
-        if re.search(r"\b(?:rest|remainder)\b", head, re.I):
-            frame.future_only = True
+    if frame.day and week_range_span(frame.day) and not day_span(frame.day):
+        return  # a week: times of day would need a day to belong to
     day = frame.day or "today"
     bound = re.search(rf"\b(before|until|till|after|from)\s+({_TIME_WORD})\b", head, re.I)
     if bound:
@@ -531,7 +719,9 @@ def _fill_create(text: str, frame: CalendarFrame) -> None:
         frame.not_met_days = count * {"fortnight": 14, "month": 30}.get(unit, 7 if unit.startswith("week") else 1)
     free = _FIRST_FREE.search(text)
     if free:
-        frame.first_free_after = (free.group("after") or "now").strip() if free.lastindex else "now"
+        after = free.group("after") if free.lastindex else None
+        # "the first time tomorrow that we're both free": the day named anywhere bounds the search.
+        frame.first_free_after = (after or _span_text(text, day_span(text)) or "now").strip()
     else:
         phrase = when_phrase(_without_title(text, frame.title))
         frame.start = phrase

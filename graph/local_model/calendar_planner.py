@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langchain_core.messages import BaseMessage
 
 from graph.actions.calendar import duration_text
-from graph.local_model.calendar_nlu import CalendarFrame, parse_calendar_request
+from graph.local_model.calendar_nlu import CalendarFrame, explicit_title, parse_calendar_request, people_named
 from graph.local_model.context import ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.planner import Plan, _awaiting, clean_human_text
+from graph.parsing.datetimes import find_duration, when_phrase
 
 
 def _calendar_hint(text: str) -> str | None:
@@ -25,9 +27,159 @@ def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
     text = clean_human_text(messages[-1], ctx)
     awaiting = _awaiting(messages)
     if awaiting and awaiting.get("domain") == "calendar":
-        return _answer(awaiting, text)
+        revised = _revise_awaited(awaiting, text, lexicon, ctx.bot_user_id)
+        return revised if revised is not None else _answer(awaiting, text)
+    target = next((p for p in reversed(ctx.pending) if p.get("tool") in _REVISABLE), None)
+    if target is not None:
+        revised = _revise_pending(target, text, lexicon, ctx.bot_user_id)
+        if revised is not None:
+            return revised
+    several = _several_requests(text, lexicon, ctx.bot_user_id)
+    if several is not None:
+        return several
     frame = parse_calendar_request(text, lexicon, suggested=_calendar_hint(text), bot_id=ctx.bot_user_id)
     return plan_from_frame(frame)
+
+
+_REVISABLE = ("create_event", "move_event")
+# Words that say a follow-up changes what was just proposed rather than asking for something new.
+_REVISION_CUE = re.compile(
+    r"\b(?:actually|instead|rather|make it|make that|change it|change that|move it|push it|bring it|"
+    r"shorten it|extend it|can we (?:make|do|move|have)|let'?s (?:make|do|move)|"
+    r"(?:invite|add|include)\b.*\b(?:too|also|as well)|also (?:invite|add|include)|and (?:invite|add|include)|"
+    r"oh and|sorry|wait|on second thought)\b",
+    re.I,
+)
+_ADD_PEOPLE = re.compile(r"\b(?:invite|add|include|too|also|as well|and)\b", re.I)
+_NEW_REQUEST = re.compile(r"\b(?:another|a second|a new|separate|also book|also schedule)\b", re.I)
+
+
+def _changes(text: str, lexicon: Lexicon, bot_id: str | None) -> dict[str, Any]:
+    """What a follow-up changes about a meeting being booked: length, time, people, name."""
+    out: dict[str, Any] = {}
+    title = explicit_title(text)
+    if title:
+        out["title"], text = title[0], text.replace(title[1], " ")
+    length = find_duration(text)
+    if length is not None:
+        out["duration"] = duration_text(length)
+    when = when_phrase(text)
+    if when:
+        out["start"] = when
+    people = people_named(text, lexicon, bot_id)
+    if people:
+        out["attendees"] = people
+    return out
+
+
+def _merge(args: dict[str, Any], changes: dict[str, Any], text: str) -> dict[str, Any]:
+    merged = {k: v for k, v in args.items() if k != "replaces"}
+    for key, value in changes.items():
+        if key == "attendees":
+            keep = (
+                []
+                if re.search(r"\binstead\b", text, re.I) and not _ADD_PEOPLE.search(text)
+                else list(merged.get("attendees") or [])
+            )
+            merged["attendees"] = keep + [p for p in value if p not in keep]
+        elif key == "start":
+            merged["start"] = value
+            merged.pop("first_free_after", None)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _revise_awaited(awaiting: dict[str, Any], text: str, lexicon: Lexicon, bot_id: str | None) -> Plan | None:
+    """While we wait for a title, "actually make it an hour" revises the booking; it is not the title."""
+    if awaiting.get("slot") != "title":
+        return None
+    changes = _changes(text, lexicon, bot_id)
+    cued = bool(_REVISION_CUE.search(text))
+    if not changes or not (cued or "duration" in changes or "start" in changes):
+        return None
+    args = _merge(dict(awaiting.get("args") or {}), changes, text)
+    if not args.get("title"):
+        return Plan(text="Got it. What should the meeting be called?", awaiting={**awaiting, "args": args})
+    if not args.get("start") and not args.get("first_free_after"):
+        return Plan(
+            text=f"When should “{args['title']}” be?", awaiting={"domain": "calendar", "slot": "start", "args": args}
+        )
+    return Plan(calls=[{"name": "create_event", "args": args}])
+
+
+def _revise_pending(target: dict[str, Any], text: str, lexicon: Lexicon, bot_id: str | None) -> Plan | None:
+    """A correction to the proposal awaiting approval: the same tool again, marked as replacing it."""
+    if not _REVISION_CUE.search(text) or _NEW_REQUEST.search(text):
+        return None
+    args = dict(target.get("args") or {})
+    if target.get("tool") == "create_event":
+        changes = _changes(text, lexicon, bot_id)
+        if not changes:
+            return None
+        args = _merge(args, changes, text)
+    else:
+        length = find_duration(text) if re.search(r"\bmake (?:it|that)\b|\blong\b", text, re.I) else None
+        when = when_phrase(text)
+        if length is None and when is None:
+            return None
+        args = {k: v for k, v in args.items() if k != "replaces"}
+        if length is not None:
+            args["new_duration"] = duration_text(length)
+        if when is not None:
+            args.pop("by", None)
+            args["to"] = when
+    if target.get("id"):
+        args["replaces"] = target["id"]
+    return Plan(calls=[{"name": str(target["tool"]), "args": args}])
+
+
+_ALSO = re.compile(r"\s*[,;.]?\s*\b(?:and\s+also|and\s+then|and\s+after\s+that|also|plus|as\s+well\s+as)\b\s+", re.I)
+_VERB = re.compile(
+    r"\b(cancel|delete|remove|drop|scrap|kill|clear|move|reschedule|push|shift|rename|retitle|book|schedule|"
+    r"set up)\b",
+    re.I,
+)
+
+
+_POINTER = re.compile(r"(?:the|my|our|all|every|each|any|both|today'?s|tomorrow'?s|\w+day'?s)\b", re.I)
+
+
+def _several_requests(text: str, lexicon: Lexicon, bot_id: str | None) -> Plan | None:
+    """ "cancel X next week and also my 1:1 with Diego": one plan with a call per request (one approval card),
+    or a plain question when one of them is unclear; never half of it silently."""
+    parts = [p.strip() for p in _ALSO.split(text) if p.strip()]
+    if len(parts) < 2:
+        return None
+    verb = _VERB.search(parts[0])
+    if verb is None:
+        return None
+    frames: list[CalendarFrame] = []
+    for part in parts:
+        if not _VERB.search(part):
+            if not _POINTER.match(part):
+                return None  # "… and also make it 45 minutes" changes the same request
+            part = f"{verb.group(1)} {part}"  # the second request borrows the first one's verb
+        else:
+            verb = _VERB.search(part) or verb
+        frame = parse_calendar_request(part, lexicon, suggested=None, bot_id=bot_id)
+        if not _stands_alone(frame):
+            return None
+        frames.append(frame)
+    plans = [plan_from_frame(frame) for frame in frames]
+    if all(plan.calls for plan in plans):
+        return Plan(calls=[call for plan in plans for call in plan.calls])
+    unclear = next(plan for plan in plans if not plan.calls)
+    return Plan(text=f"That's {len(plans)} requests in one message. For one of them: {unclear.text}")
+
+
+def _stands_alone(frame: CalendarFrame) -> bool:
+    """A part of a message that is a whole request of its own (so splitting there is safe)."""
+    if frame.action in {"cancel", "move", "rename"}:
+        return bool(frame.title or frame.day or frame.with_people or frame.which != "all")
+    if frame.action == "create":
+        return bool(frame.title and (frame.start or frame.first_free_after))
+    return False
 
 
 def _create_args(frame: CalendarFrame) -> dict[str, Any]:
@@ -67,11 +219,13 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
         return Plan(calls=[{"name": "cancel_events", "args": args}])
     if frame.action == "move":
         args = frame.selector_args()
+        if frame.new_duration is not None:
+            args["new_duration"] = duration_text(frame.new_duration)
         if frame.shift is not None:
             args["by"] = duration_text(frame.shift)
         elif frame.to:
             args["to"] = frame.to
-        else:
+        elif frame.new_duration is None:
             return Plan(
                 text="Where should it move to? Give me a new time, or how much later (“by 30 minutes”).",
                 awaiting={"domain": "calendar", "slot": "move", "args": args},
@@ -91,6 +245,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
             args["duration"] = duration_text(frame.duration)
         if frame.after:
             args["after"] = frame.after
+        if frame.before:
+            args["before"] = frame.before
         return Plan(calls=[{"name": "find_free_slots", "args": args}])
     if frame.action == "availability":
         args = {"people": frame.with_people or ["me"]}

@@ -112,7 +112,10 @@ _SLASH_DATE = re.compile(r"\b(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?P<y>\d{2,4}))?\b
 _ORDINAL_DAY = re.compile(
     rf"\b(?:(?:{_WEEKDAY})\.?,?\s+)?(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:{_MONTH}))", re.I
 )
-_RELATIVE_DAY = re.compile(r"\b(today|tonight|tomorrow|yesterday|the day after tomorrow|day after tomorrow)\b", re.I)
+_TOMORROW = r"tomorrow|tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro"
+_RELATIVE_DAY = re.compile(
+    rf"\b(today|tonight|{_TOMORROW}|yesterday|the day after tomorrow|day after tomorrow)\b", re.I
+)
 _WEEKDAY_REF = re.compile(
     rf"\b(?:(?P<mod>next|this|coming|last|past)\s+)?(?P<weekday>{_WEEKDAY})\b(?:'s)?"
     rf"(?P<wk>\s+week\b)?",
@@ -262,6 +265,12 @@ def find_time(text: str) -> TimeOfDay | None:
         if half.group(2).lower() == "to":
             hour, minutes = hour - 1, 60 - minutes
         return TimeOfDay(hour % 24, minutes)
+    spoken = re.search(r"\b(\d{1,2})(?::(\d{2}))?\s+(?:in the\s+(morning|afternoon|evening)|o'?clock)\b", text, re.I)
+    if spoken:
+        # "10 in the morning", "3 in the afternoon", "4 o'clock"
+        period = (spoken.group(3) or "").lower()
+        meridiem = "am" if period == "morning" else "pm" if period else None
+        return TimeOfDay(int(spoken.group(1)), int(spoken.group(2) or 0), meridiem)
     masked = _mask_dates(text)
     for m in _TIME.finditer(masked):
         has_at = masked[m.start() : m.start() + 3].lower().startswith(("at ", "@"))
@@ -336,6 +345,8 @@ def find_day(text: str, today: date) -> date | None:
     m = _RELATIVE_DAY.search(text)
     if m:
         word = m.group(1).lower()
+        if re.fullmatch(_TOMORROW, word):
+            word = "tomorrow"  # common shorthand and misspellings
         return today + timedelta(days={"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}.get(word, 2))
     m = _IN_N.search(text)
     if m:
@@ -354,7 +365,13 @@ def find_day(text: str, today: date) -> date | None:
         return today - (timedelta(weeks=n) if m.group("unit").lower().startswith("week") else timedelta(days=n))
     m = _WEEKDAY_REF.search(text)
     if m:
-        day = _weekday_date(WEEKDAYS[m.group("weekday").lower()], (m.group("mod") or "").lower(), today)
+        weekday = WEEKDAYS[m.group("weekday").lower()]
+        week = find_week_range(text, today)
+        if week is not None and not week.from_now and (m.group("mod") or "this").lower() == "this":
+            # "Tuesday next week", "next week's Tuesday", "Friday the week after": that week's day.
+            monday = week.start - timedelta(days=week.start.weekday())
+            return monday + timedelta(days=weekday)
+        day = _weekday_date(weekday, (m.group("mod") or "").lower(), today)
         if m.group("wk"):
             day += timedelta(days=7)  # British "Wednesday week": the Wednesday after next
         return day
@@ -399,6 +416,55 @@ def find_week(text: str, today: date) -> tuple[date, date] | None:
     offset = {"this": 0, "next": 7, "last": -7}[m.group(1).lower()]
     start = monday + timedelta(days=offset)
     return start, start + timedelta(days=6)
+
+
+_WEEK_RANGE = re.compile(
+    r"\b(?:(?P<rest>(?:the\s+)?(?:rest|remainder)\s+of\s+(?:the|this)\s+week|later\s+this\s+week)|"
+    r"(?P<part>early|late|end\s+of)\s+(?P<pweek>this|next)\s+week|"
+    r"(?P<after>(?:the\s+)?week\s+after(?:\s+next)?|(?:the\s+)?following\s+week)|"
+    r"(?P<which>this|next|last|coming|past)\s+week)(?:'s)?\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class WeekRange:
+    """Days ``start`` ≤ d < ``end`` named by a week phrase; ``from_now`` when only what is still ahead counts."""
+
+    start: date
+    end: date
+    phrase: str
+    from_now: bool = False
+
+
+def find_week_range(text: str, today: date) -> WeekRange | None:
+    """A range of days named by a week phrase: "this week", "next week", "the week after", "rest of the week",
+    "early next week" (Monday to Wednesday), "late this week" (Thursday on). Weeks run Monday to Sunday."""
+    m = _WEEK_RANGE.search(text)
+    if not m:
+        return None
+    monday = today - timedelta(days=today.weekday())
+    phrase = m.group(0).removesuffix("'s")
+    if m.group("rest"):
+        return WeekRange(today, monday + timedelta(days=7), phrase, from_now=True)
+    if m.group("after"):
+        start = monday + timedelta(days=14)
+        return WeekRange(start, start + timedelta(days=7), phrase)
+    if m.group("part"):
+        start = monday + timedelta(days=7 if m.group("pweek").lower() == "next" else 0)
+        part = m.group("part").lower()
+        if part == "early":
+            return WeekRange(start, start + timedelta(days=3), phrase)
+        return WeekRange(start + timedelta(days=3), start + timedelta(days=7), phrase)
+    offset = {"this": 0, "coming": 7, "next": 7, "last": -7, "past": -7}[m.group("which").lower()]
+    start = monday + timedelta(days=offset)
+    return WeekRange(start, start + timedelta(days=7), phrase, from_now=False)
+
+
+def week_range_span(text: str) -> tuple[int, int] | None:
+    """Where the first week phrase is ("next week's", "the rest of the week")."""
+    m = _WEEK_RANGE.search(text)
+    return m.span() if m else None
 
 
 def find_period(text: str) -> tuple[int, int] | None:
@@ -469,12 +535,29 @@ def parse_day_phrase(text: str, *, now: datetime, tz: str) -> date:
 
 
 # -- locating phrases in a sentence (for the local model, which hands phrases to tools) --------------------------
-_DAY_PATTERNS = (_ISO_DT, _MONTH_DAY, _DAY_MONTH, _ORDINAL_DAY, _SLASH_DATE, _RELATIVE_DAY, _IN_N, _WEEKDAY_REF)
+# "Tuesday next week", "next week's Tuesday", "Friday of the week after": one phrase, so it travels whole.
+_WEEKDAY_IN_WEEK = re.compile(
+    rf"\b(?:{_WEEKDAY})\b(?:'s)?\s+(?:of\s+|in\s+)?(?:(?:this|next)\s+week|(?:the\s+)?week\s+after(?:\s+next)?)\b|"
+    rf"\b(?:this|next)\s+week'?s?\s+(?:{_WEEKDAY})\b",
+    re.I,
+)
+_DAY_PATTERNS = (
+    _ISO_DT,
+    _MONTH_DAY,
+    _DAY_MONTH,
+    _ORDINAL_DAY,
+    _SLASH_DATE,
+    _RELATIVE_DAY,
+    _IN_N,
+    _WEEKDAY_IN_WEEK,
+    _WEEKDAY_REF,
+)
 _TIME_SPAN = re.compile(
     r"\b(?:at\s+|@\s*)(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?|noon|midday|midnight)(?=\W|$)|"
     r"\b\d{1,2}(?::\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|"
     r"\b(?:noon|midday|midnight)\b|\b(?:half|quarter)\s+(?:past|to)\s+\d{1,2}\b|"
     r"\bhalf\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b(?!\s+hours?)|"
+    r"\b\d{1,2}(?::\d{2})?\s+(?:in the\s+(?:morning|afternoon|evening)|o'?clock)\b|"
     r"\b(?:in the\s+)?(?:morning|afternoon|evening|lunchtime)\b",
     re.I,
 )

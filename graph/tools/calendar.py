@@ -24,7 +24,14 @@ from graph.actions.calendar import (
 from graph.calendar_select import EventSelector, select_events
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
-from graph.parsing.datetimes import DateTimeParseError, find_week, local_now, parse_datetime, parse_duration
+from graph.parsing.datetimes import (
+    DateTimeParseError,
+    find_day,
+    find_week_range,
+    local_now,
+    parse_datetime,
+    parse_duration,
+)
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
@@ -38,12 +45,18 @@ Which = Literal["all", "first", "last", "next"]
 
 class _Select(BaseModel):
     which: Which = Field(default="all", description="first | last | next | all matching events.")
-    day: str | None = Field(default=None, description="A day: 'today', 'tomorrow', 'December 13', '2026-12-13'.")
+    day: str | None = Field(
+        default=None,
+        description="A day ('today', 'December 13', 'Tuesday next week') or a week ('next week', 'rest of the week').",
+    )
     after: str | None = Field(default=None, description="Only events starting after this moment.")
     before: str | None = Field(default=None, description="Only events starting before this moment.")
     with_person: str | None = Field(default=None, description="Only events with this person (name, mention, email).")
     title: str | None = Field(default=None, description="Only events with this title (or containing it).")
     starts_at: str | None = Field(default=None, description="Only the event starting at this moment ('Friday 3pm').")
+    only_with: list[str] | None = Field(
+        default=None, description="Only events whose other attendees are exactly these people ('only me and Omar')."
+    )
 
 
 class FindEventsArgs(_Select):
@@ -153,10 +166,10 @@ def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end:
 def _search_window(after: str | None, before: str | None, *, now: datetime, tz: str) -> tuple[datetime, datetime]:
     """Where to look for free time: "next week" means that week; otherwise after → before (default two weeks)."""
     today = local_now(now, tz).date()
-    week = find_week(after, today) if after else None
+    week = find_week_range(after, today) if after and find_day(after, today) is None else None
     if week is not None:
-        start = datetime.combine(week[0], time(0), local_now(now, tz).tzinfo)
-        end = start + timedelta(days=7)
+        start = datetime.combine(week.start, time(0), local_now(now, tz).tzinfo)
+        end = datetime.combine(week.end, time(0), local_now(now, tz).tzinfo)
     else:
         start = parse_datetime(after, now=now, tz=tz, default_time=time(0)) if after else now
         end = start + timedelta(days=14)
@@ -183,6 +196,7 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
             title=args.title,
             include_past=args.include_past,
             starts_at=args.starts_at,
+            only_with=args.only_with,
         )
         events = select_events(selector, deps, owner_id=owner, tz=tz)[: args.limit]
         if not events:
