@@ -114,7 +114,7 @@ _DUE = re.compile(
 )
 _REFERS_BACK = re.compile(
     r"\b(it|this|that(?!\s+(?:are|aren't|is|isn't|were|was|have|haven't|has|hasn't|had|i|we|you|they|he|she|"
-    r"nobody|no one|need|needs|still|don't|doesn't|did|were|got))|this one|that one|the ticket|the issue|the bug|"
+    r"nobody|no one|need|needs|still|don't|doesn't|did|were|got)\b)|this one|that one|the ticket|the issue|the bug|"
     r"same ticket)\b",
     re.I,
 )
