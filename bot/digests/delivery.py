@@ -25,6 +25,10 @@ def post_digest(kit: DigestKit, client: WebClient, subscription_id: str, slot: d
     if sub is None or sub.paused:
         kit.store.finish_run(subscription_id, slot_at=slot, status="failed", error="paused or deleted")
         return False
+    if not kit.store.begin_posting(sub.id, slot_at=slot):
+        # A replay of a job that already ran (or died while posting): posting again could double-post.
+        log.warning("digest slot already posting or done", extra={"subscription_id": sub.id, "slot": slot.isoformat()})
+        return False
     digest = build_digest(sub, kit.sources, slot=slot)
     if digest.is_empty() and kit.empty == "skip":
         kit.store.finish_run(sub.id, slot_at=slot, status="empty")

@@ -20,7 +20,7 @@ CADENCES: tuple[str, ...] = get_args(Cadence)
 Section = Literal["meetings", "tickets", "approvals", "docs"]
 SECTIONS: tuple[str, ...] = get_args(Section)
 TargetKind = Literal["channel", "user"]
-RunStatus = Literal["claimed", "posted", "empty", "failed"]
+RunStatus = Literal["claimed", "posting", "posted", "empty", "failed"]
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

@@ -168,6 +168,24 @@ class SqlDigestStore:
             return False
         return True
 
+    def begin_posting(self, subscription_id: str, *, slot_at: datetime) -> bool:
+        """claimed → posting, atomically; False if the run is already posting or done (a replayed job).
+
+        A process that dies between posting and ``finish_run`` leaves the run "posting": a replay then posts
+        nothing rather than a second copy (at most once, never twice).
+        """
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(DigestRunRow)
+                .where(
+                    col(DigestRunRow.subscription_id) == subscription_id,
+                    col(DigestRunRow.slot_at) == slot_at,
+                    col(DigestRunRow.status) == "claimed",
+                )
+                .values(status="posting")
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def finish_run(
         self,
         subscription_id: str,

@@ -176,3 +176,20 @@ def test_digests_of_one_slot_share_one_read_of_pending_approvals(
     assert approvals.reads == 1
     build_digest(subs[0], kit.sources, slot=SLOT + timedelta(days=1))
     assert approvals.reads == 2
+
+
+def test_a_replayed_digest_job_does_not_post_again(engine: Engine, subscribe: Callable[..., Subscription]) -> None:
+    """The worker job for a slot run twice (a replay after a crash) posts once; a run left mid-post posts never."""
+    kit = _kit(engine)
+    sub = subscribe(sections=["tickets"])
+    client = PostRecorder()
+    assert kit.store.claim_run(sub.id, slot_at=SLOT)
+    assert post_digest(kit, cast(WebClient, client), sub.id, SLOT)
+    assert not post_digest(kit, cast(WebClient, client), sub.id, SLOT)
+    assert len(client.posts) == 1 and [r.status for r in kit.store.runs(sub.id)] == ["posted"]
+
+    later = SLOT + timedelta(days=1)
+    assert kit.store.claim_run(sub.id, slot_at=later) and kit.store.begin_posting(sub.id, slot_at=later)
+    # ...the process died here, after starting to post: the replay must not risk a second copy.
+    assert not post_digest(kit, cast(WebClient, client), sub.id, later)
+    assert len(client.posts) == 1
