@@ -131,9 +131,10 @@ class Allowed:
 
 @dataclass
 class _Dense:
-    matrix: np.ndarray  # (n, dim) float32
+    by_dim: np.ndarray  # (dim, n) float32, C-contiguous
     rowids: np.ndarray  # (n,) int64 chunk ids
     doc_nums: np.ndarray  # (n,) int64
+    doc_by_rowid: np.ndarray  # (max chunk id + 1,) int64, -1 where no chunk
 
 
 class SqliteDocsIndex:
@@ -530,19 +531,30 @@ class SqliteDocsIndex:
             with self._lock:
                 rows = self._conn.execute("SELECT id, doc_num, vector FROM chunks ORDER BY id").fetchall()
             dim = self.embedder.dim
-            matrix = np.zeros((len(rows), dim), dtype=np.float32)
-            for i, (_, _, blob) in enumerate(rows):
-                if blob:
-                    vec = np.frombuffer(blob, dtype=np.float32)
-                    if vec.shape[0] == dim:
-                        matrix[i] = vec
-            self._dense = _Dense(
-                matrix=matrix,
-                rowids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-                doc_nums=np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
-            )
+            size = dim * 4
+            missing = bytes(size)  # a chunk without a usable vector scores 0 against every query
+            joined = b"".join(blob if blob and len(blob) == size else missing for _, _, blob in rows)
+            # Stored dimension-major (dim, n): a query row times it reads memory in order, about twice as fast
+            # at 100k chunks as multiplying by the transposed (n, dim) matrix, which is the whole dense cost.
+            by_dim = np.ascontiguousarray(np.frombuffer(joined, dtype=np.float32).reshape(len(rows), dim).T)
+            del joined
+            rowids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            doc_nums = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+            doc_by_rowid = np.full(int(rowids.max()) + 1 if len(rowids) else 1, -1, dtype=np.int64)
+            doc_by_rowid[rowids] = doc_nums
+            self._dense = _Dense(by_dim=by_dim, rowids=rowids, doc_nums=doc_nums, doc_by_rowid=doc_by_rowid)
             self._dense_version = version
         return self._dense
+
+    def doc_nums_of(self, rowids: Sequence[int]) -> dict[int, int]:
+        """``chunk id → document number`` from memory: fusion needs only this, not the chunks' text."""
+        lookup = self.dense().doc_by_rowid
+        out: dict[int, int] = {}
+        for rowid in rowids:
+            num = int(lookup[rowid]) if 0 <= rowid < len(lookup) else -1
+            if num >= 0:
+                out[int(rowid)] = num
+        return out
 
     def chunk_rows(self, rowids: Sequence[int]) -> dict[int, ChunkRow]:
         """Chunks with their document's metadata, by chunk id."""
