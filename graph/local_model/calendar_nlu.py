@@ -53,7 +53,8 @@ _GOT_TIME = re.compile(
 )
 _READ = re.compile(
     r"\b(what(?:'s| is| do i have)?|show|list|when is|when's|do i have|agenda|schedule for|"
-    r"anything on|what have i got|diary|when am i (?:next )?(?:seeing|meeting)|when do i (?:next )?(?:see|meet))\b",
+    r"anything on|what have i got|diary|when am i (?:next )?(?:seeing|meeting)|when do i (?:next )?(?:see|meet)|"
+    r"how(?:'s| is| does| do) (?:my|the|our|next|this)\b|look(?:s|ing)? like|shaping up)\b",
     re.I,
 )
 _WHICH = re.compile(r"\b(first|earliest|last|latest|final|next|upcoming)\b", re.I)
@@ -629,7 +630,8 @@ _LEADING = frozenset(
 )
 _ENDING = frozenset(
     "with w/ on at to for from by in and or but starting before after until till instead please pls tomorrow today "
-    "that which who where when i i'm im it's its is are was can could would will should so then back forward "
+    "that that's which who where where's when there there's i i'm im it's is are was can could would will should so "
+    "then back forward "
     "earlier later sooner up out ahead again too also an a half | -> → =>".split()
 )
 

@@ -11,9 +11,12 @@ from hypothesis import strategies as st
 from graph.parsing.datetimes import (
     DateTimeParseError,
     TimeOfDay,
+    day_span,
+    find_day,
     find_duration,
     find_shift,
     find_time,
+    find_week_range,
     parse_datetime,
     parse_duration,
     when_phrase,
@@ -137,3 +140,50 @@ def test_finders_never_crash_on_arbitrary_text(text: str) -> None:
         when_phrase(text)
     except DateTimeParseError:
         pass
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("anything next week?", date(2023, 12, 4), date(2023, 12, 11)),
+        ("this week's meetings", date(2023, 11, 27), date(2023, 12, 4)),
+        ("the week after next", date(2023, 12, 11), date(2023, 12, 18)),
+        ("for the rest of the week", date(2023, 11, 30), date(2023, 12, 4)),
+        ("early next week", date(2023, 12, 4), date(2023, 12, 7)),
+        ("late this week", date(2023, 11, 30), date(2023, 12, 4)),
+    ],
+)
+def test_week_phrases_are_ranges(text: str, start: date, end: date) -> None:
+    """Week phrases name a range of days, Monday-based; "the rest of the week" starts today."""
+    week = find_week_range(text, THURSDAY.date())
+    assert week is not None and (week.start, week.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text", ["Tuesday next week", "next week's Tuesday", "Tuesday of next week", "tuesday in next week"]
+)
+def test_weekday_with_a_week_is_that_weeks_day(text: str) -> None:
+    """A weekday with a week phrase is that week's day, and the phrase is located whole."""
+    assert find_day(text, THURSDAY.date()) == date(2023, 12, 5)
+    assert day_span(text) == (0, len(text))
+
+
+def test_weekday_alone_is_unchanged_by_week_logic() -> None:
+    """Without a week phrase, "Tuesday" is still the coming Tuesday."""
+    assert find_day("Tuesday", THURSDAY.date()) == date(2023, 12, 5)
+    assert find_day("Monday", THURSDAY.date()) == date(2023, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10 in the morning", TimeOfDay(10, 0, "am")), ("4 in the afternoon", TimeOfDay(4, 0, "pm"))],
+)
+def test_spoken_times(text: str, expected: TimeOfDay) -> None:
+    """ "10 in the morning" is 10am; "4 in the afternoon" is 4pm."""
+    assert find_time(text) == expected
+
+
+@pytest.mark.parametrize("word", ["tmrw", "tmr", "tomorow", "tommorow"])
+def test_tomorrow_shorthand_and_typos(word: str) -> None:
+    """Common shorthand and misspellings of "tomorrow" are tomorrow."""
+    assert find_day(f"anything {word}?", THURSDAY.date()) == date(2023, 12, 1)
