@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, Select, and_, case, func, select
+from sqlalchemy import Date, Engine, Integer, Select, String, and_, bindparam, case, func, select
 
 from integrations.approvals.base import ApprovalRecord, ApprovalStore
 from integrations.calendar.base import CalendarBackend
@@ -99,36 +99,34 @@ class TicketSampler(Protocol):
         ...
 
 
+ScopeShape = tuple[bool, bool]
+"""Which filters a scope sets: (project, assignee). Each shape has its own prepared statements."""
+
+
 class LocalTicketCounter:
     """Counts in one GROUP BY over the local tracker's table, and the listed tickets in three plain queries on
     one connection (a few milliseconds at 10k tickets, instead of searches that build full tickets and their
-    links: at 1,000 digests a 9 o'clock that is seconds)."""
+    links: at 1,000 digests a 9 o'clock that is seconds).
+
+    The statements are built once per scope shape with bound parameters: building and cache-keying a fresh
+    SQLAlchemy statement costs about as much as SQLite running it.
+    """
 
     def __init__(self, engine: Engine, *, url_for: Callable[[str], str] | None = None) -> None:
         self._engine = engine
         self._url_for = url_for
+        self._figures: dict[ScopeShape, Select[Any]] = {}
+        self._samples: dict[ScopeShape, tuple[Select[Any], Select[Any], Select[Any]]] = {}
+        self._lock = threading.Lock()
 
     def figures(
         self, scope: TicketScope, *, today: date, due_by: date, closed_since: datetime, final_status: str
     ) -> TicketFigures:
         """Counts for ``scope`` in one query."""
-        t = TicketRow.__table__  # type: ignore[attr-defined]
-        is_open = t.c.status != final_status
-        since = closed_since.astimezone(UTC)
-        stmt = select(
-            t.c.status,
-            func.count(),
-            func.sum(case((and_(is_open, t.c.due_date < today), 1), else_=0)),
-            func.sum(case((and_(is_open, t.c.due_date >= today, t.c.due_date <= due_by), 1), else_=0)),
-            func.sum(case((and_(t.c.status == final_status, t.c.updated_at >= since), 1), else_=0)),
-        ).group_by(t.c.status)
-        if scope.project:
-            stmt = stmt.where(t.c.project == scope.project.upper())
-        if scope.assignee_id:
-            stmt = stmt.where(t.c.assignee_id == scope.assignee_id)
+        params = _params(scope, today=today, due_by=due_by, since=closed_since, final=final_status)
         figures = TicketFigures()
         with self._engine.connect() as conn:
-            for status, count, overdue, soon, closed in conn.execute(stmt):
+            for status, count, overdue, soon, closed in conn.execute(self._figures_stmt(_shape(scope)), params):
                 if status != final_status:
                     figures.open_by_status[str(status)] = int(count)
                 figures.overdue += int(overdue or 0)
@@ -147,37 +145,80 @@ class LocalTicketCounter:
         limit: int,
     ) -> TicketSamples:
         """Filters and order as ``LocalTicketBackend.search`` applies them for the digest's three queries."""
-        t = TicketRow.__table__  # type: ignore[attr-defined]
-        is_open = t.c.status != final_status
-        by_due = (*_ORDER["due"], t.c.key)
-        overdue = self._sample_query(scope).where(is_open, t.c.due_date < today).order_by(*by_due)
-        due_soon = self._sample_query(scope).where(is_open, t.c.due_date >= today, t.c.due_date <= due_by)
-        closed = (
-            self._sample_query(scope)
-            .where(func.lower(t.c.status) == final_status.lower(), t.c.updated_at >= closed_since.astimezone(UTC))
-            .order_by(*_ORDER["updated"], t.c.key)
-        )
+        params = _params(scope, today=today, due_by=due_by, since=closed_since, final=final_status)
+        params["limit"] = limit
         found = TicketSamples()
+        overdue, due_soon, closed = self._samples_stmts(_shape(scope))
         with self._engine.connect() as conn:
-            for stmt, into in (
-                (overdue, found.overdue),
-                (due_soon.order_by(*by_due), found.due_soon),
-                (closed, found.closed),
-            ):
-                for key, title, status, due, assignee in conn.execute(stmt.limit(limit)):
+            for stmt, into in ((overdue, found.overdue), (due_soon, found.due_soon), (closed, found.closed)):
+                for key, title, status, due, assignee in conn.execute(stmt, params):
                     url = self._url_for(key) if self._url_for else ""
                     into.append(TicketSample(key, title, status, due, assignee, url))
         return found
 
-    @staticmethod
-    def _sample_query(scope: TicketScope) -> Select[Any]:
-        t = TicketRow.__table__  # type: ignore[attr-defined]
-        stmt = select(t.c.key, t.c.title, t.c.status, t.c.due_date, t.c.assignee_id)
-        if scope.project:
-            stmt = stmt.where(t.c.project == scope.project.strip().upper())
-        if scope.assignee_id:
-            stmt = stmt.where(t.c.assignee_id == scope.assignee_id)
-        return stmt
+    def _figures_stmt(self, shape: ScopeShape) -> Select[Any]:
+        with self._lock:
+            if shape not in self._figures:
+                t = TicketRow.__table__  # type: ignore[attr-defined]
+                final = bindparam("final", type_=String)
+                today, due_by = bindparam("today", type_=Date), bindparam("due_by", type_=Date)
+                is_open = t.c.status != final
+                stmt = select(
+                    t.c.status,
+                    func.count(),
+                    func.sum(case((and_(is_open, t.c.due_date < today), 1), else_=0)),
+                    func.sum(case((and_(is_open, t.c.due_date >= today, t.c.due_date <= due_by), 1), else_=0)),
+                    func.sum(case((and_(t.c.status == final, t.c.updated_at >= bindparam("since")), 1), else_=0)),
+                ).group_by(t.c.status)
+                self._figures[shape] = _scoped(stmt, shape)
+            return self._figures[shape]
+
+    def _samples_stmts(self, shape: ScopeShape) -> tuple[Select[Any], Select[Any], Select[Any]]:
+        with self._lock:
+            if shape not in self._samples:
+                t = TicketRow.__table__  # type: ignore[attr-defined]
+                final, today = bindparam("final", type_=String), bindparam("today", type_=Date)
+                is_open = t.c.status != final
+                # The tracker's own sort orders: the lists come out exactly as its searches would return them.
+                by_due = (*_ORDER["due"], t.c.key)
+                base = _scoped(select(t.c.key, t.c.title, t.c.status, t.c.due_date, t.c.assignee_id), shape)
+                limit = bindparam("limit", type_=Integer)
+                overdue = base.where(is_open, t.c.due_date < today).order_by(*by_due).limit(limit)
+                due_soon = (
+                    base.where(is_open, t.c.due_date >= today, t.c.due_date <= bindparam("due_by"))
+                    .order_by(*by_due)
+                    .limit(limit)
+                )
+                closed = (
+                    base.where(func.lower(t.c.status) == func.lower(final), t.c.updated_at >= bindparam("since"))
+                    .order_by(*_ORDER["updated"], t.c.key)
+                    .limit(limit)
+                )
+                self._samples[shape] = (overdue, due_soon, closed)
+            return self._samples[shape]
+
+
+def _shape(scope: TicketScope) -> ScopeShape:
+    return bool(scope.project), bool(scope.assignee_id)
+
+
+def _scoped(stmt: Select[Any], shape: ScopeShape) -> Select[Any]:
+    t = TicketRow.__table__  # type: ignore[attr-defined]
+    project, assignee = shape
+    if project:
+        stmt = stmt.where(t.c.project == bindparam("project"))
+    if assignee:
+        stmt = stmt.where(t.c.assignee_id == bindparam("assignee"))
+    return stmt
+
+
+def _params(scope: TicketScope, *, today: date, due_by: date, since: datetime, final: str) -> dict[str, Any]:
+    params: dict[str, Any] = {"today": today, "due_by": due_by, "since": since.astimezone(UTC), "final": final}
+    if scope.project:
+        params["project"] = scope.project.strip().upper()
+    if scope.assignee_id:
+        params["assignee"] = scope.assignee_id
+    return params
 
 
 @dataclass(frozen=True)
