@@ -144,7 +144,7 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
 
 def _due_shift(frame: TicketFrame, text: str) -> int | None:
     """Days to move the named tickets' due dates by, when that is the only change asked for."""
-    if frame.action != "update" or not frame.keys or not set(frame.change_slots()) <= {"due_date"}:
+    if frame.action not in ("update", "get") or not frame.keys or not set(frame.change_slots()) <= {"due_date"}:
         return None
     if re.search(r"\bdue\s+in\s+\w+\s+(?:days?|weeks?)", text, re.I):
         return None  # "due in 3 days" is a date, not a shift

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.local_model.lexicon import Lexicon
+from graph.local_model.tickets_nlu import find_labels
 from graph.parsing.datetimes import day_span, find_week
 
 _TICKETS = r"(?:tickets|tasks|issues|bugs|items|work|ones)"
@@ -27,7 +28,7 @@ _QUANTIFIED = re.compile(
 _SINGULAR_POSSESSIVE = re.compile(r"\b(\w+)'s\s+(?:[\w-]+\s+){0,3}(?:ticket|task|issue|bug)\b(?!s)", re.I)
 _CHANGE_VERB = re.compile(
     r"\b(move|set|mark|put|change|give|reassign|assign|hand|transfer|pass|push|bump|"
-    r"make|shift|close|slide|pull|bring|tag|label|untag|add|remove|reopen)\b",
+    r"make|shift|close|resolve|finish|wrap|slide|pull|bring|tag|label|untag|add|remove|reopen)\b",
     re.I,
 )
 _STATUS = (
@@ -111,6 +112,13 @@ _LABEL_CHANGES = (
     ),
 )
 _REOPEN = re.compile(r"\bre-?open\b", re.I)
+_CLOSE_ALL = re.compile(r"^\W*(?:please\s+)?(?:close|resolve|finish|wrap up)(?:\s+(?:out|off|up))?\b", re.I)
+# "set it to high priority and add the label q4": further changes after the first, each its own clause.
+_ALSO = re.compile(
+    r"\s*(?:,\s*|\s+)(?:and|plus)\s+(?:also\s+|then\s+)?(?=(?:add|tag|label|set|make|mark|move|give|assign|"
+    r"reassign|remove|bump|push)\b)",
+    re.I,
+)
 _GIVE_PRONOUN = re.compile(r"\b(?:give|hand|pass|assign)\s+(?:them|him|her)\b", re.I)
 _DUE_SHIFT = re.compile(
     r"\b(?:push|move|shift|slide|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
@@ -181,6 +189,7 @@ def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bo
     if not (_QUANTIFIED.search(text) or singular or referenced) or not _CHANGE_VERB.search(text):
         return None
     frame = BulkFrame(expect_one=bool(singular) and not _QUANTIFIED.search(text))
+    text, *more_changes = _ALSO.split(text)
     # "move all of Diego's tickets to done except the urgent ones": the exclusion is part of the selector, wherever
     # it sits, and must not be read as part of the change.
     excluded = _EXCEPT.search(text)
@@ -207,6 +216,8 @@ def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bo
             target_person = others[0]
     if target_person:
         frame.changes["assignee"] = target_person
+    for clause in more_changes:
+        _add_change(clause, lexicon, frame)
     if not frame.changes:
         return None
     _read_selector(selector_text, lexicon, frame, target_person=target_person, people=people)
@@ -222,12 +233,34 @@ def _label_or_reopen(text: str, frame: BulkFrame) -> tuple[str | None, str] | No
         if m:
             frame.changes[change] = [m.group("label").lower()]
             return None, m.group("sel")
+    closing = _CLOSE_ALL.search(text)
+    if closing and not _TARGET.search(text):
+        frame.changes["status"] = "done"
+        return None, text[closing.end() :]
     if _REOPEN.search(text):
         frame.changes["status"] = "reopen"
         if not _STATUS_FILTER.search(text):
             frame.filters["status"] = "done"  # only finished tickets can be reopened
         return None, text
     return None
+
+
+def _add_change(clause: str, lexicon: Lexicon, frame: BulkFrame) -> None:
+    """A further change in its own clause ("add the label q4", "make them urgent", "give them to Omar")."""
+    labels, _span = find_labels(clause)
+    if labels:
+        earlier = frame.changes.get("add_labels")
+        frame.changes["add_labels"] = [*(earlier if isinstance(earlier, list) else []), *labels]
+        return
+    m = re.search(r"\b(?:to|as)\s+(?P<target>[^,.;!?]+?)\s*[.!?]*$", clause, re.I)
+    target = _TARGET_TAIL.sub("", m.group("target").strip()) if m else ""
+    priority = _PRIORITY_TARGET.search(clause)
+    if target and _STATUS_TARGET.fullmatch(target):
+        frame.changes["status"] = target
+    elif target and _person_at(target, lexicon):
+        frame.changes["assignee"] = _person_at(target, lexicon)[0][1]
+    elif priority:
+        frame.changes["priority"] = priority.group(0).split()[0]
 
 
 def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | None, str]:

@@ -151,7 +151,8 @@ _QUESTION = re.compile(
 )
 _EXPLICIT_CREATE = re.compile(
     r"\b(?:open|file|raise|log|create|submit|start|write up|put in)\s+(?:me\s+|up\s+)?(?:a|an|one|another|new)\b|"
-    r"^\W*(?:new|bug|issue|ticket|task|incident)\s*[:\-—]|\bfile (?:this|it) (?:under|in|as|for)\b",
+    r"^\W*(?:an?\s+)?(?:new|bug|issue|ticket|task|incident)(?:\s+for\s+\w+)?\s*[:\-—]|"
+    r"\bfile (?:this|it) (?:under|in|as|for)\b",
     re.I,
 )
 # Single quotes only count at word edges, so apostrophes ("you're ... it's") never look like a quotation.

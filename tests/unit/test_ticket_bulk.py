@@ -141,3 +141,39 @@ def test_due_shift_skips_tickets_without_a_due_date(core: Core, ctx: Callable[..
     core.runtime.decide(outcome.new_approval.id, user_id=DIEGO, outcome="approve")  # type: ignore[union-attr]
     after = core.tickets.get("OPS-1").due_date
     assert before is not None and after is not None and (after - before).days == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "resolve all of Akira's ENG tickets in review",
+            {"assignee": "Akira", "status": "in review", "project": "ENG", "new_status": "done"},
+        ),
+        (
+            "move every DES ticket in backlog to in progress and tag them with q1",
+            {"status": "backlog", "project": "DES", "new_status": "in progress", "add_labels": ["q1"]},
+        ),
+        (
+            "everything Hana has in review: make it urgent and give it to Sam",
+            {"assignee": "Hana", "status": "in review", "new_priority": "urgent", "new_assignee": "Sam"},
+        ),
+    ],
+)
+def test_closing_and_several_changes_in_one_request(text: str, expected: dict[str, object]) -> None:
+    """Closing a described set, and further changes joined by "and", all land on the one bulk change."""
+    frame = parse_bulk(text, LEX)
+    assert frame is not None
+    assert frame.tool_args() == expected
+
+
+def test_single_ticket_due_shift_moves_from_its_own_due_date(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """ "bring DES-1 forward by two days" proposes DES-1's own due date minus two days."""
+    before = core.tickets.get("DES-1").due_date
+    outcome = core.runtime.handle_message(ctx(user=TOM), "bring DES-1 forward by two days")
+    assert _card_keys(outcome) == ["DES-1"]
+    core.runtime.decide(outcome.new_approval.id, user_id=TOM, outcome="approve")  # type: ignore[union-attr]
+    after = core.tickets.get("DES-1").due_date
+    assert before is not None and after is not None and (before - after).days == 2

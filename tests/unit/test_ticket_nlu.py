@@ -100,3 +100,38 @@ def test_priority_stated_with_the_word_priority_is_found(word: str) -> None:
     """'<word> priority' and 'priority <word>' both set the priority."""
     assert find_priority(f"please make this {word} priority") == word
     assert find_priority(f"set priority to {word}") == word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "open a ticket: export times out on big files. Hana can take it, labels: ux, mobile",
+            {
+                "action": "create",
+                "title": "Export times out on big files",
+                "assignee": "Hana",
+                "labels": ["ux", "mobile"],
+            },
+        ),
+        ("bug for Priya: the export times out", {"action": "create", "title": "Export times out", "assignee": "Priya"}),
+        (
+            "new ticket: order badges for the December starters by the 12th",
+            {"action": "create", "title": "Order badges for the December starters", "due": "the 12th"},
+        ),
+        ("DES-2 has been started", {"action": "update", "keys": ["DES-2"], "status": "in progress"}),
+        (
+            "let Omar know on OPS-6 that finance approved it",
+            {"action": "comment", "keys": ["OPS-6"], "comment": "Omar: finance approved it"},
+        ),
+        ("which tickets has Tom filed?", {"action": "search", "reporter": "Tom"}),
+        ("which of my tickets aren't closed yet?", {"action": "search", "assignee": "me", "status": None}),
+        ("what is Akira working on at the moment?", {"action": "search", "assignee": "Akira", "status": "in progress"}),
+    ],
+)
+def test_statements_addressees_and_filters_are_understood(text: str, expected: dict[str, object]) -> None:
+    """Owners named as "X can take it", dates "by the 12th", progress statements, comments addressed to someone,
+    reporters and negated statuses each land in their slot."""
+    frame = parse_ticket_request(text, LEX, suggested=None)
+    for slot, value in expected.items():
+        assert getattr(frame, slot) == value, slot
