@@ -17,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from bot.digests.scheduler import JOBS_TABLE
+from integrations.db import open_database
 from integrations.digests.base import Subscription
 from integrations.digests.store import SqlDigestStore
 from tests.support.stack import wait_for
@@ -30,16 +33,7 @@ pytestmark = pytest.mark.slow
 @contextmanager
 def schedulers(db: Path, out: Path, *extra_args: list[str]) -> Iterator[list[subprocess.Popen[bytes]]]:
     """One scheduler process per ``extra_args`` entry, all on ``db``; stopped (or killed) on exit."""
-    out.mkdir(exist_ok=True)
-    command = [sys.executable, "-m", "tests.digests.scheduler_proc", "--db", str(db), "--out", str(out)]
-    procs = [
-        subprocess.Popen(
-            [*command, "--name", f"p{i}", *args],
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
-        for i, args in enumerate(extra_args)
-    ]
+    procs = [_spawn(db, out, f"p{i}", args) for i, args in enumerate(extra_args)]
     try:
         wait_for(lambda: all((out / f"p{i}.ready").exists() for i in range(len(procs))), timeout=60, what="ready")
         yield procs
@@ -52,6 +46,12 @@ def schedulers(db: Path, out: Path, *extra_args: list[str]) -> Iterator[list[sub
                 proc.kill()
                 proc.wait()
     assert [p.returncode for p in procs] == [0] * len(procs)
+
+
+def _spawn(db: Path, out: Path, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    out.mkdir(exist_ok=True)
+    command = [sys.executable, "-m", "tests.digests.scheduler_proc", "--db", str(db), "--out", str(out)]
+    return subprocess.Popen([*command, "--name", name, *args], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
@@ -106,3 +106,39 @@ def test_two_leading_processes_with_their_own_job_stores_still_post_each_slot_on
     assert sorted(d["sub"] for d in delivered) == sorted(s.id for s in subs), "each slot posted exactly once"
     assert {(d["slot"], d["status_seen"]) for d in delivered} == {(slot.isoformat(), "claimed")}
     assert all([r.status for r in store.runs(s.id)] == ["posted"] for s in subs)
+
+
+def test_scheduler_process_killed_between_scheduling_and_the_run_is_replaced_and_posts_once(
+    tmp_path: Path, store: SqlDigestStore, subscribe: Callable[..., Subscription]
+) -> None:
+    """p0 stores the job and is SIGKILLed (lease not released); p1 takes over after the ttl and posts once."""
+    db, out = tmp_path / "app.db", tmp_path / "out"
+    first = _spawn(db, out, "p0", [])
+    second: subprocess.Popen[bytes] | None = None
+    try:
+        wait_for(lambda: (out / "p0.ready").exists(), timeout=60, what="p0 ready")
+        slot = (datetime.now(UTC) + timedelta(seconds=8)).replace(microsecond=0)
+        sub = subscribe(time_of_day=slot.strftime("%H:%M:%S"), tz="UTC")
+        wait_for(lambda: _stored_job(db, sub.id), timeout=10, what="the job in the job store")
+        first.kill()
+        first.wait(timeout=10)
+        second = _spawn(db, out, "p1", [])
+        delivered = _settle(out, 1, slot)
+    finally:
+        (out / "stop").touch()
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+    assert second is not None and second.returncode == 0
+    assert [(d["proc"], d["sub"], d["slot"], d["status_seen"]) for d in delivered] == [
+        ("p1", sub.id, slot.isoformat(), "claimed")
+    ]
+    assert [r.status for r in store.runs(sub.id)] == ["posted"]
+
+
+def _stored_job(db: Path, job_id: str) -> bool:
+    with open_database(db).connect() as conn:
+        return conn.execute(text(f"SELECT 1 FROM {JOBS_TABLE} WHERE id = :id"), {"id": job_id}).first() is not None
