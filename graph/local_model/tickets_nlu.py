@@ -66,6 +66,13 @@ _TRAILING_ASK = re.compile(
     r"[,.;]?\s*(?:please|pls|thanks|thank you|thx|asap)[.!]*$",
     re.I,
 )
+# A problem stated first, then a request for someone to look at it.
+_HELP_ASK = re.compile(
+    r"\w.{8,}?[,.;!?]\s*(?:can|could|would) (?:someone|somebody|anyone|you|u) (?:please )?"
+    r"(?:look|check|fix|help|have a look|take a look)\b",
+    re.I,
+)
+_SEARCH_START = re.compile(r"^\W*(?:show|list|find|search|which|what|any|is there|are there|do we have)\b", re.I)
 _COMMENT = re.compile(
     r"\b(comment|add (?:a )?note|leave (?:a )?(?:note|comment)|reply|post (?:an? )?update|note on|update .* with)\b",
     re.I,
@@ -771,6 +778,8 @@ def parse_ticket_request(
         frame.action = "get"
     elif _COMMENT_VERB.search(plain):
         frame.action = "comment"  # "add a comment saying ...": the ticket comes from the conversation
+    elif _HELP_ASK.search(plain) and not _SEARCH_START.search(plain):
+        frame.action = "create"  # "the printer jams again, can someone look?": a problem report asking for help
     elif question and (_SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?)\b", plain, re.I)):
         frame.action = "search"
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:

@@ -121,6 +121,10 @@ def test_priority_stated_with_the_word_priority_is_found(word: str) -> None:
         ),
         ("DES-2 has been started", {"action": "update", "keys": ["DES-2"], "status": "in progress"}),
         (
+            "the kitchen tap on floor 2 is leaking again. could someone have a look?",
+            {"action": "create", "title": "Kitchen tap on floor 2 is leaking again"},
+        ),
+        (
             "let Omar know on OPS-6 that finance approved it",
             {"action": "comment", "keys": ["OPS-6"], "comment": "Omar: finance approved it"},
         ),
