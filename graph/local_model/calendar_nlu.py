@@ -54,7 +54,8 @@ _GOT_TIME = re.compile(
 _READ = re.compile(
     r"\b(what(?:'s| is| do i have)?|show|list|when is|when's|do i have|agenda|schedule for|"
     r"anything on|what have i got|diary|when am i (?:next )?(?:seeing|meeting)|when do i (?:next )?(?:see|meet)|"
-    r"how(?:'s| is| does| do) (?:my|the|our|next|this)\b|look(?:s|ing)? like|shaping up)\b",
+    r"how(?:'s| is| does| do) (?:my|the|our|next|this)\b|look(?:s|ing)? like|shaping up)\b|"
+    r"^\W*(?:is|are|was|will|does|did)\s+(?:the|my|our)\b",
     re.I,
 )
 _WHICH = re.compile(r"\b(first|earliest|last|latest|final|next|upcoming)\b", re.I)
@@ -600,7 +601,9 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     week = week_range_span(head)
     masked = head
     for span in sorted((sp for sp in (day, week) if sp), reverse=True):
-        masked = masked[: span[0]] + " | " + masked[span[1] :]
+        # "next week's sprint retro" points like "the sprint retro"; other day phrases just end a name.
+        gap = " the " if head[span[0] : span[1]].endswith("'s") else " | "
+        masked = masked[: span[0]] + gap + masked[span[1] :]
     frame.which = _which(masked)
     day_text = _span_text(head, day)
     week_text = (_span_text(head, week) or "").removesuffix("'s") or None
@@ -613,6 +616,8 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     frame.title = title.split("|", 1)[0].strip() or None if title else None
     if frame.title is None and frame.action in {"move", "rename", "cancel"}:
         frame.title = _residual_title(masked)
+    elif frame.title is None and frame.action == "read":
+        frame.title = _residual_title(masked, after_verb=False)  # "who's coming to the sprint retro?"
     frame.with_people = _people_in(head, frame.with_people)
     frame.only_with = _only_with(head, frame.with_people)
     _time_filters(head, frame)
@@ -631,15 +636,16 @@ _LEADING = frozenset(
 _ENDING = frozenset(
     "with w/ on at to for from by in and or but starting before after until till instead please pls tomorrow today "
     "that that's which who where where's when there there's i i'm im it's is are was can could would will should so "
-    "then back forward "
+    "then back forward look looks looking like shaping during over across through between within still "
+    "happening scheduled booked going confirmed really actually "
     "earlier later sooner up out ahead again too also an a half | -> → =>".split()
 )
 
 
-def _residual_title(head: str) -> str | None:
+def _residual_title(head: str, *, after_verb: bool = True) -> str | None:
     """The meeting's name when nothing marks it: the words right after the verb or "my"/"the", up to the next
     selector ("retitle my vendor review on monday" → "vendor review", "shift Q1 planning on the 26th …")."""
-    m = re.search(rf"\b(?:{_POINT_VERB})\b\s+(?P<rest>.*)", head, re.I) or re.search(
+    m = (re.search(rf"\b(?:{_POINT_VERB})\b\s+(?P<rest>.*)", head, re.I) if after_verb else None) or re.search(
         r"\b(?:the|my|our)\s+(?P<rest>.*)", head, re.I
     )
     if not m:
@@ -656,11 +662,23 @@ def _residual_title(head: str) -> str | None:
         if token[-1] in ",.;!?":
             break
     title = " ".join(words)
-    if not title or _NOT_TITLES.match(title) or re.fullmatch(rf"(?:{_MEETING}|everything|anything|stuff)", title, re.I):
+    if (
+        not title
+        or _NOT_TITLES.match(title)
+        or _CALENDAR_WORDS.fullmatch(words[0])
+        or re.fullmatch(r"(?:meetings?|events?|calls?|sessions?|appointments?)", words[0], re.I)
+        or re.fullmatch(rf"(?:{_MEETING}|everything|anything|stuff)", title, re.I)
+    ):
         return None
     return title if len(words) <= 6 else None
 
 
+# Names for the calendar itself or a stretch of time: "what's on my plate", "how does my week look".
+_CALENDAR_WORDS = re.compile(
+    r"(?:(?:own|whole|full|entire|work)\s+)?(?:calendar|diary|schedule|agenda|plate|day|week|weekend|morning|afternoon|"
+    r"evening|time|availability|free time|slots?)",
+    re.I,
+)
 _ONLY = re.compile(
     r"\b(?:only|just|solely)\s+(?:(?:me|myself|us)\s*(?:and|&|\+|,)\s*|with\s+|between\s+(?:me|us)\s+and\s+)?"
     r"(?P<rest>.{1,80})|\b(?:no ?one|nobody) else\b|\bjust the (?:two|three|four) of us\b",

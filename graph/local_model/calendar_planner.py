@@ -262,7 +262,9 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
         }
         return Plan(calls=[{"name": "find_events", "args": args}])
     args = frame.selector_args()
-    if frame.action == "read" and not (frame.day or frame.after or frame.which != "all"):
+    # An agenda question without a day is about today; a question about a named meeting or person looks ahead.
+    looks_ahead = frame.title or frame.with_people
+    if frame.action == "read" and not (frame.day or frame.after or frame.which != "all" or looks_ahead):
         args["day"] = "today"
     return Plan(calls=[{"name": "find_events", "args": args}])
 

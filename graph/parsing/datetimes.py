@@ -422,7 +422,7 @@ _WEEK_RANGE = re.compile(
     r"\b(?:(?P<rest>(?:the\s+)?(?:rest|remainder)\s+of\s+(?:the|this)\s+week|later\s+this\s+week)|"
     r"(?P<part>early|late|end\s+of)\s+(?P<pweek>this|next)\s+week|"
     r"(?P<after>(?:the\s+)?week\s+after(?:\s+next)?|(?:the\s+)?following\s+week)|"
-    r"(?P<which>this|next|last|coming|past)\s+week)(?:'s)?\b",
+    r"(?P<which>this|next|last|coming|past|my)\s+week(?!\s+after))(?:'s)?\b",
     re.I,
 )
 
@@ -456,7 +456,7 @@ def find_week_range(text: str, today: date) -> WeekRange | None:
         if part == "early":
             return WeekRange(start, start + timedelta(days=3), phrase)
         return WeekRange(start + timedelta(days=3), start + timedelta(days=7), phrase)
-    offset = {"this": 0, "coming": 7, "next": 7, "last": -7, "past": -7}[m.group("which").lower()]
+    offset = {"this": 0, "my": 0, "coming": 7, "next": 7, "last": -7, "past": -7}[m.group("which").lower()]
     start = monday + timedelta(days=offset)
     return WeekRange(start, start + timedelta(days=7), phrase, from_now=False)
 

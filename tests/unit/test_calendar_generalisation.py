@@ -397,3 +397,24 @@ def test_question_about_attendees_is_a_read() -> None:
     """ "who's coming to X" asks about a meeting; it is not an invitation to book one."""
     name, args = _call("who's coming to the pipeline review on Friday?")
     assert name == "find_events" and args.get("day") == "Friday"
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("is the pipeline review still happening on Friday?", "pipeline review"),
+        ("who's coming to next week's sprint retro?", "sprint retro"),
+        ("what time is the Contoso renewal call?", "Contoso renewal"),
+    ],
+)
+def test_questions_about_a_named_meeting_select_it(text: str, title: str) -> None:
+    """A question naming a meeting filters by that name, without the question's own words ("still", "coming")."""
+    name, args = _call(text)
+    assert name == "find_events" and args.get("title") == title
+
+
+@pytest.mark.parametrize("text", ["what does my day look like", "anything on my plate tomorrow?", "list my meetings"])
+def test_agenda_questions_have_no_title(text: str) -> None:
+    """Agenda questions name the calendar or a stretch of time, not a meeting: no title filter."""
+    _name, args = _call(text)
+    assert "title" not in args
