@@ -21,7 +21,7 @@ from integrations.approvals.base import ApprovalRecord, ApprovalStore
 from integrations.calendar.base import CalendarBackend
 from integrations.directory.base import Directory
 from integrations.tickets.base import TicketBackend
-from integrations.tickets.local import _ORDER, TicketRow
+from integrations.tickets.local import SEARCH_ORDER, TicketRow
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class LocalTicketCounter:
                 final, today = bindparam("final", type_=String), bindparam("today", type_=Date)
                 is_open = t.c.status != final
                 # The tracker's own sort orders: the lists come out exactly as its searches would return them.
-                by_due = (*_ORDER["due"], t.c.key)
+                by_due = (*SEARCH_ORDER["due"], t.c.key)
                 base = _scoped(select(t.c.key, t.c.title, t.c.status, t.c.due_date, t.c.assignee_id), shape)
                 limit = bindparam("limit", type_=Integer)
                 overdue = base.where(is_open, t.c.due_date < today).order_by(*by_due).limit(limit)
@@ -191,7 +191,7 @@ class LocalTicketCounter:
                 )
                 closed = (
                     base.where(func.lower(t.c.status) == func.lower(final), t.c.updated_at >= bindparam("since"))
-                    .order_by(*_ORDER["updated"], t.c.key)
+                    .order_by(*SEARCH_ORDER["updated"], t.c.key)
                     .limit(limit)
                 )
                 self._samples[shape] = (overdue, due_soon, closed)

@@ -194,7 +194,7 @@ class LocalTicketBackend:
         for label in query.labels or []:
             # Labels are stored as a JSON array; the label encoded the same way can only match a whole label.
             stmt = stmt.where(cast(col(TicketRow.labels), String).contains(json.dumps(label), autoescape=True))
-        stmt = stmt.order_by(*_ORDER[query.order_by], col(TicketRow.key))
+        stmt = stmt.order_by(*SEARCH_ORDER[query.order_by], col(TicketRow.key))
         if not words:
             stmt = stmt.limit(query.limit)
         with Session(self._engine) as session:
@@ -493,7 +493,7 @@ class LocalTicketBackend:
 
 
 _MIRROR = dict(LINK_RELATIONS)
-_ORDER: dict[str, tuple[Any, ...]] = {
+SEARCH_ORDER: dict[str, tuple[Any, ...]] = {  # also used by digests, so their lists sort like searches
     "updated": (col(TicketRow.updated_at).desc(),),
     "priority": (_PRIORITY_RANK.desc(), col(TicketRow.created_at)),
     "oldest": (col(TicketRow.created_at),),
