@@ -46,7 +46,7 @@ def make_triage(deps: GraphDeps) -> NodeFn:
             answering=asked_last_turn(state),
         )
         route = decision.route
-        if route in ("tickets", "calendar") and _names_a_document(deps, state, text):
+        if _docs_answer_this(deps, state, text, decision):
             route = "docs"
         elif not decision.confident and not deps.model_is_local and decision.language == "en":
             route = _ask_model(deps, text, decision)
@@ -65,14 +65,30 @@ _REQUEST_OR_OWN = re.compile(
 )
 
 
-def _names_a_document(deps: GraphDeps, state: DeskhandState, text: str) -> bool:
-    """A question that names a company document by its title ("what does the printer notice say?", "what should I
-    do during calendar clean-up week?") is about that document, even when its words suggest a ticket or a meeting.
+_HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b", re.I)
+_HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i cannot|help)\b", re.I)
+# Labels whose meaning does not depend on any document: answers to deskhand's own question, edits to a pending
+# proposal, greetings, thanks and the language notice.
+_SETTLED_LABELS = re.compile(r"\.(?:answer|revise)$|^chat\.(?:thanks|help|language)$")
+_STRONG_DENSE, _STRONG_COVERAGE, _HOW_TO_COVERAGE, _CLOSE_DENSE = 0.45, 0.7, 0.4, 0.55
 
-    The evidence is the best readable document's title: at least two of its significant words appear in the
-    question and they make up at least half of the title. A document's text never decides, only its title.
+
+def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision: RouteDecision) -> bool:
+    """Whether the company documents should answer this message although the classifier chose another route.
+
+    Three kinds of evidence, each from one permission-aware search (a document's text never decides, only how
+    well it matches the question and, for the first, its title):
+    - a question that names a document by its title ("what does the printer notice say?"): at least two of the
+      title's significant words appear in it and they make up at least half of the title;
+    - a how-to question ("how do I fix the VPN on my Mac?") that a document matches strongly;
+    - an unsure question or plea for help ("I need admin rights to install a driver") that a document matches
+      strongly and almost word for word.
     """
-    if deps.docs is None or not QUESTION.search(text) or _REQUEST_OR_OWN.search(text):
+    if deps.docs is None or decision.route == "docs" or _SETTLED_LABELS.search(decision.label):
+        return False
+    how_to = bool(_HOW_TO.search(text))
+    asks = bool(QUESTION.search(text) or _HELP_ASK.search(text))
+    if not (asks or how_to) or _REQUEST_OR_OWN.search(text):
         return False
     try:
         result = deps.docs.search(text, viewer=viewer_for(deps, state.get("context", {})), k=3)
@@ -81,9 +97,18 @@ def _names_a_document(deps: GraphDeps, state: DeskhandState, text: str) -> bool:
         return False
     if not result.confident or not result.hits:
         return False
-    title = content_roots(result.hits[0].title)
+    top = result.hits[0]
+    title = content_roots(top.title)
     shared = title & content_roots(text)
-    return len(shared) >= 2 and 2 * len(shared) >= len(title)
+    named = len(shared) >= 2 and 2 * len(shared) >= len(title)
+    if named and decision.route in ("tickets", "calendar") and QUESTION.search(text):
+        return True
+    dense, coverage = top.signals.get("dense", 0.0), top.signals.get("coverage", 0.0)
+    if how_to and dense >= _STRONG_DENSE and coverage >= _HOW_TO_COVERAGE:
+        return True
+    # A closer match in meaning needs less word-for-word overlap.
+    strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)
+    return not decision.confident and strong
 
 
 def _ask_model(deps: GraphDeps, text: str, fallback: RouteDecision) -> str:

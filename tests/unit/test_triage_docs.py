@@ -1,0 +1,48 @@
+"""Triage hands a message to the company docs when a document clearly answers it, and only then."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import HumanMessage
+
+from bot.composition import Core
+from graph.nodes.triage import make_triage
+from graph.state import DeskhandState
+
+from .conftest import TOM
+
+
+def _route(core: Core, text: str) -> str:
+    state: DeskhandState = {
+        "messages": [HumanMessage(content=text)],
+        "context": {"user_id": TOM, "channel_type": "channel", "user_tz": "Europe/Berlin"},
+    }
+    return str(make_triage(core.deps)(state)["route"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how do I get the VPN working again on my laptop?",
+        "I need admin rights to install some software",
+        "where is the Berlin office exactly?",
+    ],
+)
+def test_how_to_and_pleas_for_help_that_a_document_answers_go_to_docs(core: Core, text: str) -> None:
+    """A how-to question or plea for help that a handbook page matches strongly is answered from the docs."""
+    assert core.deps.docs is not None and core.deps.docs.count_documents() > 0
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("what's on my calendar tomorrow?", "calendar"),
+        ("which tickets are overdue?", "tickets"),
+        ("can you book a meeting room for tomorrow at 3?", "calendar"),
+        ("open a ticket: the printer on floor 3 jams on double-sided", "tickets"),
+    ],
+)
+def test_own_work_and_requests_stay_with_their_capability(core: Core, text: str, route: str) -> None:
+    """Questions about the person's own calendar or tickets and explicit requests are never diverted to docs."""
+    assert _route(core, text) == route
