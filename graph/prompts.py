@@ -62,12 +62,13 @@ How you work:
 """
 
 CHAT_HELP = (
-    "Hi! I'm deskhand. I can help with tickets and calendars (company docs are on the way).\n"
+    "Hi! I'm deskhand. I can help with tickets, calendars and questions about company docs.\n"
     "Try:\n"
     "• “open a ticket: VPN drops every hour, high priority, assign to me”\n"
     "• “what's assigned to me?” or “any open tickets about the printer?”\n"
     "• “move OPS-12 to In Review” or “reassign ENG-4 to Priya”\n"
     "• “what's on my calendar tomorrow?” or “book 30 minutes with Priya tomorrow at 10”\n"
+    "• “how many vacation days do I get?” (answered from the company docs, with sources)\n"
     "Nothing is changed until someone presses *Approve* on the card I post."
 )
 

@@ -15,14 +15,9 @@ _LANGUAGE = (
     "Sorry, I can only read English for now. Could you ask again in English? "
     "For example: “open a ticket: my laptop won't start”."
 )
-_THANKS = "You're welcome! Anything else? I can help with tickets and your calendar."
-_COMING = {
-    "calendar": "Calendar help is coming soon: reading your agenda, finding time and booking meetings. "
-    "For now I can file, find and update tickets.",
-    "docs": "Answers from company docs are coming soon. For now I can file, find and update tickets.",
-}
+_THANKS = "You're welcome! Anything else? I can help with tickets, your calendar and questions about company docs."
 _OUT_OF_SCOPE = (
-    "That's outside what I can help with. I'm a workplace assistant for tickets and calendars (and soon company docs)."
+    "That's outside what I can help with. I'm a workplace assistant for tickets, calendars and company docs."
 )
 
 
@@ -43,15 +38,6 @@ def make_chat(deps: GraphDeps) -> NodeFn:
         return _reply(CHAT_HELP)
 
     return chat
-
-
-def make_coming_soon(route: str) -> NodeFn:
-    """A capability that is not built yet says so plainly."""
-
-    def coming_soon(state: DeskhandState) -> dict[str, Any]:
-        return _reply(_COMING[route])
-
-    return coming_soon
 
 
 def out_of_scope(state: DeskhandState) -> dict[str, Any]:
