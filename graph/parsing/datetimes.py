@@ -122,6 +122,8 @@ _WEEKDAY_REF = re.compile(
     re.I,
 )
 _IN_N = re.compile(rf"\bin\s+(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?)\b", re.I)
+# "a week from today", "three days from now": checked before "today" alone.
+_FROM_NOW = re.compile(rf"\b(?P<n>an?|{_NUMBER})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:today|now)\b", re.I)
 _N_AGO = re.compile(rf"\b(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)
 _WEEK_REF = re.compile(r"\b(this|next|last)\s+week\b", re.I)
 _PERIOD = re.compile(r"\b(morning|afternoon|evening|lunchtime)\b", re.I)
@@ -291,7 +293,7 @@ def find_time(text: str) -> TimeOfDay | None:
 def _mask_dates(text: str) -> str:
     """Blank out date phrases and durations so their numbers are not read as clock times."""
     out = text
-    for pattern in (_ISO_DT, _MONTH_DAY, _DAY_MONTH, _SLASH_DATE, _IN_N, _N_AGO):
+    for pattern in (_ISO_DT, _MONTH_DAY, _DAY_MONTH, _SLASH_DATE, _IN_N, _FROM_NOW, _N_AGO):
         out = pattern.sub(lambda m: " " * len(m.group(0)), out)
     out = _DURATION.sub(lambda m: " " * len(m.group(0)) if m.group("hours") else m.group(0), out)
     return out
@@ -342,15 +344,15 @@ def find_day(text: str, today: date) -> date | None:
         if year is not None and year < 100:
             year += 2000
         return _upcoming(int(m.group("m")), int(m.group("d")), today, m.group(0), year)
-    m = _RELATIVE_DAY.search(text)
+    m = _RELATIVE_DAY.search(text) if not _FROM_NOW.search(text) else None
     if m:
         word = m.group(1).lower()
         if re.fullmatch(_TOMORROW, word):
             word = "tomorrow"  # common shorthand and misspellings
         return today + timedelta(days={"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}.get(word, 2))
-    m = _IN_N.search(text)
+    m = _IN_N.search(text) or _FROM_NOW.search(text)
     if m:
-        n = int(_number(m.group("n")))
+        n = 1 if m.group("n").lower() in {"a", "an"} else int(_number(m.group("n")))
         unit = m.group("unit").lower()
         return today + (
             timedelta(weeks=n)
@@ -547,6 +549,7 @@ _DAY_PATTERNS = (
     _DAY_MONTH,
     _ORDINAL_DAY,
     _SLASH_DATE,
+    _FROM_NOW,
     _RELATIVE_DAY,
     _IN_N,
     _WEEKDAY_IN_WEEK,
