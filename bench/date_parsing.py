@@ -55,7 +55,7 @@ CASES: list[tuple[str, date]] = [
     ("Dec 4th", date(2026, 12, 4)),
     ("Jan 15", date(2027, 1, 15)),
     ("November 20", date(2026, 11, 20)),  # a few days back: people refer to recent days ("what was on Nov 20?")
-    ("October 2", date(2027, 10, 2)),  # months back: the next one
+    ("September 2", date(2027, 9, 2)),  # more than two months back: the next one
     ("the 30th", date(2026, 11, 30)),
     ("the 3rd", date(2026, 12, 3)),
     ("2026-12-05", date(2026, 12, 5)),
