@@ -98,9 +98,12 @@ class RetrievalOptions:
     """Exponent of the residual-IDF factor in term weights (0 = plain IDF)."""
     max_repeat: int = 1
     """Largest integer weight of a term in the key query (1 = unweighted)."""
-    max_postings: int = 20_000
+    max_postings: int = 8_000
     """A BM25 run keeps its rarest terms whose chunk frequencies sum to at most this (0 = no limit): bounds query
-    time on large indexes (see ``HybridSearcher._within_budget``)."""
+    time on large indexes (see ``HybridSearcher._within_budget``). FTS5 scores every matching row at ~0.8 µs each,
+    so 8,000 postings keep the BM25 run near 7 ms; at 100k chunks 20,000 made it the larger half of a short query
+    (p95 51 → 32 ms in one process). Indexes of a few thousand chunks (banking-kb: 2,826) rarely reach it and
+    rank the same (checked: recall@10 / MRR unchanged)."""
     max_query_chars: int = 20_000
     chunks_per_hit: int = 3
     """Best chunks kept per document hit."""
