@@ -60,6 +60,18 @@ def _clean(message: BaseMessage, ctx: ModelContext) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
+_FUNCTION_WORDS = frozenset(
+    w for w in _STOP if w not in {"tell", "need", "take", "keep", "give", "early", "late", "often", "allowed", "new"}
+)
+"""For choosing a sentence inside a document already found, a few request verbs and degree words carry the
+question ("tell" people, "take" leave, how "early"); finding the document ignores them as conversational filler."""
+
+
+def _sentence_terms(question: str) -> list[str]:
+    words = (m.lower().replace("’", "'").split("'")[0] for m in _WORD.findall(question))
+    return list(dict.fromkeys(w for w in words if w not in _FUNCTION_WORDS and len(w) > 1))
+
+
 def _content_words(text: str) -> list[str]:
     words = (m.lower().replace("’", "'").split("'")[0] for m in _WORD.findall(text))
     return [w for w in words if w not in _STOP and len(w) > 1]
@@ -194,23 +206,57 @@ SOFT_MATCH = 0.42
 MAX_ANSWER_CHARS = 600
 _RANK_PRIOR = (0.2, 0.1, 0.05)
 """Preference for passages of the first, second and third document (retrieval's own ranking)."""
-_QUANTITY = re.compile(r"\b(how (many|much|long|often|early|fast|soon|late)|when|until when|what time|by when)\b", re.I)
-_HAS_QUANTITY = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|weekly|daily|monthly|every|monday|tuesday|"
-    r"wednesday|thursday|friday|january|february|march|april|may|june|july|august|september|october|november|"
-    r"december)\b",
+_NUMBER_WORD = (
+    r"(?:\d+(?:[.,]\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|sixteen|twenty|"
+    r"thirty|a|an|half an?)"
+)
+_UNIT = r"(?:minutes?|hours?|days?|working days?|weeks?|months?|years?|calendar days?)"
+_DURATION = re.compile(rf"\b{_NUMBER_WORD}[- ](?:\w+ )?{_UNIT}\b|\bimmediately\b", re.I)
+_COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|once|dozen)\b", re.I)
+_MONEY = re.compile(r"\d[\d,.]*\s*(EUR|USD|GBP|%)|[€$£]\s*\d|\b(free|paid|covered|budget|allowance)\b", re.I)
+_DATE = re.compile(
+    r"\b\d{1,2}:\d{2}\b|\b\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+    r"august|september|october|november|december|weekly|daily|monthly|quarterly|annually|yearly)\b|"
+    r"\b(before|by|within|until|after|at least)\b[^.;]{0,30}\d",
     re.I,
 )
-_WHO = re.compile(r"^\s*who\b", re.I)
-_HAS_WHO = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|\b(manager|team|finance|people|it|security|owner)\b", re.I)
-_WHERE = re.compile(r"^\s*where\b", re.I)
-_HAS_WHERE = re.compile(r"\b(in|at|on|from|through|via)\b|https?://|#\w", re.I)
+_FREQUENCY = re.compile(r"\b(every|each|per|once|twice|weekly|daily|monthly|quarterly|annually|yearly|a year)\b", re.I)
+_PERSON = re.compile(
+    r"\b[A-Z][a-z]+ [A-Z][a-z]+\b|#[\w-]+|\b(manager|team|finance|people|it|security|owner|lead|buddy|hr|legal)\b"
+)
+_PERMISSION = re.compile(
+    r"\b(can|can't|cannot|may|allowed|not|never|only|must|need|needs|requires?|approv\w*|fine|ok|okay|permitted)\b",
+    re.I,
+)
+_PLACE = re.compile(r"\b(in|at|through|via|from)\s+(the\s+)?[A-Z#*]|https?://|#[\w-]+|\w+\.\w+\.\w+", re.I)
+_NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w-]*[A-Z0-9][\w-]*\b|\b[A-Z][a-z]+-[A-Z]{2}\b|\d")
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (_QUANTITY, _HAS_QUANTITY),
-    (_WHO, _HAS_WHO),
-    (_WHERE, _HAS_WHERE),
+    (re.compile(r"\bhow (long|early|fast|quickly|soon|late)\b", re.I), _DURATION),
+    (re.compile(r"\bhow many\b", re.I), _COUNT),
+    (re.compile(r"\bhow much\b|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b", re.I), _MONEY),
+    (re.compile(r"\b(by when|until when|what time|deadline|when)\b", re.I), _DATE),
+    (re.compile(r"\bhow often\b", re.I), _FREQUENCY),
+    (re.compile(r"^\s*who\b|\bwho (do|should|can|to)\b|\bwhom\b", re.I), _PERSON),
+    (re.compile(r"^\s*(can|may|am i allowed|is it ok|is it okay|do i need|are we allowed)\b", re.I), _PERMISSION),
+    (re.compile(r"^\s*where\b|\bwhere (do|can|should)\b", re.I), _PLACE),
+    (
+        re.compile(r"^\s*(which|what)\b\s+(\w+\s+)?(profile|version|tool|app|client|model|laptop|computer)", re.I),
+        _NAMED,
+    ),
 ]
-"""Question forms and what their answers contain: a number or date, a person or team, a place or link."""
+"""Question forms and what their answers contain: a duration, a number, an amount, a date or time, a frequency, a
+person or team, a permission or rule, a place or link, a named thing. A question can ask several ("who do I tell
+and by when?")."""
+_MEASURES = (_DURATION, _COUNT, _MONEY, _DATE, _FREQUENCY)
+_PROCEDURE = re.compile(r"\b(how do i|how can i|what do i do|what should i do|what happens|steps?|process)\b", re.I)
+"""Questions whose answer is a sequence: a short list is quoted whole."""
+_CONTINUES = re.compile(r"^(if|unless|otherwise|except|after that|then|this|that|it|they|both|each|these)\b", re.I)
+"""A sentence starting like this completes (a condition, an exception) or refers back to the one before it."""
+_TYPE_BONUS = 0.25
+_LOOSE_TYPE_BONUS = 0.05
+"""A permission, person or place pattern matches many sentences that are not the answer: it only breaks ties."""
+_TYPE_MISSING = 0.1
 
 
 def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
@@ -236,19 +282,29 @@ def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
     if not eligible:
         return _not_found(hits)
     best = max(eligible, key=lambda p: p.score)
-    chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, terms, best))]
+    # The best document is chosen by passage; within it every eligible passage's sentences compete, so the
+    # sentence that answers wins even when a neighbouring passage shares more of the question's words.
+    siblings = [p for p in eligible if p.hit == best.hit]
+    for passage in siblings:
+        _score_units(question, _sentence_terms(question), passage)
+        # Retrieval's order of a document's passages: a small preference for the one it ranked first.
+        for unit in passage.units:
+            unit.score -= 0.03 * passage.chunk
+    best = max(siblings, key=lambda p: max(u.score for u in p.units))
+    chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, best))]
     for other in sorted(eligible, key=lambda p: -p.score):
         if other.hit != best.hit and other.support >= max(needed, best.support) and other.score >= 0.9 * best.score:
-            chosen.append((other, _pick_units(question, terms, other, limit=1)))
+            _score_units(question, _sentence_terms(question), other)
+            chosen.append((other, _pick_units(question, other, limit=1)))
             break
     return _compose(chosen, hits)
 
 
 def _passages(hits: list[dict[str, Any]]) -> list[_Passage]:
-    """The best two passages of the top document and the best passage of the next three."""
+    """The best three passages of the top document and the best passage of the next three."""
     out: list[_Passage] = []
     for h, hit in enumerate(hits):
-        for c, chunk in enumerate((hit.get("chunks") or [])[: 2 if h == 0 else 1]):
+        for c, chunk in enumerate((hit.get("chunks") or [])[: 3 if h == 0 else 1]):
             text = str(chunk.get("text") or "")
             units = _units(text)
             if units:
@@ -312,30 +368,62 @@ def _score_passages(question: str, terms: list[str], passages: list[_Passage]) -
         passage.score = 0.5 * passage.support + 0.3 * float(sim) + prior + (0.05 if passage.chunk == 0 else 0.0)
 
 
-def _pick_units(question: str, terms: list[str], passage: _Passage, *, limit: int = 2) -> list[_Unit]:
-    """The passage's best units in document order; the whole list when the best unit is a short list's item."""
+def _wanted(question: str) -> list[re.Pattern[str]]:
+    """What the answer must contain for this question form (empty: no particular type)."""
+    return [answer for asks, answer in _ANSWER_TYPES if asks.search(question)]
+
+
+def _score_units(question: str, terms: list[str], passage: _Passage) -> None:
+    """Score each sentence of a passage: the question's words in it (IDF-weighted within the passage, its
+    sub-heading counting half), its WordLlama similarity to the question, with and without the heading path it
+    sits under, and whether it holds the kind of fact the question asks for (a duration, a date, a person...)."""
     units = passage.units
-    matches = [_matches(terms, f"{u.text} {u.heading}") for u in units]
+    bodies = [_matches(terms, u.text) for u in units]
+    labels = [_matches(terms, u.heading) if u.heading else dict.fromkeys(terms, 0.0) for u in units]
     n = len(units)
-    weight = {t: math.log(1.0 + n / (1.0 + sum(1 for m in matches if m[t] > 0))) for t in terms}
+    weight = {t: math.log(1.0 + n / (1.0 + sum(1 for m in bodies if m[t] > 0))) for t in terms}
     total = sum(weight.values()) or 1.0
-    vectors = embed([question] + [u.text for u in units])
-    sims = np.asarray(vectors[1:] @ vectors[0]).tolist()
-    wanted = [answer for asks, answer in _ANSWER_TYPES if asks.search(question)]
-    for unit, found, sim in zip(units, matches, sims, strict=True):
-        lexical = sum(weight[t] * found[t] for t in terms) / total
-        bonus = 0.1 if wanted and any(p.search(unit.text) for p in wanted) else 0.0
-        unit.score = 0.55 * lexical + 0.35 * float(sim) + bonus
+    section = passage.heading.split(" > ")[-1] if passage.heading else passage.title
+    headed = [f"{section} {u.heading}: {u.text}" for u in units]
+    vectors = embed([question] + [u.text for u in units] + headed)
+    sims = np.asarray(vectors[1 : n + 1] @ vectors[0]).tolist()
+    head_sims = np.asarray(vectors[n + 1 :] @ vectors[0]).tolist()
+    wanted = _wanted(question)
+    for unit, body, label, sim, head_sim in zip(units, bodies, labels, sims, head_sims, strict=True):
+        lexical = sum(weight[t] * max(body[t], 0.5 * label[t]) for t in terms) / total
+        typed = 0.0
+        if wanted:
+            found = sum(1 for p in wanted if p.search(unit.text))
+            # A "how long" answer without any duration is rarely the answer; a rule or a place can be worded in
+            # too many ways for its absence to count against a sentence.
+            strict = any(p in _MEASURES for p in wanted)
+            bonus = _TYPE_BONUS if strict else _LOOSE_TYPE_BONUS
+            typed = bonus * found / len(wanted) if found else (-_TYPE_MISSING if strict else 0.0)
+        unit.score = 0.55 * lexical + 0.2 * float(sim) + 0.15 * float(head_sim) + typed
+
+
+def _pick_units(question: str, passage: _Passage, *, limit: int = 2) -> list[_Unit]:
+    """The passage's best sentence, completed: a short list whole for a procedure question, the sentence it
+    introduces (ends with ':') or the condition that follows it ("If ...", "Unless ..."), in document order."""
+    units = passage.units
     best = max(units, key=lambda u: u.score)
+    i = units.index(best)
     if best.kind == "item":
         siblings = [u for u in units if u.block == best.block and u.kind == "item"]
-        if len(siblings) <= 6 and sum(len(u.text) for u in siblings) <= MAX_ANSWER_CHARS:
+        short = len(siblings) <= 6 and sum(len(u.text) for u in siblings) <= MAX_ANSWER_CHARS
+        if short:
             return siblings
     picked = [best]
+    nxt = units[i + 1] if i + 1 < len(units) else None
+    prev = units[i - 1] if i > 0 else None
+    if nxt is not None and nxt.block == best.block and (best.text.endswith(":") or _CONTINUES.match(nxt.text)):
+        picked.append(nxt)
+    elif prev is not None and prev.block == best.block and (_CONTINUES.match(best.text) or prev.text.endswith(":")):
+        picked.insert(0, prev)
     for unit in sorted(units, key=lambda u: -u.score):
-        if len(picked) >= limit:
+        if len(picked) >= limit or sum(len(u.text) for u in picked) >= 350:
             break
-        if unit is not best and unit.score >= 0.75 * best.score and sum(len(u.text) for u in picked) < 350:
+        if unit not in picked and unit.score >= 0.75 * best.score:
             picked.append(unit)
     return sorted(picked, key=lambda u: units.index(u))
 

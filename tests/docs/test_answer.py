@@ -1,0 +1,121 @@
+"""Extractive answers: which sentence of the retrieved passages is quoted (graph/local_model/docs_answer.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from graph.local_model.docs_answer import answer_from_results
+
+
+def _reply(question: str, hits: list[dict[str, Any]]) -> str:
+    call = {"name": "search_docs", "args": {"query": question}, "id": "call_1", "type": "tool_call"}
+    messages = [
+        HumanMessage(content=question),
+        AIMessage(content="", tool_calls=[call]),
+        ToolMessage(
+            content="results",
+            name="search_docs",
+            tool_call_id="call_1",
+            artifact={"query": question, "confident": True, "results": hits},
+        ),
+    ]
+    return str(answer_from_results(messages).content)
+
+
+def _hit(doc_id: str, title: str, chunks: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "title": title,
+        "link": f"https://wiki.example/{doc_id}",
+        "score": 1.0,
+        "chunks": [
+            {"chunk_id": f"{doc_id}#{n}", "heading": heading, "text": text} for n, (heading, text) in enumerate(chunks)
+        ],
+    }
+
+
+SICK = _hit(
+    "sick.md",
+    "Sick leave",
+    [
+        (
+            "Paid sick leave",
+            "Kestrel pays your full salary while you are sick. Payments last for up to six weeks per illness. "
+            "Statutory rules of your country apply afterwards.",
+        )
+    ],
+)
+
+
+def test_how_long_question_quotes_the_sentence_with_a_duration() -> None:
+    """A "how long" question gets the sentence holding a duration, not the one sharing more of its words."""
+    reply = _reply("how long does the company keep paying my salary when I'm sick?", [SICK])
+    assert "six weeks" in reply.split("\n\n")[0]
+    assert "Statutory rules" not in reply
+
+
+def test_sentence_in_a_later_passage_of_the_same_document_can_answer() -> None:
+    """Within the top document, the passage holding the asked-for time wins over one repeating the topic."""
+    doc = _hit(
+        "timesheets.md",
+        "Timesheets",
+        [
+            ("Timesheets", "Timesheets record your project hours. Your manager reviews timesheets every month."),
+            ("Timesheets > Deadline", "Submit your timesheet by Friday 17:00 each week."),
+        ],
+    )
+    reply = _reply("when do I have to submit my timesheet?", [doc])
+    assert "Friday 17:00" in reply
+
+
+def test_request_verbs_choose_the_sentence_inside_a_found_document() -> None:
+    """Words like "tell" pick the notification rule even though the leave length shares the topic words."""
+    doc = _hit(
+        "parental.md",
+        "Parental leave",
+        [
+            ("Parental leave > What you get", "Every employee gets 16 weeks of paid parental leave."),
+            ("Parental leave > Notice", "Tell your manager and People at least 8 weeks before your leave starts."),
+        ],
+    )
+    reply = _reply("how far ahead do I tell my manager about parental leave?", [doc])
+    assert "8 weeks" in reply
+    assert "16 weeks" not in reply
+
+
+def test_a_following_condition_is_quoted_with_its_rule() -> None:
+    """The sentence starting "If ..." after the best one completes it and is quoted too; unrelated ones are not."""
+    doc = _hit(
+        "wifi.md",
+        "Office Wi-Fi",
+        [
+            (
+                "Office Wi-Fi > Guests",
+                "Guests can join the Kestrel-Guest network with the code at reception. "
+                "If they need internal systems, they must borrow a Kestrel laptop from IT. "
+                "The printers are on the third floor.",
+            )
+        ],
+    )
+    reply = _reply("can my guests use the office wifi?", [doc])
+    assert "Kestrel-Guest" in reply and "If they need internal systems" in reply
+    assert "printers" not in reply
+
+
+def test_permission_words_do_not_outweigh_the_question_topic() -> None:
+    """A "can I" question still quotes the sentence about its topic, not any sentence saying "need" or "must"."""
+    doc = _hit(
+        "travel.md",
+        "Business travel",
+        [
+            (
+                "Business travel > Train or plane",
+                "Rail first: if the journey takes under five hours by train, take the train. "
+                "Hotel bookings need approval from your manager.",
+            )
+        ],
+    )
+    reply = _reply("can I take a plane to Hamburg or must I go by train?", [doc])
+    assert "five hours by train" in reply
