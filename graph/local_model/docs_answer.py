@@ -249,8 +249,6 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
 person or team, a permission or rule, a place or link, a named thing. A question can ask several ("who do I tell
 and by when?")."""
 _MEASURES = (_DURATION, _COUNT, _MONEY, _DATE, _FREQUENCY)
-_PROCEDURE = re.compile(r"\b(how do i|how can i|what do i do|what should i do|what happens|steps?|process)\b", re.I)
-"""Questions whose answer is a sequence: a short list is quoted whole."""
 _CONTINUES = re.compile(r"^(if|unless|otherwise|except|after that|then|this|that|it|they|both|each|these)\b", re.I)
 """A sentence starting like this completes (a condition, an exception) or refers back to the one before it."""
 _TYPE_BONUS = 0.25
