@@ -167,7 +167,11 @@ export function createComposer(root, opts) {
 
   textarea.addEventListener("input", onInput);
   textarea.addEventListener("click", onInput);
-  textarea.addEventListener("blur", () => setTimeout(closePopup, 150));
+  // Close the completion popup only if focus really left: a re-render that briefly moves focus away and back
+  // (live updates while someone types) must not swallow the popup and turn Enter into "send".
+  textarea.addEventListener("blur", () => setTimeout(() => {
+    if (document.activeElement !== textarea) closePopup();
+  }, 150));
   textarea.addEventListener("keydown", (ev) => {
     if (!popup.hidden && items.length) {
       if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {

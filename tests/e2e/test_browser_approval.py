@@ -33,18 +33,33 @@ def open_it_help_as_tom(page: Any, stack: LiveStack) -> None:
     page.wait_for_selector("[data-testid=channel-name]:has-text('it-help')")
 
 
-def ask_deskhand(page: Any, request: str) -> Any:
+def _channel_digest(stack: LiveStack) -> str:
+    """What the sandbox holds for #it-help (who said what, thread replies), to explain a missing reply."""
+    workspace = stack.sandbox.sandbox.workspace
+    lines = []
+    for row in workspace.history_rows(IT_HELP)[:5]:  # newest first
+        replies = workspace.thread(IT_HELP, row["ts"])[1:] if row.get("reply_count") else []
+        lines.append(f"{row.get('user')}: {str(row.get('text'))[:80]!r} replies={[r.get('user') for r in replies]}")
+    return "\n".join(lines)
+
+
+def ask_deskhand(page: Any, request: str, stack: LiveStack | None = None) -> Any:
     """Mention @deskhand through the completion popup, send, and open the thread it answers in."""
     composer = page.get_by_test_id("composer")
     composer.click()
     composer.type("@desk")
     page.locator(".completion .mention-option[data-user-id=U0DESKHAND]").wait_for()
     composer.press("Enter")  # picks the highlighted completion
+    expect(composer).to_have_value(re.compile(r"^@deskhand\s$"))  # the mention is in, not sent as plain "@desk"
     composer.type(request)
     composer.press("Enter")
     message = page.locator("#messages [data-testid=message]", has_text=request)
     # appears once deskhand has replied; the first turn of a fresh stack also loads the embedding model
-    message.get_by_test_id("thread-summary").click(timeout=30_000)
+    try:
+        message.get_by_test_id("thread-summary").click(timeout=30_000)
+    except Exception as exc:
+        held = _channel_digest(stack) if stack else "?"
+        raise AssertionError(f"no thread reply shown; #it-help holds:\n{held}") from exc
     card = page.locator(
         "#thread-messages [data-testid=message]", has=page.locator(".b-header", has_text="Approval needed")
     )
@@ -56,7 +71,7 @@ def test_mention_approve_and_see_ticket(page: Any, live_stack: LiveStack, shoot:
     """Tom asks @deskhand for a ticket, approves the card, and sees it turn into "Approved by" with the OPS key."""
     open_it_help_as_tom(page, live_stack)
     shoot(page, "it-help")
-    card = ask_deskhand(page, "open a ticket: coffee machine leaks")
+    card = ask_deskhand(page, "open a ticket: coffee machine leaks", live_stack)
     assert "Coffee machine leaks" in card.inner_text()
     assert card.locator("button.btn-primary", has_text="Approve").is_visible()
     assert card.locator("button.btn-danger", has_text="Reject").is_visible()
@@ -81,7 +96,7 @@ def test_mention_approve_and_see_ticket(page: Any, live_stack: LiveStack, shoot:
 def test_non_approver_is_refused_privately(page: Any, live_stack: LiveStack, shoot: Any) -> None:
     """Hana (not the requester, not an approver) clicks Approve on Tom's card: only she sees a refusal; buttons stay."""
     open_it_help_as_tom(page, live_stack)
-    card = ask_deskhand(page, "open a ticket: projector in room 4 is broken")
+    card = ask_deskhand(page, "open a ticket: projector in room 4 is broken", live_stack)
     shoot(page, "tom-card")
 
     act_as(page, HANA)
