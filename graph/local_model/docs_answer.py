@@ -24,6 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from graph.local_model.context import ModelContext
 from graph.local_model.embeddings import embed
 from graph.local_model.text import strip_bot_mention, unslack
+from integrations.docs.synonyms import expand_query
 
 NOT_FOUND = "I couldn't find this in the docs."
 MAX_QUERY_CHARS = 20_000
@@ -283,8 +284,10 @@ def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
     # The best document is chosen by passage; within it every eligible passage's sentences compete, so the
     # sentence that answers wins even when a neighbouring passage shares more of the question's words.
     siblings = [p for p in eligible if p.hit == best.hit]
+    # "vacation" asks about what the handbook calls "annual leave": sentences may match either name.
+    sentence_terms = _sentence_terms(expand_query(question))
     for passage in siblings:
-        _score_units(question, _sentence_terms(question), passage)
+        _score_units(question, sentence_terms, passage)
         # Retrieval's order of a document's passages: a small preference for the one it ranked first.
         for unit in passage.units:
             unit.score -= 0.03 * passage.chunk
@@ -292,7 +295,7 @@ def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
     chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, best))]
     for other in sorted(eligible, key=lambda p: -p.score):
         if other.hit != best.hit and other.support >= max(needed, best.support) and other.score >= 0.9 * best.score:
-            _score_units(question, _sentence_terms(question), other)
+            _score_units(question, sentence_terms, other)
             chosen.append((other, _pick_units(question, other, limit=1)))
             break
     return _compose(chosen, hits)

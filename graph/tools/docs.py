@@ -17,6 +17,7 @@ from graph.deps import GraphDeps
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
 from integrations.docs.base import SearchFilters, SearchResult, Viewer
+from integrations.docs.synonyms import expand_query
 from integrations.errors import IntegrationError
 
 READ_TOOLS = ("search_docs",)
@@ -111,7 +112,9 @@ def build_docs_tools(deps: GraphDeps, ctx: ConversationContext, collector: Propo
         if deps.docs is None:
             return "Error: company docs are not connected.", {"query": args.query, "results": []}
         try:
-            result = deps.docs.search(args.query, viewer=viewer, k=args.k, filters=_filters(args))
+            # Retrieval sees the workplace synonyms too; the answer is still built for the question as asked.
+            result = deps.docs.search(expand_query(args.query), viewer=viewer, k=args.k, filters=_filters(args))
+            result.query = args.query
         except IntegrationError as exc:
             return f"Error: {exc}", {"query": args.query, "results": []}
         return result_text(result), result_artifact(result)

@@ -1,0 +1,37 @@
+"""Query expansion with everyday workplace vocabulary: people ask about "vacation", handbooks say "annual leave".
+
+Neither BM25 nor the small offline embedding model bridges such pairs reliably, so a short thesaurus (the same
+idea as a search engine's synonym filter) adds the usual handbook term for a colloquial one. Expansion goes one
+way only, from the everyday word to the formal term, so a question already in handbook language is untouched.
+Entries hold general workplace vocabulary, never a particular company's or dataset's wording.
+"""
+
+from __future__ import annotations
+
+import re
+
+# formal term: everyday ways of saying it
+FORMAL_TERMS: dict[str, tuple[str, ...]] = {
+    "annual leave": ("vacation", "vacations", "pto", "paid time off", "holiday allowance", "days off"),
+    "sick leave": ("sick day", "sick days", "off sick", "calling in sick"),
+    "parental leave": ("maternity leave", "paternity leave", "baby leave"),
+    "remote work": ("wfh", "work from home", "working from home"),
+    "laptop": ("notebook", "macbook"),
+    "wi-fi": ("wifi", "wireless"),
+    "expenses": ("reimbursement", "reimbursed", "expense claim", "claim back"),
+    "two-factor authentication": ("2fa", "mfa", "multi-factor", "authenticator app"),
+    "offboarding": ("last day", "leaving the company", "resignation"),
+    "per diem": ("daily allowance", "meal allowance"),
+}
+
+_PATTERNS = [
+    (formal, re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True)) + r")\b", re.I))
+    for formal, words in FORMAL_TERMS.items()
+]
+
+
+def expand_query(query: str) -> str:
+    """``query`` followed by the handbook term for each everyday workplace word it uses (unchanged if none)."""
+    lowered = query.lower()
+    extra = [formal for formal, pattern in _PATTERNS if pattern.search(query) and formal not in lowered]
+    return f"{query} ({', '.join(extra)})" if extra else query

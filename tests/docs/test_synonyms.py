@@ -1,0 +1,23 @@
+"""Everyday workplace words reach the handbook's formal terms, and only in that direction."""
+
+from __future__ import annotations
+
+from integrations.docs.synonyms import expand_query
+
+
+def test_everyday_word_adds_the_formal_term() -> None:
+    """ "PTO" and "WFH" questions also search for "annual leave" and "remote work"."""
+    assert expand_query("how much PTO is left and can I WFH?") == (
+        "how much PTO is left and can I WFH? (annual leave, remote work)"
+    )
+
+
+def test_formal_or_unrelated_questions_are_unchanged() -> None:
+    """A question already in handbook language, or about something else, is searched as asked."""
+    for query in ("how early must I announce parental leave?", "do I get a day back for a bank holiday?"):
+        assert expand_query(query) == query
+
+
+def test_words_inside_other_words_do_not_expand() -> None:
+    """Only whole words count: "notebooks" in a sentence about paper, or "mfa" inside a word, expand nothing."""
+    assert expand_query("order paper notebooks for the workshop") == "order paper notebooks for the workshop"
