@@ -82,6 +82,15 @@ class RetrievalOptions:
     """A document's further matching chunks add this share of their chunk-level RRF score (0 = best chunk only)."""
     qpp_power: float = 0.0
     """Sub-queries are weighted by (best BM25 score / ideal score) ** this (0 = equal weights)."""
+    clarity_power: float = 1.0
+    """Long queries: sub-queries are weighted by (their best dense similarity / the best sub-query's) ** this:
+    a sentence that states a need has a passage saying nearly the same, filler (role-play instructions, names,
+    greetings) matches nothing well (0 = equal weights). On banking-kb, with ``clarity_normalize`` and
+    ``clarity_key``: recall@10 0.308/0.365 → 0.333/0.369, MRR 0.725/0.708 → 0.725/0.740 odd/even."""
+    clarity_normalize: bool = True
+    """Clarity weights are divided by their mean (sub-queries keep their total weight against the key query)."""
+    clarity_key: bool = True
+    """Long queries: the key-term query takes its terms' weights × the clarity of their clearest sentence."""
     diversity: float = 0.0
     """λ of the xQuAD re-ranking of long queries' results (0 = plain fused order)."""
     diversity_k: float = 5.0
@@ -326,10 +335,17 @@ class HybridSearcher:
         # One run per retriever and (sub-)query: (weight, kind, aspect, ranked chunks). Runs of one (sub-)query
         # form an aspect of the question, for diversification.
         runs: list[Run] = []
-        texts: list[tuple[float, int, str]] = []
+        key_weight = opts.key_query_weight if plan.long else 1.0
+        # Dense first: every (sub-)query's embedding ranking, and from it how clearly each sentence states a need.
+        texts = [(key_weight, 0, plan.text)]
+        texts += [(opts.sub_query_weight, n, sentence) for n, (sentence, _) in enumerate(plan.sub_queries, start=1)]
+        vectors = self.index.embedder.embed([t for _, _, t in texts])
+        dense_runs = self._dense_rank(vectors, mask, opts.candidates)
+        clarity = self._clarity(dense_runs[1:])
         phrases = list(plan.phrases)
         key = plan.key_terms if plan.long else list(plan.terms)
-        key_weight = opts.key_query_weight if plan.long else 1.0
+        if plan.long and opts.clarity_key and opts.clarity_power:
+            key = self._clear_key_terms(plan, clarity)
         if key or phrases:
             key_ranking = self._bm25(plan, key, viewer, filters, phrases, weighted=True)
             runs.append(Run(key_weight * opts.bm25_weight, "bm25", 0, key_ranking))
@@ -345,21 +361,19 @@ class HybridSearcher:
                 title_terms = [] if (phrases and opts.title_phrases_only) else key
                 titles = self._bm25(plan, title_terms, viewer, filters, phrases, column="title")
                 runs.append(Run(key_weight * opts.title_weight, "title", 0, titles))
-        texts.append((key_weight, 0, plan.text))
         df, n_chunks = self.index.document_frequencies()
         for n, (sentence, stems) in enumerate(plan.sub_queries, start=1):
             in_sentence = _phrases_in(plan, sentence)
             ranking = self._bm25(plan, stems, viewer, filters, in_sentence)
-            weight = opts.sub_query_weight
+            weight = opts.sub_query_weight * clarity[n - 1]
             if opts.qpp_power and ranking:
                 # Query-performance prediction: a sentence whose words all meet in one passage is a clear need;
                 # one whose best passage matches a word or two is filler. Its runs are weighted by that.
                 ideal = sum(idf(df.get(s, 0), n_chunks) for s in stems) * 2.2 or 1.0
                 weight *= min(1.0, ranking[0][1] / ideal) ** opts.qpp_power
             runs.append(Run(weight * opts.bm25_weight, "bm25", n, ranking))
-            texts.append((weight, n, sentence))
-        vectors = self.index.embedder.embed([t for _, _, t in texts])
-        for (weight, aspect, _), ranking in zip(texts, self._dense_rank(vectors, mask, opts.candidates), strict=True):
+            texts[n] = (weight, n, sentence)
+        for (weight, aspect, _), ranking in zip(texts, dense_runs, strict=True):
             runs.append(Run(weight * opts.dense_weight, "dense", aspect, ranking))
 
         fused = self._fuse(runs)
@@ -390,6 +404,33 @@ class HybridSearcher:
         result.confident = self._confident(result.hits, plan)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _clarity(self, dense_runs: list[list[tuple[int, float]]]) -> list[float]:
+        """Sub-query weights from how closely some passage matches each sentence (dense top similarity).
+
+        A sentence stating a need ("no foreign transaction fees") has a passage that says nearly the same; filler
+        (greetings, role-play instructions, names) matches nothing well. Weight = (top / best top) ** power.
+        """
+        power = self.options.clarity_power
+        tops = [ranking[0][1] if ranking else 0.0 for ranking in dense_runs]
+        best = max(tops, default=0.0)
+        if not power or best <= 0:
+            return [1.0] * len(dense_runs)
+        weights = [max(0.0, t / best) ** power for t in tops]
+        if self.options.clarity_normalize:
+            mean = sum(weights) / len(weights)
+            weights = [w / mean for w in weights] if mean > 0 else weights
+        return weights
+
+    def _clear_key_terms(self, plan: QueryPlan, clarity: list[float]) -> list[str]:
+        """Key terms re-weighted by the clarity of the sentences they come from (filler's words drop out)."""
+        best: dict[str, float] = {}
+        for (_sentence, stems), c in zip(plan.sub_queries, clarity, strict=True):
+            for s in stems:
+                best[s] = max(best.get(s, 0.0), c)
+        peak = max(clarity, default=1.0) or 1.0
+        weight = {s: w * (best.get(s, 0.0) / peak) for s, w in plan.terms.items()}
+        return sorted(weight, key=lambda s: -weight[s])[: self.options.key_terms]
 
     def _bm25(
         self,

@@ -1,0 +1,45 @@
+"""Long queries (a whole customer situation): sub-query clarity weighting."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from integrations.docs.base import EVERYONE
+from integrations.docs.index import SqliteDocsIndex
+from integrations.docs.search import HybridSearcher, QueryPlan
+
+SITUATION = (
+    "You are pretending to be somebody phoning a helpline today. "
+    "My laptop cannot connect to the VPN because the WireGuard profile keeps dropping every hour. "
+    "Also I want to know how many vacation days I get this year and how to request them. "
+    "Please be polite and patient and speak slowly when you talk to the person answering."
+)
+
+
+def test_clarity_weights_follow_dense_top_similarity(index: SqliteDocsIndex) -> None:
+    """Each sub-query's weight is its best dense similarity relative to the best sub-query's, mean-normalised."""
+    searcher = HybridSearcher(index, dataclasses.replace(index.options, clarity_power=1.0, clarity_normalize=False))
+    runs = [[(1, 0.8), (2, 0.5)], [(3, 0.4)], []]
+    assert searcher._clarity(runs) == [1.0, 0.5, 0.0]
+    searcher.options = dataclasses.replace(searcher.options, clarity_normalize=True)
+    weights = searcher._clarity(runs)
+    assert abs(sum(weights) / len(weights) - 1.0) < 1e-9 and weights[0] == 2 * weights[1]
+    searcher.options = dataclasses.replace(searcher.options, clarity_power=0.0)
+    assert searcher._clarity(runs) == [1.0, 1.0, 1.0]
+
+
+def test_clear_key_terms_drop_filler_words(index: SqliteDocsIndex) -> None:
+    """Key terms that only occur in unclear sentences fall behind those of clear ones."""
+    searcher = HybridSearcher(index, dataclasses.replace(index.options, key_terms=2))
+    plan = QueryPlan(text="", terms={"polit": 9.0, "vpn": 3.0, "vacat": 2.0})
+    plan.sub_queries = [("polite", ["polit"]), ("vpn", ["vpn"]), ("vacation", ["vacat"])]
+    assert searcher._clear_key_terms(plan, [0.1, 1.0, 0.9]) == ["vpn", "vacat"]
+
+
+def test_long_situation_finds_each_need(index: SqliteDocsIndex) -> None:
+    """A rambling situation with two needs and role-play filler, processed as a long query, ranks both first."""
+    searcher = HybridSearcher(index, dataclasses.replace(index.options, long_query_terms=3, min_sub_query_terms=1))
+    plan = searcher.plan(SITUATION)
+    assert plan.long and len(plan.sub_queries) >= 3
+    top = [h.doc_id for h in searcher.search(SITUATION, viewer=EVERYONE, k=3).hits]
+    assert set(top[:2]) == {"vpn.md", "leave.md"}
