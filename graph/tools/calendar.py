@@ -145,6 +145,22 @@ def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end:
     """Say whether the problem is time zones (no shared working hours at all) or full calendars."""
     from integrations.calendar.slots import find_slots
 
+    def any_working_time(in_zones: dict[str, str]) -> bool:
+        return bool(
+            find_slots(
+                busy={},
+                zones=in_zones,
+                start=start,
+                end=end,
+                duration=timedelta(minutes=15),
+                working_hours=deps.working_hours,
+                limit=1,
+            )
+        )
+
+    if people and not any_working_time({people[0]: zones[people[0]]}):
+        # "this week" asked on a Sunday: the window holds no working day at all, whoever is invited.
+        return "There are no working hours left in that window (weekends don't count); try next week or a later range."
     if len(set(zones.values())) > 1 and not find_slots(
         busy={},
         zones=zones,

@@ -418,3 +418,23 @@ def test_agenda_questions_have_no_title(text: str) -> None:
     """Agenda questions name the calendar or a stretch of time, not a meeting: no title filter."""
     _name, args = _call(text)
     assert "title" not in args
+
+
+def test_no_working_day_left_in_the_window_says_so_not_time_zones() -> None:
+    """On a Saturday, "this week" holds no working hours at all; the reply says that, not that zones don't overlap."""
+    from graph.tools.calendar import build_calendar_tools
+    from graph.tools.proposals import ProposalCollector
+
+    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    calendar = LocalCalendarBackend(open_database(None), clock=lambda: saturday)
+    weekend = GraphDeps(
+        model=None,  # type: ignore[arg-type]
+        tickets=None,  # type: ignore[arg-type]
+        directory=_demo.directory(),
+        audit=None,  # type: ignore[arg-type]
+        clock=lambda: saturday,
+        calendar=calendar,
+    )
+    tools = {t.name: t for t in build_calendar_tools(weekend, _ctx(TOM), ProposalCollector())}
+    text, _slots = tools["find_free_slots"].func(attendees=["Priya"], duration="30 min", after="this week")  # type: ignore[misc]
+    assert "no working hours left" in text and "time zone" not in text.lower()
