@@ -73,9 +73,11 @@ def run_local(settings: Settings) -> None:
             raise
     console.print(
         f"\n[bold green]deskhand is running[/bold green] on its offline defaults "
-        f"(local model, local tickets, data in {settings.data_dir}).\n"
+        f"(local model; local tickets, calendars and handbook; data in {settings.data_dir}).\n"
         f"  Open [bold]{sandbox.base_url}/[/bold] in your browser: you are in Kestrel Analytics' Slack.\n"
-        f"  Try: [italic]@deskhand open a ticket: the office printer is jammed[/italic] in #it-help.\n"
+        f"  Try in #it-help: [italic]@deskhand open a ticket: the office printer is jammed[/italic],\n"
+        f"  [italic]@deskhand what's on my calendar tomorrow?[/italic] or "
+        f"[italic]@deskhand how many vacation days do I get?[/italic]\n"
         f"  Ctrl-C stops everything; data is kept for next time.\n"
     )
     stop = threading.Event()
