@@ -21,10 +21,10 @@ from typing import Any
 import numpy as np
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
+from graph.docs_synonyms import expand_query
 from graph.local_model.context import ModelContext
 from graph.local_model.embeddings import embed
 from graph.local_model.text import strip_bot_mention, unslack
-from integrations.docs.synonyms import expand_query
 
 NOT_FOUND = "I couldn't find this in the docs."
 MAX_QUERY_CHARS = 20_000

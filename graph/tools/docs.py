@@ -14,10 +14,10 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, Field
 
 from graph.deps import GraphDeps
+from graph.docs_synonyms import expand_query
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
 from integrations.docs.base import SearchFilters, SearchResult, Viewer
-from integrations.docs.synonyms import expand_query
 from integrations.errors import IntegrationError
 
 READ_TOOLS = ("search_docs",)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from integrations.docs.synonyms import expand_query
+from graph.docs_synonyms import expand_query
 
 
 def test_everyday_word_adds_the_formal_term() -> None:
