@@ -43,3 +43,24 @@ def test_long_situation_finds_each_need(index: SqliteDocsIndex) -> None:
     assert plan.long and len(plan.sub_queries) >= 3
     top = [h.doc_id for h in searcher.search(SITUATION, viewer=EVERYONE, k=3).hits]
     assert set(top[:2]) == {"vpn.md", "leave.md"}
+
+
+def test_document_centroid_ranking(index: SqliteDocsIndex) -> None:
+    """Documents rank by cosine to the mean of their chunk vectors; the cache follows index changes."""
+    searcher = HybridSearcher(index, index.options)
+    vector = index.embedder.embed(["WireGuard VPN profile drops every hour"])
+    ranking = searcher._doc_dense_rank(vector, None)[0]
+    scores = [score for _, score in ranking]
+    assert scores == sorted(scores, reverse=True) and len({num for num, _ in ranking}) == len(ranking)
+    names = {int(num): doc_id for num, doc_id in index._conn.execute("SELECT num, id FROM documents")}
+    assert names[ranking[0][0]] == "vpn.md"
+
+
+def test_cascade_keeps_passage_head(index: SqliteDocsIndex) -> None:
+    """With document-level runs on, the first documents are still those passage evidence ranks first."""
+    base = dataclasses.replace(index.options, long_query_terms=3, min_sub_query_terms=1)
+    passage_only = HybridSearcher(index, dataclasses.replace(base, doc_dense_weight=0.0))
+    cascade = HybridSearcher(index, dataclasses.replace(base, doc_dense_weight=5.0, doc_dense_head=2))
+    first = [h.doc_id for h in passage_only.search(SITUATION, viewer=EVERYONE, k=5).hits]
+    second = [h.doc_id for h in cascade.search(SITUATION, viewer=EVERYONE, k=5).hits]
+    assert second[:2] == first[:2]
