@@ -164,7 +164,9 @@ ABLATIONS: list[tuple[str, dict[str, object]]] = [
     ("no sub-queries (key terms only)", {"min_sub_query_terms": 10**9}),
     ("no sub-query weighting (QPP off)", {"qpp_power": 0.0}),
     ("no title/heading phrases", {"phrases": False, "title_weight": 0.0}),
-    ("no dense retriever", {"dense_weight": 0.0}),
+    ("no sentence clarity weighting", {"clarity_power": 0.0}),
+    ("no document-centroid dense runs", {"doc_dense_weight": 0.0}),
+    ("no dense retriever", {"dense_weight": 0.0, "doc_dense_weight": 0.0}),
     ("no BM25 retriever", {"bm25_weight": 0.0, "title_weight": 0.0}),
 ]
 
