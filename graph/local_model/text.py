@@ -75,7 +75,9 @@ def looks_english(text: str) -> bool:
     latin = sum(1 for c in letters if "LATIN" in unicodedata.name(c, ""))
     if latin / len(letters) < 0.6:
         return False
-    words = re.findall(r"[a-zA-ZÀ-ÿ']+", sample.lower())
+    # Ticket keys and other all-caps tokens ("DES-3", "OPS", "VPN") are names, not words of any language.
+    plain = re.sub(r"\b[A-Z][A-Z0-9]+(?:-\d+)?\b", " ", sample)
+    words = re.findall(r"[a-zA-ZÀ-ÿ']+", plain.lower())
     english = sum(1 for w in words if w in _ENGLISH)
     other = sum(1 for w in words if w in _OTHER)
     return other <= max(1, english)

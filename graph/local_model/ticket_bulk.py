@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.local_model.lexicon import Lexicon
+from graph.local_model.tickets_nlu import NOT_FINISHED as _NOT_FINISHED
 from graph.local_model.tickets_nlu import find_labels
 from graph.parsing.datetimes import day_span, find_week
 
@@ -28,7 +29,7 @@ _QUANTIFIED = re.compile(
 _SINGULAR_POSSESSIVE = re.compile(r"\b(\w+)'s\s+(?:[\w-]+\s+){0,3}(?:ticket|task|issue|bug)\b(?!s)", re.I)
 _CHANGE_VERB = re.compile(
     r"\b(move|set|mark|put|change|give|reassign|assign|hand|transfer|pass|push|bump|"
-    r"make|shift|close|resolve|finish|wrap|slide|pull|bring|tag|label|untag|add|remove|reopen)\b",
+    r"make|shift|close|resolve|finish|wrap|slide|pull|bring|tag|label|untag|add|remove|reopen|drop|lower|raise)\b",
     re.I,
 )
 _STATUS = (
@@ -341,6 +342,8 @@ def _read_selector(
         frame.filters["assignee"] = "me"
     if _NOT_STARTED.search(text):
         frame.filters["status"] = "backlog"
+    elif _NOT_FINISHED.search(text):
+        pass  # "overdue and not done yet": open tickets, which a bulk change selects by default
     else:
         status = _STATUS_FILTER.search(text)
         if status:

@@ -349,6 +349,7 @@ def _cut_at_clause(text: str) -> str:
     return re.split(r"\s*(?:[,.;!?]|\band\b|\bwith\b|\binstead\b|\bplease\b|\bthanks\b)\s*", text, maxsplit=1)[0]
 
 
+_ARROW_TO = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\s*(?:->|→|=>)\s*@?([A-Za-z][\w-]*)", re.I)
 # "Tom should take it", "Priya can pick this up": the person named before the taking verb.
 _SHOULD_TAKE = re.compile(
     r"\b([A-Za-z][\w-]+)\s+(?:should|can|could|will|is going to|wants to)\s+(?:take|own|handle|pick up|grab)"
@@ -378,6 +379,9 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
     m = re.search(r"\bassign\s+(?!it\b|this\b|that\b|them\b|to\b|me\b)(@?[A-Za-z][\w'-]*)", text, re.I)
     if m and lexicon.is_person(m.group(1).lstrip("@")):
         return m.group(1).lstrip("@"), False
+    m = _ARROW_TO.search(text)
+    if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "me"):
+        return m.group(1), False  # "ENG-12 -> priya": handed to that person
     m = _SHOULD_TAKE.search(text)
     if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "i"):
         return ("me" if m.group(1).lower() == "i" else m.group(1)), False
@@ -850,7 +854,7 @@ def _closing_note(text: str) -> str | None:
     return m.group(1).strip() if m else None
 
 
-_NOT_FINISHED = re.compile(
+NOT_FINISHED = re.compile(
     r"\b(?:aren'?t|are not|isn'?t|is not|not|never|haven'?t been|hasn'?t been)\s+(?:yet\s+)?(?:been\s+)?"
     r"(?:done|closed|finished|complete(?:d)?|resolved)\b|\b(?:still|currently)\s+open\b|\bunfinished\b",
     re.I,
@@ -881,7 +885,7 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
         frame.overdue = True
     if _NOT_STARTED.search(text):
         frame.status = "backlog"
-    elif _NOT_FINISHED.search(text):
+    elif NOT_FINISHED.search(text):
         pass  # "tickets that aren't done yet": open ones, which is what a search shows by default
     elif _WORKING_ON_NOW.search(text) and frame.assignee:
         frame.status = "in progress"  # "what's Priya working on right now?": what she has started

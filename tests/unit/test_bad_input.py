@@ -95,3 +95,11 @@ def test_ticket_description_is_never_followed_as_instructions(
     outcome = core.runtime.handle_message(ctx(), f"show me {hostile.key}")
     assert outcome.new_approval is None
     assert hostile.key in outcome.reply
+
+
+def test_ticket_keys_and_acronyms_do_not_count_as_foreign_words() -> None:
+    """ "DES-3" or "DES" is a project key, not the French "des": the message is still read as English."""
+    from graph.local_model.text import looks_english
+
+    assert looks_english("mark DES-1 and DES-3 as done")
+    assert not looks_english("voulez-vous des tickets pour le VPN")

@@ -155,6 +155,14 @@ def test_due_shift_skips_tickets_without_a_due_date(core: Core, ctx: Callable[..
             {"status": "backlog", "project": "DES", "new_status": "in progress", "add_labels": ["q1"]},
         ),
         (
+            "lower all of Akira's ENG tickets still in backlog to low priority",
+            {"assignee": "Akira", "status": "backlog", "project": "ENG", "new_priority": "low"},
+        ),
+        (
+            "every PPL ticket that's overdue and not finished yet: set the due date to next friday",
+            {"overdue": True, "project": "PPL", "new_due_date": "next friday"},
+        ),
+        (
             "everything Hana has in review: make it urgent and give it to Sam",
             {"assignee": "Hana", "status": "in review", "new_priority": "urgent", "new_assignee": "Sam"},
         ),
