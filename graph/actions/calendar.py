@@ -469,6 +469,10 @@ def prepare_cancel(
         events = select_events(selector, deps, owner_id=owner, tz=tz)
         if not events:
             raise ActionInvalidError(f"I couldn't find a {selector.describe()} on your calendar.")
+        if args.get("expect_one") and len(events) > 1:
+            # "cancel my meeting with Diego next week" names one meeting: never cancel several on a guess.
+            listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in events[:8])
+            raise ActionInvalidError(f"{len(events)} meetings match; which one should I cancel?\n{listed}")
     actions = []
     for index, event in enumerate(events):
         action_id = first_id if index == 0 else next_id()

@@ -121,6 +121,8 @@ class CalendarFrame:
     with_people: list[str] = field(default_factory=list)
     title: str | None = None
     future_only: bool = False
+    expect_one: bool = False
+    """A single meeting was named ("my 1:1 with Diego"): several matches need a question, not a guess."""
     start: str | None = None
     first_free_after: str | None = None
     duration: timedelta | None = None
@@ -274,6 +276,13 @@ _MEETING_TYPES = {
     "workshop": "workshop",
     "offsite": "offsite",
 }
+# Words that make a cancellation about a set ("all my standups", "both focus blocks", "those").
+_PLURAL_SET = re.compile(
+    r"\b(?:all|every|each|both|everything|them|those|these|any|(?:meeting|event|call|sync|1:1|one-on-one|session|"
+    r"appointment|standup|stand-up|block|retro|interview|review|catch-up|check-in)s)\b",
+    re.I,
+)
+_MEETING_KIND = re.compile(r"(?<![\w:])(one-on-one|1-1|1:1|stand-?up|retro(?:spective)?|interview|offsite)s?\b", re.I)
 _DAY_OWNER = (
     r"(?:today|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"this week|next week)'s"
@@ -618,6 +627,14 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
         frame.title = _residual_title(masked)
     elif frame.title is None and frame.action == "read":
         frame.title = _residual_title(masked, after_verb=False)  # "who's coming to the sprint retro?"
+    if frame.action == "cancel" and frame.which == "all" and not _PLURAL_SET.search(head):
+        frame.expect_one = True
+    if frame.title is None and frame.action in {"move", "rename", "cancel", "read"}:
+        # "cancel next week's 1:1 with Diego": the meeting type still narrows, so only the 1:1 goes, not every
+        # meeting Diego is in.
+        kind = _MEETING_KIND.search(head)
+        if kind:
+            frame.title = _MEETING_TYPES.get(kind.group(1).lower(), kind.group(1).lower())
     frame.with_people = _people_in(head, frame.with_people)
     frame.only_with = _only_with(head, frame.with_people)
     _time_filters(head, frame)

@@ -216,6 +216,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
         args = frame.selector_args()
         if frame.future_only:
             args["future_only"] = True
+        if frame.expect_one:
+            args["expect_one"] = True
         return Plan(calls=[{"name": "cancel_events", "args": args}])
     if frame.action == "move":
         args = frame.selector_args()

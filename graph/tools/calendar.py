@@ -125,6 +125,10 @@ class CancelEventsArgs(_Select):
 
     event_ids: list[str] | None = Field(default=None, description="Ids from find_events, or use the selectors.")
     future_only: bool = Field(default=False, description="Only events from now on ('all future meetings').")
+    expect_one: bool = Field(
+        default=False,
+        description="True when the person named a single meeting ('my 1:1 with Diego'): ask if several match.",
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 

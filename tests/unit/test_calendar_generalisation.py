@@ -438,3 +438,37 @@ def test_no_working_day_left_in_the_window_says_so_not_time_zones() -> None:
     tools = {t.name: t for t in build_calendar_tools(weekend, _ctx(TOM), ProposalCollector())}
     text, _slots = tools["find_free_slots"].func(attendees=["Priya"], duration="30 min", after="this week")  # type: ignore[misc]
     assert "no working hours left" in text and "time zone" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expect_one"),
+    [
+        ("drop next week's one-on-one with Lena", "1:1", True),
+        ("cancel my meeting with Priya on Thursday", None, True),
+        ("cancel all my meetings with Priya on Thursday", None, False),
+        ("cancel the standups on friday", "standups", False),
+    ],
+)
+def test_singular_cancellations_expect_one_and_keep_the_meeting_type(
+    text: str, title: str | None, expect_one: bool
+) -> None:
+    """A named single meeting ("my 1:1 with X") narrows by its type and must match exactly one; sets may be many."""
+    frame = _parse(text)
+    assert frame.action == "cancel"
+    assert frame.title == title
+    assert frame.expect_one is expect_one
+
+
+def test_singular_cancellation_with_several_matches_asks_instead_of_cancelling_all(deps: GraphDeps) -> None:
+    """ "cancel my meeting with Priya next week" when several match lists them and proposes nothing."""
+    from graph.actions.calendar import prepare_cancel
+
+    ids = iter(f"a{n}" for n in range(100))
+    with pytest.raises(ActionInvalidError, match="which one should I cancel"):
+        prepare_cancel(
+            {"with_person": "Priya", "day": "next week", "expect_one": True},
+            deps,
+            _ctx(TOM),
+            first_id="a",
+            next_id=lambda: next(ids),
+        )
