@@ -32,7 +32,7 @@ _MOVE = re.compile(
     re.I,
 )
 _CREATE = re.compile(
-    r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|pop|pencil)\b|"
+    r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|hold|reserve|pop|pencil)\b|"
     # "need a 1 hr meeting w/ Hana …", "I'd like a call with Omar …": wanting a meeting is asking for one.
     rf"\b(?:need|want|would like|'d like|like to have)\s+(?:an?|some)\s+(?:[\w.-]+\s+){{0,3}}{_MEETING}\b",
     re.I,
@@ -760,8 +760,43 @@ def _fill_create(text: str, frame: CalendarFrame) -> None:
         # "the first time tomorrow that we're both free": the day named anywhere bounds the search.
         frame.first_free_after = (after or _span_text(text, day_span(text)) or "now").strip()
     else:
-        phrase = when_phrase(_without_title(text, frame.title))
-        frame.start = phrase
+        rest = _without_title(text, frame.title)
+        ranged = _time_range(rest)
+        if ranged is not None:
+            # "block 3-4pm", "10:30–11:15 tomorrow": the start and, unless a length was given, the length.
+            span, start_text, minutes = ranged
+            rest = rest[: span[0]] + start_text + rest[span[1] :]
+            if frame.duration is None:
+                frame.duration = timedelta(minutes=minutes)
+        frame.start = when_phrase(rest)
+
+
+_TIME_RANGE = re.compile(
+    r"(?:\b(?:from|between)\s+)?\b(?P<h1>\d{1,2})(?::(?P<m1>\d{2}))?\s*(?P<ap1>am|pm)?\s*(?:-|–|—|to|until|till|and)\s*"
+    r"(?P<h2>\d{1,2})(?::(?P<m2>\d{2}))?\s*(?P<ap2>am|pm)?\b",
+    re.I,
+)
+
+
+def _time_range(text: str) -> tuple[tuple[int, int], str, int] | None:
+    """(span, start as "3:00pm"/"10:30", minutes) for a clock range such as "3-4pm" or "10:30-11:15"."""
+    for m in _TIME_RANGE.finditer(text):
+        ap1, ap2 = (m.group("ap1") or "").lower(), (m.group("ap2") or "").lower()
+        if not ap2 and not (m.group("m1") and m.group("m2")):
+            continue  # "2-3 people", "1-2 days": not clock times
+        h1, m1 = int(m.group("h1")), int(m.group("m1") or 0)
+        h2, m2 = int(m.group("h2")), int(m.group("m2") or 0)
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            continue
+        end = (h2 % 12 + (12 if ap2 == "pm" else 0)) * 60 + m2 if ap2 else h2 * 60 + m2
+        start_ap = ap1 or ap2
+        start = (h1 % 12 + (12 if start_ap == "pm" else 0)) * 60 + m1 if start_ap else h1 * 60 + m1
+        if start_ap and not ap1 and start >= end:
+            start -= 12 * 60  # "11-1pm" starts at 11am
+        if not 0 < end - start <= 12 * 60:
+            continue
+        return m.span(), f" at {start // 60:02d}:{start % 60:02d} ", end - start
+    return None
 
 
 def _without_title(text: str, title: str | None) -> str:

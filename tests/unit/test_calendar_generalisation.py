@@ -472,3 +472,26 @@ def test_singular_cancellation_with_several_matches_asks_instead_of_cancelling_a
             first_id="a",
             next_id=lambda: next(ids),
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "minutes"),
+    [
+        ("hold 2-3:30pm on Monday for me, call it Budget prep", "Monday at 14:00", 90),
+        ("book 09:15-09:45 tomorrow with Noah, call it Handover", "tomorrow at 09:15", 30),
+        ("set up a working lunch with Sofia thursday 12-1pm, call it Lunch", "thursday at 12:00", 60),
+        ("book something with Lena from 4 to 5pm on friday called Wrap-up", "friday at 16:00", 60),
+    ],
+)
+def test_clock_ranges_give_the_start_and_the_length(text: str, start: str, minutes: int) -> None:
+    """ "2-3:30pm" or "from 4 to 5pm" books from the first time for the span, not at the second time for 30 min."""
+    frame = _parse(text)
+    assert frame.action == "create"
+    assert frame.start == start
+    assert frame.duration == timedelta(minutes=minutes)
+
+
+def test_ranges_that_are_not_clock_times_are_left_alone() -> None:
+    """ "a 2-3 person review" is a head count: the start comes from "at 3pm" and no length is invented."""
+    frame = _parse("book a 2-3 person review tomorrow at 3pm called Design crit")
+    assert frame.start == "tomorrow at 3pm" and frame.duration is None
