@@ -27,7 +27,7 @@ _MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|app
 _CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of)\b", re.I)
 _RENAME = re.compile(r"\b(rename|retitle|re-title|change the (?:name|title) of|call it)\b", re.I)
 _MOVE = re.compile(
-    r"\b(move|reschedule|push|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
+    r"\b(move|reschedule|push|bump|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
     r"pull\b.{0,40}?\bforward)\b",
     re.I,
 )
@@ -67,7 +67,9 @@ _WITH = re.compile(
     re.I,
 )
 _TITLE = re.compile(
-    r"\b(?:called|named|titled|entitled|name it|call it|title it|with (?:the )?title)\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
+    r"(?:\b(?:called|named|titled|entitled|name it|call it|title it|with (?:the )?title)\s+|"
+    r"\b(?:title|subject|name)\s*:\s*)"
+    r"(?P<q>[\"'“‘])?(?P<title>.+?)"
     r"(?(q)[\"'”’])"
     # Titles may contain "and" ("Data Security and Compliance"); only "and <verb>" ends one.
     r"(?=$|[?!.,;]|\s+(?:on|at|for|with|from|tomorrow|today|next|this|by|starting|in)\b|"
@@ -431,6 +433,13 @@ def people_named(text: str, lexicon: Lexicon, bot_id: str | None) -> list[str]:
     return _people(text, lexicon, bot_id)
 
 
+_KIND_WITH = re.compile(
+    r"\b(?P<kind>sync|catch-?up|check-?in|1:1|one-on-one|call|chat|coffee)\s+with\s+"
+    r"(?P<who>[A-Z][\w'-]+(?:(?:,\s*|\s+and\s+)[A-Z][\w'-]+)*)",
+    re.I,
+)
+
+
 def _create_title(text: str) -> str | None:
     m = _TITLE.search(text)
     if m:
@@ -441,6 +450,11 @@ def _create_title(text: str) -> str | None:
     topic = _topic_title(text)
     if topic:
         return topic
+    kind = _KIND_WITH.search(text)
+    if kind:
+        # "set up a 30 min sync with Omar": the kind of meeting and who it is with name it well enough; the
+        # card's Edit button changes it.
+        return f"{kind.group('kind')[:1].upper()}{kind.group('kind')[1:].lower()} with {kind.group('who')}"
     # "book a design sync with Hana": a descriptive name is the title; "a meeting"/"a 30 minute call" is not.
     m = _NOUN_PHRASE.search(text)
     if m:

@@ -72,8 +72,8 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     "calendar": [
         (
             re.compile(
-                r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|"
-                r"call|invite|appointment|agenda|met with|have i met|when did i (?:last )?meet|diary|"
+                r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|booked|"
+                r"(?<!on )(?<!on-)call|invite|appointment|agenda|met with|have i met|when did i (?:last )?meet|diary|"
                 r"got on|seeing|catch-?up|check-?in|retro|offsite|rename(?!.*\b[A-Z]+-\d+))\b",
                 re.I,
             ),
@@ -82,7 +82,7 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         (
             re.compile(
                 r"\b(\d{1,2}(:\d{2})?\s?(am|pm)|today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|"
-                r"(?:mon|tue|tues|wed|thu|thurs|fri)(?= the \d)|the \d{1,2}(?:st|nd|rd|th)|"
+                r"(?:mon|tue|tues|wed|thu|thurs|fri)(?= the \d|\s+(?:thru|through|to|-)\s)|the \d{1,2}(?:st|nd|rd|th)|"
                 r"next week|this afternoon|this morning)\b",
                 re.I,
             ),

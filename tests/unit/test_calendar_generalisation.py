@@ -495,3 +495,37 @@ def test_ranges_that_are_not_clock_times_are_left_alone() -> None:
     """ "a 2-3 person review" is a head count: the start comes from "at 3pm" and no length is invented."""
     frame = _parse("book a 2-3 person review tomorrow at 3pm called Design crit")
     assert frame.start == "tomorrow at 3pm" and frame.duration is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("book 45 mins with Lena on monday at 10, subject: Offsite budget", "Offsite budget"),
+        ("set up a quick check-in with Noah tomorrow at 9", "Check-in with Noah"),
+        ("schedule a 1:1 with Priya and Akira on thursday at 8", "1:1 with Priya and Akira"),
+    ],
+)
+def test_bookings_take_a_labelled_title_or_name_themselves_from_the_meeting_kind(text: str, title: str) -> None:
+    """ "subject: X" is the title; "a check-in with Noah" needs no question, it is called "Check-in with Noah"."""
+    frame = _parse(text)
+    assert frame.action == "create" and frame.title == title
+
+
+def test_bump_moves_a_meeting() -> None:
+    """ "bump my retro to 4pm" moves the retro, it does not look for free time."""
+    frame = _parse("bump my retro on friday to 4pm")
+    assert frame.action == "move" and frame.title == "retro"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("is there extra pay for people on call over christmas?", "docs"),
+        ("anything booked for me mon thru wed?", "calendar"),
+    ],
+)
+def test_on_call_is_not_a_phone_call_and_booked_days_are_calendar(text: str, route: str) -> None:
+    """Being "on call" is a rota question, not a meeting; "booked … mon thru wed" asks about the calendar."""
+    from graph.local_model.router import route_text
+
+    assert route_text(text).route == route
