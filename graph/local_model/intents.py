@@ -37,6 +37,8 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.15,
         ),
+        # Due dates belong to tracked work: "anything of Priya's due before the weekend?"
+        (re.compile(r"\bdue (?:before|by|on|this|next|today|tomorrow|in)\b|\bdue dates?\b", re.I), 0.2),
         # Handing a set of work over: "give everything Lena hasn't started to Sofia".
         (
             re.compile(

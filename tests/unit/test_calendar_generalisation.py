@@ -529,3 +529,10 @@ def test_on_call_is_not_a_phone_call_and_booked_days_are_calendar(text: str, rou
     from graph.local_model.router import route_text
 
     assert route_text(text).route == route
+
+
+def test_due_dates_are_ticket_questions() -> None:
+    """ "anything of Lena's due by Friday?" asks about tickets, not about Lena's free time."""
+    from graph.local_model.router import route_text
+
+    assert route_text("anything of Lena's due by Friday?").route == "tickets"
