@@ -441,7 +441,7 @@ class SqliteDocsIndex:
                 try:
                     rows = self._conn.execute(sql, (*weights, match, fetch)).fetchall()
                 except sqlite3.OperationalError as exc:
-                    log.warning("fts query failed", extra={"match": match[:200], "error": str(exc)})
+                    log.warning("fts query failed", extra={"match_chars": len(match), "error": str(exc)})
                     return []
             hits = [(int(r[0]), float(r[1])) for r in rows]
             if allowed is None:
@@ -468,7 +468,7 @@ class SqliteDocsIndex:
             try:
                 rows = self._conn.execute(sql + " LIMIT ?", (*weights, match, -1 if allowed else limit)).fetchall()
             except sqlite3.OperationalError as exc:
-                log.warning("fts query failed", extra={"match": match[:200], "error": str(exc)})
+                log.warning("fts query failed", extra={"match_chars": len(match), "error": str(exc)})
                 return []
         hits = [(int(r[0]), float(r[1])) for r in rows]
         if allowed is not None:
