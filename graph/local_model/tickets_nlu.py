@@ -638,24 +638,7 @@ def find_search_text(text: str, lexicon: Lexicon) -> str | None:
     words = [
         w
         for w in re.findall(r"[\w'-]+", candidate)
-        if w.lower() not in _STOPWORDS
-        and not _is_status_word(w)
-        and w.lower()
-        not in {
-            "me",
-            "priority",
-            "high",
-            "low",
-            "medium",
-            "done",
-            "today",
-            "now",
-            "right",
-            "currently",
-            "moment",
-            "still",
-            "yet",
-        }
+        if w.lower() not in _STOPWORDS and not _is_status_word(w) and w.lower() not in _NOT_TOPIC_WORDS
     ]
     return " ".join(words[:6]) or None
 

@@ -60,19 +60,25 @@ def _call(text: str) -> tuple[str, dict[str, Any]]:
     return plan.calls[0]["name"], plan.calls[0]["args"]
 
 
-@pytest.fixture
-def deps() -> Iterator[GraphDeps]:
-    """The demo company's two weeks of meetings in a local calendar, the clock frozen on a Wednesday."""
-    calendar = LocalCalendarBackend(open_database(None), clock=lambda: CLOCK)
-    calendar.import_events(demo_calendar_events(_demo, now=CLOCK))
-    yield GraphDeps(
+def _calendar_deps(clock: datetime, *, with_events: bool = True) -> GraphDeps:
+    """The demo company's directory and a local calendar with the clock frozen at ``clock``."""
+    calendar = LocalCalendarBackend(open_database(None), clock=lambda: clock)
+    if with_events:
+        calendar.import_events(demo_calendar_events(_demo, now=clock))
+    return GraphDeps(
         model=None,  # type: ignore[arg-type]
         tickets=None,  # type: ignore[arg-type]
         directory=_demo.directory(),
         audit=None,  # type: ignore[arg-type]
-        clock=lambda: CLOCK,
+        clock=lambda: clock,
         calendar=calendar,
     )
+
+
+@pytest.fixture
+def deps() -> Iterator[GraphDeps]:
+    """The demo company's two weeks of meetings in a local calendar, the clock frozen on a Wednesday."""
+    yield _calendar_deps(CLOCK)
 
 
 def _ctx(user: str) -> ConversationContext:
@@ -425,16 +431,7 @@ def test_no_working_day_left_in_the_window_says_so_not_time_zones() -> None:
     from graph.tools.calendar import build_calendar_tools
     from graph.tools.proposals import ProposalCollector
 
-    saturday = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
-    calendar = LocalCalendarBackend(open_database(None), clock=lambda: saturday)
-    weekend = GraphDeps(
-        model=None,  # type: ignore[arg-type]
-        tickets=None,  # type: ignore[arg-type]
-        directory=_demo.directory(),
-        audit=None,  # type: ignore[arg-type]
-        clock=lambda: saturday,
-        calendar=calendar,
-    )
+    weekend = _calendar_deps(datetime(2026, 12, 5, 10, 0, tzinfo=UTC), with_events=False)
     tools = {t.name: t for t in build_calendar_tools(weekend, _ctx(TOM), ProposalCollector())}
     text, _slots = tools["find_free_slots"].func(attendees=["Priya"], duration="30 min", after="this week")  # type: ignore[misc]
     assert "no working hours left" in text and "time zone" not in text.lower()
