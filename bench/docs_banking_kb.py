@@ -12,6 +12,10 @@ embedder), runs every task's scenario as the query and prints recall@10 and MRR 
 * the same numbers on odd and even tasks separately (a stability check: a change that only helps one half is
   noise, not a method).
 
+``--questions`` also runs ``bench/data/banking-kb-questions.jsonl``: 60 short employee questions written
+blind from the documents alone (never from the tasks), each with every document that answers it; it prints
+recall@5 and MRR for the baselines and for deskhand, the short-question path next to the long-scenario one.
+
 ``--harness`` also runs every task through the eval harness: the real graph with the local model, a support
 agent asking "Which of our docs apply to this customer case?" followed by the scenario, and retrieval graded
 on the ``search_docs`` results (the harness's recall@k / MRR). Nothing here is tuned per task or keyed to
@@ -43,6 +47,7 @@ from integrations.docs.search import fts_phrase  # noqa: E402
 from integrations.docs.sources import JsonlSource  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "banking-kb"
+QUESTIONS = ROOT / "bench" / "data" / "banking-kb-questions.jsonl"
 K = 10
 
 
@@ -159,6 +164,26 @@ def harness(data: Path, tasks: list[dict]) -> dict[str, float]:
     }
 
 
+def short_questions(index: SqliteDocsIndex, baselines: WholeDocumentBaselines, path: Path) -> None:
+    """recall@5 and MRR on short employee questions (the product's common case) for each method."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    methods: list[tuple[str, Callable[[str], list[str]]]] = [
+        ("BM25, whole documents (baseline)", baselines.bm25),
+        ("WordLlama, whole documents (baseline)", baselines.dense),
+        ("deskhand hybrid (default)", lambda q: [h.doc_id for h in index.search(q, viewer=EVERYONE, k=K).hits]),
+    ]
+    print(f"\n{len(rows)} short questions ({path.name}): recall@5, recall@10, MRR, ms/query")
+    for name, fn in methods:
+        started = time.perf_counter()
+        ranked = [fn(r["question"]) for r in rows]
+        ms = (time.perf_counter() - started) * 1000 / max(1, len(rows))
+        rel = [set(r["relevant"]) for r in rows]
+        r5 = statistics.mean(recall_at(x, s, 5) for x, s in zip(ranked, rel, strict=True))
+        r10 = statistics.mean(recall_at(x, s, 10) for x, s in zip(ranked, rel, strict=True))
+        mrr = statistics.mean(reciprocal_rank(x, s) for x, s in zip(ranked, rel, strict=True))
+        print(f"{name:48} {r5:9.3f} {r10:9.3f} {mrr:6.3f} {ms:9.1f}")
+
+
 ABLATIONS: list[tuple[str, dict[str, object]]] = [
     ("no long-query processing (one bag of words)", {"long_query_terms": 10**9}),
     ("no sub-queries (key terms only)", {"min_sub_query_terms": 10**9}),
@@ -176,6 +201,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--harness", action="store_true", help="Also run the tasks through the eval harness.")
     parser.add_argument("--ablations", action="store_true", help="Switch off one idea at a time.")
+    parser.add_argument("--questions", type=Path, nargs="?", const=QUESTIONS, default=None, help="Short questions.")
     args = parser.parse_args()
     tasks = [json.loads(line) for line in (args.data / "tasks.jsonl").read_text(encoding="utf-8").splitlines() if line]
 
@@ -216,6 +242,8 @@ def main() -> None:
         f"\ndeskhand vs BM25 baseline: recall@10 ×{best['recall@10'] / base['recall@10']:.2f}, "
         f"MRR ×{best['mrr'] / base['mrr']:.2f} (targets: recall@10 ≥ 0.40, MRR ≥ 0.75)"
     )
+    if args.questions:
+        short_questions(index, baselines, args.questions)
     if args.harness:
         started = time.perf_counter()
         h = harness(args.data, tasks)

@@ -13,8 +13,11 @@ import re
 # formal term: everyday ways of saying it
 FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "annual leave": ("vacation", "vacations", "pto", "paid time off", "holiday allowance", "days off"),
-    "sick leave": ("sick day", "sick days", "off sick", "calling in sick"),
-    "parental leave": ("maternity leave", "paternity leave", "baby leave"),
+    "sick leave": ("sick day", "sick days", "off sick", "calling in sick", "flu", "unwell", "fever", "covid"),
+    "parental leave": ("maternity leave", "paternity leave", "baby leave", "baby", "newborn"),
+    "carry over": ("roll over", "rollover", "carry forward"),
+    "client": ("customer", "customers"),
+    "supplier": ("vendor", "vendors"),
     "remote work": ("wfh", "work from home", "working from home"),
     "laptop": ("notebook", "macbook"),
     "wi-fi": ("wifi", "wireless"),
@@ -28,6 +31,16 @@ _PATTERNS = [
     (formal, re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True)) + r")\b", re.I))
     for formal, words in FORMAL_TERMS.items()
 ]
+
+
+def formal_alternatives(query: str) -> dict[str, str]:
+    """Each word of an everyday phrase in ``query`` → the formal term it stands for ("vacation" → "annual leave")."""
+    out: dict[str, str] = {}
+    for formal, pattern in _PATTERNS:
+        for match in pattern.finditer(query):
+            for word in match.group(0).lower().split():
+                out.setdefault(word, formal)
+    return out
 
 
 def expand_query(query: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from graph.docs_synonyms import expand_query
+from graph.docs_synonyms import expand_query, formal_alternatives
 from graph.local_model.context import ModelContext
 from graph.local_model.embeddings import embed
 from graph.local_model.text import strip_bot_mention, unslack
@@ -133,10 +133,14 @@ class _Passage:
     score: float = 0.0
 
 
-def _units(text: str) -> list[_Unit]:
-    """Sentences, list items (kept whole) and table rows (as "column: value" pairs) of a passage."""
+def _units(text: str, section: str = "") -> list[_Unit]:
+    """Sentences, list items (kept whole) and table rows (as "column: value" pairs) of a passage.
+
+    ``section`` is the heading the passage itself sits under: its opening sentences belong to it ("The tunnel
+    drops every hour on macOS" is what "Update the client to 2.4.1" answers), later ones to their sub-headings.
+    """
     out: list[_Unit] = []
-    heading = ""
+    heading = section
     for block_no, block in enumerate(re.split(r"\n\s*\n", text)):
         lines = [line for line in block.split("\n") if line.strip()]
         if lines and all(line.strip().startswith("|") for line in lines):
@@ -205,6 +209,9 @@ SUPPORT_NEEDED_UNSURE = 0.6
 SOFT_MATCH = 0.42
 """Cosine similarity (WordLlama) at which two different words count as the same concept ("kid" ~ "child")."""
 MAX_ANSWER_CHARS = 600
+TOP_PAGE_PASSAGES = 8
+TITLE_WORD_WEIGHT = 0.3
+"""Weight, among a page's sentences, of a question word its title already has (it cannot tell them apart)."""
 _RANK_PRIOR = (0.2, 0.1, 0.05)
 """Preference for passages of the first, second and third document (retrieval's own ranking)."""
 _NUMBER_WORD = (
@@ -280,47 +287,59 @@ def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
     eligible = [p for p in passages if p.support >= needed]
     if not eligible:
         return _not_found(hits)
-    best = max(eligible, key=lambda p: p.score)
+    # Retrieval ranks documents with evidence from the whole index; a lower-ranked page only answers when the top
+    # one has nothing that supports the question (a passage sharing more words is not a better document).
+    from_top = [p for p in eligible if p.hit == min(q.hit for q in eligible)]
+    best = max(from_top, key=lambda p: p.score)
     # The best document is chosen by passage; within it every eligible passage's sentences compete, so the
     # sentence that answers wins even when a neighbouring passage shares more of the question's words.
     siblings = [p for p in eligible if p.hit == best.hit]
     # "vacation" asks about what the handbook calls "annual leave": sentences may match either name.
     sentence_terms = _sentence_terms(expand_query(question))
+    _score_units(question, sentence_terms, siblings)
     for passage in siblings:
-        _score_units(question, sentence_terms, passage)
         # Retrieval's order of a document's passages: a small preference for the one it ranked first.
         for unit in passage.units:
-            unit.score -= 0.03 * passage.chunk
+            unit.score -= 0.03 * min(passage.chunk, 3)
     best = max(siblings, key=lambda p: max(u.score for u in p.units))
     chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, best))]
     for other in sorted(eligible, key=lambda p: -p.score):
         if other.hit != best.hit and other.support >= max(needed, best.support) and other.score >= 0.9 * best.score:
-            _score_units(question, sentence_terms, other)
+            _score_units(question, sentence_terms, [other])
             chosen.append((other, _pick_units(question, other, limit=1)))
             break
     return _compose(chosen, hits)
 
 
 def _passages(hits: list[dict[str, Any]]) -> list[_Passage]:
-    """The best three passages of the top document and the best passage of the next three."""
+    """The top document's passages (retrieval sends its best first, then the rest of the page) and the best
+    passage of the next three."""
     out: list[_Passage] = []
     for h, hit in enumerate(hits):
-        for c, chunk in enumerate((hit.get("chunks") or [])[: 3 if h == 0 else 1]):
+        for c, chunk in enumerate((hit.get("chunks") or [])[: TOP_PAGE_PASSAGES if h == 0 else 1]):
             text = str(chunk.get("text") or "")
-            units = _units(text)
+            path = str(chunk.get("heading") or "")
+            units = _units(text, path.split(" > ")[-1] if path else "")
             if units:
                 title = str(hit.get("title") or "")
-                out.append(_Passage(h, c, title, str(chunk.get("heading") or ""), text, units))
+                out.append(_Passage(h, c, title, path, text, units))
     return out
 
 
 def _stem(word: str) -> str:
-    """Strip common English endings, then keep five letters: "carried" ~ "carry", "booking" ~ "book"."""
+    """Strip common English endings, then keep five letters: "carried" ~ "carry", "booking" ~ "book", "used" ~
+    "use"."""
     w = word.lower().split("'")[0]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
             w = w[: -len(suffix)] + repl
             break
+    else:
+        if len(w) == 4 and w.endswith("ed") and not w.endswith("eed"):
+            w = w[:-1]  # "used" → "use"
+    # A final "e" comes and goes with endings ("use"/"used", "base"/"based"): drop it from longer stems.
+    if len(w) >= 4 and w.endswith("e"):
+        w = w[:-1]
     return w[:5]
 
 
@@ -341,11 +360,22 @@ def _question_terms(question: str) -> list[str]:
     return list(dict.fromkeys(_content_words(question)))
 
 
-def _matches(terms: list[str], text: str) -> dict[str, float]:
-    """Per question word: 1 if the text has it (same stem), 0.7 if it has a close synonym, else 0."""
-    words = list(dict.fromkeys(_content_words(text)))
+def _word_stems(words: list[str]) -> set[str]:
+    """Stems of the words, plus the stem under a negating "un-" ("unused" also counts as "use")."""
     stems = {_stem(w) for w in words}
+    stems.update(_stem(w[2:]) for w in words if w.startswith("un") and len(w) >= 6)
+    return stems
+
+
+def _matches(terms: list[str], text: str, alternatives: dict[str, str] | None = None) -> dict[str, float]:
+    """Per question word: 1 if the text has it (same stem) or the formal term it stands for ("vacation": "annual
+    leave"), 0.7 if it has a close synonym, else 0."""
+    words = list(dict.fromkeys(_content_words(text)))
+    stems = _word_stems(words)
     out = {t: 1.0 for t in terms if _stem(t) in stems}
+    for t, formal in (alternatives or {}).items():
+        if t in terms and t not in out and all(_stem(w) in stems for w in _content_words(formal)):
+            out[t] = 1.0
     unmatched = [t for t in terms if t not in out]
     if unmatched and words:
         vectors = _vectors(unmatched + words)
@@ -360,9 +390,10 @@ def _score_passages(question: str, terms: list[str], passages: list[_Passage]) -
     title or heading counts half. Score: support, embedding similarity and retrieval's rank."""
     vectors = embed([question] + [f"{p.heading}\n{p.text}" for p in passages])
     sims = np.asarray(vectors[1:] @ vectors[0]).tolist()
+    alternatives = formal_alternatives(question)
     for passage, sim in zip(passages, sims, strict=True):
-        body = _matches(terms, passage.text)
-        label = _matches(terms, f"{passage.title} {passage.heading}")
+        body = _matches(terms, passage.text, alternatives)
+        label = _matches(terms, f"{passage.title} {passage.heading}", alternatives)
         found = sum(1.0 if body[t] > 0 else (0.5 if label[t] > 0 else 0.0) for t in terms)
         passage.support = found / len(terms)
         prior = _RANK_PRIOR[passage.hit] if passage.hit < len(_RANK_PRIOR) else 0.0
@@ -374,18 +405,34 @@ def _wanted(question: str) -> list[re.Pattern[str]]:
     return [answer for asks, answer in _ANSWER_TYPES if asks.search(question)]
 
 
-def _score_units(question: str, terms: list[str], passage: _Passage) -> None:
-    """Score each sentence of a passage: the question's words in it (IDF-weighted within the passage, its
-    sub-heading counting half), its WordLlama similarity to the question, with and without the heading path it
-    sits under, and whether it holds the kind of fact the question asks for (a duration, a date, a person...)."""
-    units = passage.units
-    bodies = [_matches(terms, u.text) for u in units]
-    labels = [_matches(terms, u.heading) if u.heading else dict.fromkeys(terms, 0.0) for u in units]
+def _score_units(question: str, terms: list[str], passages: list[_Passage]) -> None:
+    """Score each sentence of one document's passages: the question's words in it (IDF-weighted over the
+    document's sentences, its sub-heading counting half), its WordLlama similarity to the question, with and
+    without the heading path it sits under, and whether it holds the kind of fact the question asks for (a
+    duration, a date, a person...).
+
+    Weights are shared by the whole document so that sentences of different passages compare fairly, and a word
+    the document's title already has ("vpn" in "VPN setup") weighs little: every sentence of that page is about
+    it, so it cannot tell them apart.
+    """
+    units = [u for p in passages for u in p.units]
+    if not units:
+        return
+    alternatives = formal_alternatives(question)
+    bodies = [_matches(terms, u.text, alternatives) for u in units]
+    labels = [_matches(terms, u.heading, alternatives) if u.heading else dict.fromkeys(terms, 0.0) for u in units]
+    titled = _matches(terms, passages[0].title, alternatives)
     n = len(units)
-    weight = {t: math.log(1.0 + n / (1.0 + sum(1 for m in bodies if m[t] > 0))) for t in terms}
+    weight = {
+        t: math.log(1.0 + n / (1.0 + sum(1 for m in bodies if m[t] > 0))) * (TITLE_WORD_WEIGHT if titled[t] else 1.0)
+        for t in terms
+    }
     total = sum(weight.values()) or 1.0
-    section = passage.heading.split(" > ")[-1] if passage.heading else passage.title
-    headed = [f"{section} {u.heading}: {u.text}" for u in units]
+    headed: list[str] = []
+    for passage in passages:
+        section = passage.heading.split(" > ")[-1] if passage.heading else passage.title
+        for u in passage.units:
+            headed.append(f"{section} {u.heading}: {u.text}" if u.heading != section else f"{section}: {u.text}")
     vectors = embed([question] + [u.text for u in units] + headed)
     sims = np.asarray(vectors[1 : n + 1] @ vectors[0]).tolist()
     head_sims = np.asarray(vectors[n + 1 :] @ vectors[0]).tolist()

@@ -119,3 +119,64 @@ def test_permission_words_do_not_outweigh_the_question_topic() -> None:
     )
     reply = _reply("can I take a plane to Hamburg or must I go by train?", [doc])
     assert "five hours by train" in reply
+
+
+def test_a_sentence_under_a_problem_heading_answers_how_to_fix_it() -> None:
+    """A fix whose own words share nothing with the question wins when the heading it sits under names the problem."""
+    doc = _hit(
+        "printer.md",
+        "Printer troubleshooting",
+        [
+            (
+                "Common problems > Printouts come out blank",
+                "This happens after a cartridge swap. Run the cleaning cycle twice from the printer menu.\n\n"
+                "### Paper jams\n\nTo fix a paper jam, open tray 2 and pull the sheet towards you.",
+            )
+        ],
+    )
+    reply = _reply("printouts come out blank, how do I fix that?", [doc])
+    assert "cleaning cycle" in reply.split("\n\n")[0]
+
+
+def test_the_top_document_answers_before_a_lower_one_sharing_more_words() -> None:
+    """Retrieval's first page answers when it supports the question, even if a later page repeats more of its words."""
+    annual = _hit(
+        "annual.md",
+        "Annual leave",
+        [("Annual leave > Carrying over unused days", "Up to 5 unused days carry over to the next year.")],
+    )
+    parental = _hit(
+        "parental.md",
+        "Parental leave",
+        [
+            (
+                "Parental leave > During leave",
+                "You never lose annual leave accrued during parental leave, even at the end of the year.",
+            )
+        ],
+    )
+    reply = _reply("do I lose unused annual leave at the end of the year?", [annual, parental])
+    assert "5 unused days" in reply.split("\n")[0]
+
+
+def test_everyday_word_finds_support_in_the_formal_term() -> None:
+    """ "Vacation" is supported by a passage that only says "annual leave" (the synonym table), so it is answered."""
+    doc = _hit(
+        "annual.md",
+        "Holidays",
+        [("Holidays > Booking", "Book annual leave in the HR system at least two weeks ahead.")],
+    )
+    reply = _reply("how far ahead must vacation be requested?", [doc])
+    assert "two weeks ahead" in reply
+    assert "couldn't find" not in reply
+
+
+def test_negated_word_counts_as_the_word() -> None:
+    """ "Unused" supports a question about days you didn't "use" (the un- prefix is stripped for matching)."""
+    doc = _hit(
+        "annual.md",
+        "Leave",
+        [("Leave > Year end", "Unused days expire on 31 March of the following year.")],
+    )
+    reply = _reply("what if I don't use my leave?", [doc])
+    assert "31 March" in reply

@@ -94,3 +94,61 @@ def test_index_file_is_reopened_and_refreshed(tmp_path: object) -> None:
     writer = SqliteDocsIndex(path)
     ingest(writer, InlineSource(list(CORPUS)))
     assert reader.search("WireGuard", viewer=EVERYONE).hits[0].doc_id == "vpn.md"
+
+
+def _family_index() -> SqliteDocsIndex:
+    """Three products with five look-alike pages each, and one page (titled otherwise) that states a fee."""
+    from integrations.docs.ingest import ingest
+    from integrations.docs.sources import InlineSource
+    from tests.docs.conftest import doc
+
+    pages = {
+        "getting started": "apply online and activate the card when it arrives.",
+        "rewards": "purchases earn points you can swap for vouchers.",
+        "travel benefits": "use the card abroad with no foreign fees.",
+        "referral program": "invite a friend and both of you get bonus points.",
+        "payments": "pay your statement by direct debit or bank transfer.",
+    }
+    docs = [
+        doc(
+            f"{product}-{topic}",
+            f"{product} card: {topic}",
+            f"# {product} card: {topic}\n\nWith the {product} card, {text}",
+        )
+        for product in ("Silver", "Gold", "Bronze")
+        for topic, text in pages.items()
+    ]
+    docs.append(
+        doc(
+            "fees",
+            "Fee schedule",
+            "# Fee schedule\n\n## Replacements\n\nA replacement for a lost Gold card costs 25 EUR; Silver and "
+            "Bronze replacements are free.",
+        )
+    )
+    index = SqliteDocsIndex(None)
+    ingest(index, InlineSource(docs))
+    return index
+
+
+def test_short_question_prefers_the_page_stating_it_over_title_lookalikes() -> None:
+    """A short question finds the page that states the answer, not pages whose titles merely share its words."""
+    assert ids(_family_index(), "how much is a replacement gold card?", EVERYONE)[0] == "fees"
+
+
+def test_top_hit_carries_its_whole_page_for_the_answer() -> None:
+    """The first hit carries its page's other sections too (the answer may share no word with the question)."""
+    from integrations.docs.ingest import ingest
+    from integrations.docs.sources import InlineSource
+    from tests.docs.conftest import doc
+
+    filler = "This section explains the background in some detail for new colleagues. " * 6
+    sections = ["Overview", "Timing", "Calibration", "Appeals", "Promotions", "Feedback"]
+    text = "# Reviews\n\n" + "\n\n".join(f"## {name}\n\n{filler}" for name in sections)
+    text = text.replace("## Timing\n\n", "## Timing\n\nCycles run in April and October. ")
+    index = SqliteDocsIndex(None)
+    ingest(index, InlineSource([doc("reviews", "Performance reviews", text)]))
+    hits = index.search("when are performance reviews?", viewer=EVERYONE, k=3).hits
+    assert hits[0].doc_id == "reviews"
+    assert any("April and October" in c.text for c in hits[0].chunks)
+    assert len(hits[0].chunks) > index.options.chunks_per_hit
