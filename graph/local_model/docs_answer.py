@@ -210,6 +210,8 @@ SOFT_MATCH = 0.42
 """Cosine similarity (WordLlama) at which two different words count as the same concept ("kid" ~ "child")."""
 MAX_ANSWER_CHARS = 600
 TOP_PAGE_PASSAGES = 8
+PASSAGE_SUPPORT_WEIGHT = 0.1
+"""A sentence's share of its passage's support (how much of the question the whole passage covers)."""
 TITLE_WORD_WEIGHT = 0.3
 """Weight, among a page's sentences, of a question word its title already has (it cannot tell them apart)."""
 _RANK_PRIOR = (0.2, 0.1, 0.05)
@@ -240,9 +242,18 @@ _PERMISSION = re.compile(
 _PLACE = re.compile(r"\b(in|at|through|via|from)\s+(the\s+)?[A-Z#*]|https?://|#[\w-]+|\w+\.\w+\.\w+", re.I)
 _NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w-]*[A-Z0-9][\w-]*\b|\b[A-Z][a-z]+-[A-Z]{2}\b|\d")
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (re.compile(r"\bhow (long|early|fast|quickly|soon|late)\b", re.I), _DURATION),
+    (
+        re.compile(r"\bhow (long|early|fast|quickly|soon|late)\b|\bhow much (time|leave|notice|holiday)\b", re.I),
+        _DURATION,
+    ),
     (re.compile(r"\bhow many\b", re.I), _COUNT),
-    (re.compile(r"\bhow much\b|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b", re.I), _MONEY),
+    (
+        re.compile(
+            r"\bhow much\b(?! (time|leave|notice|holiday)\b)|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b",
+            re.I,
+        ),
+        _MONEY,
+    ),
     (re.compile(r"\b(by when|until when|what time|deadline|when)\b", re.I), _DATE),
     (re.compile(r"\bhow often\b", re.I), _FREQUENCY),
     (re.compile(r"^\s*who\b|\bwho (do|should|can|to)\b|\bwhom\b", re.I), _PERSON),
@@ -291,16 +302,17 @@ def answer_from_results(messages: list[BaseMessage]) -> AIMessage:
     # one has nothing that supports the question (a passage sharing more words is not a better document).
     from_top = [p for p in eligible if p.hit == min(q.hit for q in eligible)]
     best = max(from_top, key=lambda p: p.score)
-    # The best document is chosen by passage; within it every eligible passage's sentences compete, so the
-    # sentence that answers wins even when a neighbouring passage shares more of the question's words.
-    siblings = [p for p in eligible if p.hit == best.hit]
+    # The best document is chosen by passage; within it every passage's sentences compete, so the sentence that
+    # answers wins even when a neighbouring passage shares more of the question's words (support decides whether
+    # the page answers at all, not which of its sections does).
+    siblings = [p for p in passages if p.hit == best.hit]
     # "vacation" asks about what the handbook calls "annual leave": sentences may match either name.
     sentence_terms = _sentence_terms(expand_query(question))
     _score_units(question, sentence_terms, siblings)
     for passage in siblings:
         # Retrieval's order of a document's passages: a small preference for the one it ranked first.
         for unit in passage.units:
-            unit.score -= 0.03 * min(passage.chunk, 3)
+            unit.score += PASSAGE_SUPPORT_WEIGHT * passage.support - 0.03 * min(passage.chunk, 3)
     best = max(siblings, key=lambda p: max(u.score for u in p.units))
     chosen: list[tuple[_Passage, list[_Unit]]] = [(best, _pick_units(question, best))]
     for other in sorted(eligible, key=lambda p: -p.score):
