@@ -22,6 +22,12 @@ from graph.tools.proposals import ProposalCollector
 
 log = logging.getLogger(__name__)
 
+EMPTY_ANSWER = (
+    "Sorry, I couldn't work out what to do with that. Could you say it another way? "
+    "For example “what's assigned to me?”, “what's on my calendar tomorrow?” or “how much annual leave do I get?”"
+)
+"""Said instead of nothing when the model ends a turn with neither an answer nor a tool call."""
+
 ToolFactory = Callable[[GraphDeps, ConversationContext, ProposalCollector], list[BaseTool]]
 
 
@@ -113,6 +119,11 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
                 produced.append(_run_tool(by_name.get(call["name"]), dict(call)))
         else:
             answer = "Sorry, that took more steps than I allow myself. Could you break it into smaller requests?"
+            produced.append(AIMessage(content=answer))
+        if not answer.strip() and not collector.actions:
+            # A model (local or remote) may stop with neither words nor a tool call; silence reads as broken.
+            log.warning("capability %s produced an empty answer", name)
+            answer = EMPTY_ANSWER
             produced.append(AIMessage(content=answer))
         update: dict[str, Any] = {"messages": produced, "reply": answer, "attachments": attachments_from(produced)}
         if collector.actions:

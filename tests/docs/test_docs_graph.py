@@ -155,3 +155,12 @@ def test_llm_path_gets_fenced_results_and_cannot_reach_write_tools(core: Core) -
     assert "quoted data" in str(results[0].content) and "[doc:it/vpn.md]" in str(results[0].content)
     assert results[1].content.startswith("Error: there is no tool called create_ticket")
     assert outcome.new_approval is None and "2.4.1" in outcome.reply
+
+
+def test_model_ending_with_nothing_still_gets_a_reply(core: Core) -> None:
+    """A model that stops with neither words nor a tool call does not leave the person with silence."""
+    core.deps.model = _ScriptedLLM(messages=iter([AIMessage(content="")]))
+    core.deps.model_is_local = False
+    outcome, _ = _turn(core, "what's the wifi password for guests?")
+    assert outcome.reply.strip()
+    assert "couldn't work out" in outcome.reply
