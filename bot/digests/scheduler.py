@@ -52,6 +52,12 @@ Deliver = Callable[[Subscription, datetime], None]
 _active: DigestScheduler | None = None
 
 
+STALE_RUN_AFTER = timedelta(minutes=15)
+"""A run still "claimed" or "posting" this long after it was claimed belongs to a process that died (a digest
+is built and posted in well under a second)."""
+STALE_SWEEP_EVERY = 300.0
+
+
 def fire_digest(subscription_id: str) -> None:
     """APScheduler's entry point for a digest job."""
     scheduler = _active
@@ -183,7 +189,11 @@ class DigestScheduler:
         self._scheduler = scheduler
         _active = self
         self.sync()
-        housekeeping = [Periodic("digest-sync", self._sync_every, self.sync), *self._periodic]
+        housekeeping = [
+            Periodic("digest-sync", self._sync_every, self.sync),
+            Periodic("digest-stale-runs", STALE_SWEEP_EVERY, self.fail_stale_runs),
+            *self._periodic,
+        ]
         for job in housekeeping:
             # Housekeeping runs however late it is (coalesced into one run), e.g. after the machine slept.
             scheduler.add_job(
@@ -216,6 +226,16 @@ class DigestScheduler:
             log.error("scheduled job failed", extra={"job": event.job_id}, exc_info=event.exception)
 
     # -- jobs -------------------------------------------------------------------------------------------
+    def fail_stale_runs(self) -> int:
+        """Mark runs whose process died mid-run as failed (logged; never re-posted). Returns how many."""
+        stale = self._store.fail_stale_runs(older_than=STALE_RUN_AFTER, now=self._clock())
+        for run in stale:
+            log.warning(
+                "digest run interrupted; marked failed, not retried",
+                extra={"subscription_id": run.subscription_id, "slot": run.slot_at.isoformat()},
+            )
+        return len(stale)
+
     def sync(self) -> int:
         """Make the job store match the active subscriptions; returns how many jobs were added or removed."""
         with self._sync_lock:

@@ -7,7 +7,7 @@ once, whichever process, thread or restart gets there first.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Column, Engine, or_, update
 from sqlalchemy.exc import IntegrityError
@@ -206,6 +206,27 @@ class SqlDigestStore:
                 )
                 .values(status=status, message_ts=message_ts, error=error, finished_at=now or utcnow())
             )
+
+    def fail_stale_runs(self, *, older_than: timedelta, now: datetime | None = None) -> list[DigestRun]:
+        """Runs left "claimed" or "posting" longer than ``older_than`` (their process died) → "failed".
+
+        They are never retried: a run that died while posting may already be in the channel, and posting it again
+        could show it twice. Marking them makes the history honest and lets people see what was missed.
+        """
+        cutoff = (now or utcnow()) - older_than
+        with session_scope(self._engine) as session:
+            rows = session.exec(
+                select(DigestRunRow).where(
+                    col(DigestRunRow.status).in_(("claimed", "posting")), col(DigestRunRow.claimed_at) < cutoff
+                )
+            ).all()
+            for row in rows:
+                interrupted = "while posting" if row.status == "posting" else "before posting"
+                row.status = "failed"
+                row.error = f"interrupted {interrupted} (the process stopped); not retried, so it can't post twice"
+                row.finished_at = now or utcnow()
+                session.add(row)
+            return [_to_run(r) for r in rows]
 
     def runs(self, subscription_id: str, *, limit: int = 20) -> list[DigestRun]:
         """The latest runs of a subscription, newest first."""

@@ -215,3 +215,21 @@ def _skipped(caplog: pytest.LogCaptureFixture, subscription_id: str) -> list[Any
         for r in caplog.records
         if r.getMessage().startswith("digest skipped") and getattr(r, "subscription_id", None) == subscription_id
     ]
+
+
+def test_run_left_posting_by_a_dead_process_is_marked_failed_and_never_reposted(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """A run stuck "posting" (its process died) is marked failed after 15 minutes and is not posted again."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    other = subscribe(time_of_day="09:00", tz="UTC")
+    store = SqlDigestStore(open_database(db))
+    assert store.claim_run(sub.id, slot_at=SLOT_0900, now=SLOT_0900)
+    assert store.begin_posting(sub.id, slot_at=SLOT_0900)
+    assert store.claim_run(other.id, slot_at=SLOT_0900, now=SLOT_0900 + timedelta(minutes=10))
+    scheduler = DigestScheduler(store, deliver=Recorder(store), clock=lambda: SLOT_0900 + timedelta(minutes=20))
+    assert scheduler.fail_stale_runs() == 1
+    [run] = store.runs(sub.id)
+    assert run.status == "failed" and run.error and "while posting" in run.error
+    assert store.runs(other.id)[0].status == "claimed"  # claimed 10 minutes ago: still in its grace
+    assert store.begin_posting(sub.id, slot_at=SLOT_0900) is False
