@@ -26,6 +26,7 @@ from bot.services import BotServices, Dispatcher
 from bot.settings import Settings
 from bot.turns import run_decision, run_message_turn, run_unfurl
 from bot.worker import KeyedExecutor
+from integrations.approvals.base import ApprovalRecord
 from integrations.bookkeeping import Inbox
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,21 @@ MESSAGE = "message"
 UNFURL = "unfurl"
 DECISION = "decision"
 DIGEST = "digest"
+
+
+HOMES_REFRESHED_PER_DECISION = 20
+
+
+def _homes_listing(decider: str, approval: ApprovalRecord | None) -> list[str]:
+    """Whose Home tab showed this request: the decider, the requester and the approvers (a bounded few).
+
+    Each of them sees it under "Waiting for your decision" until their tab is rebuilt; rebuilding it now means
+    nobody is offered buttons for something already decided (and the requester sees what changed).
+    """
+    people = [decider]
+    if approval is not None:
+        people += [approval.requester_id, *approval.approver_ids]
+    return [p for p in dict.fromkeys(people) if p][:HOMES_REFRESHED_PER_DECISION]
 
 
 def execute_job(services: BotServices, client: WebClient, kind: str, payload: dict[str, Any]) -> bool:
@@ -54,7 +70,8 @@ def execute_job(services: BotServices, client: WebClient, kind: str, payload: di
                 edits=payload.get("edits"),
             )
             if payload.get("refresh_home"):
-                publish_home(services, client, payload["user_id"])
+                for person in _homes_listing(payload["user_id"], outcome.approval if outcome else None):
+                    publish_home(services, client, person)
             return outcome is not None
         if kind == DIGEST:
             return run_digest_job(services.digests, client, payload)

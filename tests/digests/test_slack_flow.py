@@ -188,6 +188,20 @@ def test_approving_from_the_channel_card_refreshes_the_approvers_home(isolated_e
         assert "Nothing is waiting for you" in str(home["blocks"])
 
 
+def test_a_decision_by_someone_else_refreshes_the_requesters_home(isolated_env: Path) -> None:
+    """Tom's Home lists his own waiting request; Maya approves it in the channel and Tom's Home drops it unprompted."""
+    with live_stack(isolated_env) as live:
+        card = _ask_for_ticket(live, "open a ticket: the meeting room clock is an hour slow")
+        approval_id = card["blocks"][-1]["block_id"].split(":", 1)[1]
+        live.driver.open_app_home(TOM)
+        wait_for(lambda: approval_id in str((live.driver.home(TOM) or {}).get("blocks")), what="Tom's home with it")
+        live.driver.click(MAYA, IT_HELP, card["ts"], APPROVE)
+        wait_for(
+            lambda: approval_id not in str((live.driver.home(TOM) or {}).get("blocks")),
+            what="Tom's refreshed home",
+        )
+
+
 def test_pending_approval_gets_one_reminder_before_it_expires(isolated_env: Path) -> None:
     """Close to expiry the approver gets one DM with the request and its buttons; a later sweep sends no second."""
     start = datetime(2026, 11, 30, 10, 0, tzinfo=BERLIN)
