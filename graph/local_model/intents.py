@@ -64,6 +64,8 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             re.compile(r"\b(where are we (?:with|on)|latest on|status of|progress on|any news on|update on)\b", re.I),
             0.35,
         ),
+        # Who owns a piece of work is a ticket question: "who's handling the SSO setup for the expense tool?"
+        (re.compile(r"^\W*who(?:'s|s|\s+is)\s+(?:handling|working on|looking into|taking care of)\b", re.I), 0.35),
         (
             re.compile(
                 r"\bfile (?:this|it|that) (?:under|in|as|for)\b|\b(?:in|under|to) the \w+ (?:project|board)\b", re.I
