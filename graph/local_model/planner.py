@@ -37,13 +37,30 @@ class Plan:
     awaiting: dict[str, Any] | None = None
 
     def to_message(self) -> AIMessage:
-        """As the AIMessage an LLM would have produced."""
+        """As the AIMessage an LLM would have produced; never an empty one (see ``never_silent``)."""
+        if not self.calls and not self.text.strip():
+            self.text = GENERIC_FALLBACK  # any planner's empty plan: deskhand never replies with nothing
         tool_calls = [
             {"name": c["name"], "args": c["args"], "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
             for c in self.calls
         ]
         extra = {AWAITING_KEY: self.awaiting} if self.awaiting else {}
         return AIMessage(content=self.text, tool_calls=tool_calls, additional_kwargs=extra)
+
+
+GENERIC_FALLBACK = "Sorry, I didn't understand that well enough to act on it. Could you say it another way?"
+SILENCE_FALLBACK = (
+    "Sorry, I didn't understand that well enough to act on it. I can find tickets (“what's open in OPS?”), "
+    "change one (“move OPS-12 to In Review”) or file one (“open a ticket: the VPN drops every hour”)."
+)
+
+
+def never_silent(plan: Plan) -> Plan:
+    """The plan, or when it would say nothing and call nothing, a clear fallback message: deskhand never replies
+    with nothing."""
+    if not plan.calls and not plan.text.strip():
+        plan.text = SILENCE_FALLBACK
+    return plan
 
 
 def clean_human_text(message: BaseMessage, ctx: ModelContext) -> str:
@@ -91,7 +108,11 @@ def _ticket_action_hint(text: str) -> str | None:
 
 
 def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]) -> Plan:
-    """Plan the reply to the latest human message in a ticket conversation."""
+    """Plan the reply to the latest human message in a ticket conversation; it always calls or says something."""
+    return never_silent(_plan_tickets(messages, ctx, tools))
+
+
+def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]) -> Plan:
     lexicon = Lexicon.build(ctx.people, ctx.projects)
     text = clean_human_text(messages[-1], ctx)
     awaiting = _awaiting(messages)
@@ -122,6 +143,10 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
     if target is not None and _is_revision(frame, text, target):
         return _revise(target, frame)
 
+    if frame.action in {"update", "close", "comment"} and not frame.keys and frame.about:
+        described = _plan_described(frame, tools)
+        if described is not None:
+            return described
     if frame.action in {"update", "close", "comment"} and not frame.keys:
         frame.keys = _last_ticket_keys(messages, lexicon)
         if len(frame.keys) > 1:
@@ -140,6 +165,36 @@ def plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]
         # "push the due date on ENG-12 out a week": relative to each ticket's own due date, which the tool knows.
         return Plan(calls=[{"name": "update_tickets", "args": {"keys": frame.keys, "new_due_shift_days": shift}}])
     return _plan_from_frame(frame, tools)
+
+
+_BULK_CHANGE = {"status": "new_status", "assignee": "new_assignee", "priority": "new_priority"}
+
+
+def _plan_described(frame: TicketFrame, tools: set[str]) -> Plan | None:
+    """A change to the one open ticket ``frame.about`` describes ("the empty states one"); the tools look it up
+    and list the candidates instead of choosing when several match. None when the change can't be made that way."""
+    about = frame.about or ""
+    if frame.action == "comment" and frame.comment and "comment_on_ticket" in tools:
+        return Plan(calls=[{"name": "comment_on_ticket", "args": {"about": about, "body": frame.comment}}])
+    if "update_tickets" not in tools or (frame.action == "close" and frame.comment):
+        return None
+    changes = frame.change_slots()
+    changes.pop("project", None)
+    if frame.action == "close":
+        changes = {"status": "done"}
+    args: dict[str, Any] = {"text": about, "expect_one": True}
+    for slot, value in changes.items():
+        if slot in _BULK_CHANGE:
+            args[_BULK_CHANGE[slot]] = value
+        elif slot == "due_date":
+            args["new_due_date"] = value
+        elif slot == "add_labels":
+            args["add_labels"] = value
+        else:
+            return None  # a rename or new description needs the key
+    if len(args) == 2:
+        return None
+    return Plan(calls=[{"name": "update_tickets", "args": args}])
 
 
 def _due_shift(frame: TicketFrame, text: str) -> int | None:
@@ -331,6 +386,7 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "project": frame.project,
                 "priority": frame.priority,
                 "overdue": frame.overdue or None,
+                "no_due_date": frame.no_due_date or None,
                 "reporter": frame.reporter,
                 "label": frame.labels[0] if frame.labels else None,
                 **search_due_filter(frame.due),

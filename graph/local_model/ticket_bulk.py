@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.local_model.lexicon import Lexicon
+from graph.local_model.tickets_nlu import NO_DUE_DATE, find_labels
 from graph.local_model.tickets_nlu import NOT_FINISHED as _NOT_FINISHED
-from graph.local_model.tickets_nlu import find_labels
 from graph.parsing.datetimes import day_span, find_week
 
 _TICKETS = r"(?:tickets|tasks|issues|bugs|items|work|ones)"
@@ -37,7 +37,9 @@ _STATUS = (
     r"finished|started"
 )
 # Candidate changes: every "to/into/as X" up to a clause break; the last one that reads as a change wins.
-_TARGET = re.compile(r"\b(?:to|into|as)\s+(?=(?P<target>[^,.;!?]+))", re.I)  # lookahead: overlapping
+# "all my backlog tickets -> in progress": an arrow names the change like "to" does.
+_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
+_TARGET = re.compile(r"(?:\b(?:to|into|as)\s+|\s*(?:->|→|=>)\s*)(?=(?P<target>[^,.;!?]+))", re.I)  # overlapping
 _TARGET_TAIL = re.compile(
     r"\s+(?:please|for me|if you can|thanks|thank you|asap|right away|now|instead|as well)\s*$", re.I
 )
@@ -187,7 +189,9 @@ def parse_bulk(text: str, lexicon: Lexicon, *, listed: list[str] | None = None) 
 
 def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bool = False) -> BulkFrame | None:
     singular = _SINGULAR_POSSESSIVE.search(text)
-    if not (_QUANTIFIED.search(text) or singular or referenced) or not _CHANGE_VERB.search(text):
+    if not (_QUANTIFIED.search(text) or singular or referenced) or not (
+        _CHANGE_VERB.search(text) or _ARROW.search(text)
+    ):
         return None
     frame = BulkFrame(expect_one=bool(singular) and not _QUANTIFIED.search(text))
     text, *more_changes = _ALSO.split(text)
@@ -277,7 +281,10 @@ def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | N
             return target_people[0][1], selector
         if re.fullmatch(r"me|myself", target, re.I):
             return "me", selector
-        if _DUE_VERB.search(text) and (day_span(target) or find_week(target, _dummy_today())):
+        # A date is only ever a due date for a ticket: "every OPS ticket without one, set it to dec 1".
+        if (_DUE_VERB.search(text) or _CHANGE_VERB.search(text)) and (
+            day_span(target) or find_week(target, _dummy_today())
+        ):
             frame.changes["due_date"] = target
             return None, selector
         if _PRIORITY_TARGET.fullmatch(target):
@@ -350,6 +357,8 @@ def _read_selector(
             frame.filters["status"] = status.group(1)
     if _OVERDUE.search(text):
         frame.filters["overdue"] = True
+    if NO_DUE_DATE.search(text):
+        frame.filters["no_due_date"] = True
     priority = _PRIORITY.search(text)
     if priority:
         frame.filters["priority"] = priority.group(1)
@@ -362,6 +371,101 @@ def _read_selector(
     due = _DUE_WINDOW.search(text)
     if due:
         _due_filter(due.group(1), frame)
+    topic = _topic(text, lexicon)
+    if topic and "label" not in frame.filters:
+        frame.filters["topic"] = topic
+
+
+# "all my backlog frontend tickets": the words before the noun that are no other filter name a label or subject.
+# Only the words between a determiner and the noun count ("all my backlog frontend tickets"), so that the rest of the
+# sentence ("could you pass his tickets") is never read as a topic.
+_MODIFIERS = re.compile(
+    rf"\b(?:all|every|each|any|my|his|her|their|our|your|the|these|those|[\w-]+'s)\s+"
+    rf"(?P<mods>(?:[\w'-]+\s+){{1,4}}){_TICKETS}\b",
+    re.I,
+)
+_PRIORITY_PHRASE = re.compile(r"\b(?:highest|high|medium|low|lowest|urgent|critical)[\s-]+(?:priority|prio)\b", re.I)
+_NOT_TOPIC = {
+    "all",
+    "every",
+    "each",
+    "any",
+    "the",
+    "of",
+    "my",
+    "mine",
+    "his",
+    "her",
+    "their",
+    "our",
+    "your",
+    "its",
+    "other",
+    "remaining",
+    "open",
+    "current",
+    "these",
+    "those",
+    "both",
+    "them",
+    "and",
+    "or",
+    "in",
+    "on",
+    "for",
+    "with",
+    "that",
+    "which",
+    "are",
+    "is",
+    "still",
+    "priority",
+    "prio",
+    "overdue",
+    "late",
+    "unassigned",
+    "undated",
+    "unstarted",
+    "finished",
+    "unfinished",
+    "one",
+    "ticket",
+    "tickets",
+    "a",
+    "an",
+    "some",
+    "more",
+    "few",
+    "to",
+    "move",
+    "set",
+    "mark",
+    "put",
+    "give",
+    "close",
+}
+
+
+def _topic(text: str, lexicon: Lexicon) -> str | None:
+    """Words just before "tickets" that are no person, project, status, priority or quantifier: a topic."""
+    m = _MODIFIERS.search(text)
+    if not m:
+        return None
+    mods = _PRIORITY_PHRASE.sub(" ", _STATUS_FILTER.sub(" ", m.group("mods")))
+    mods = re.sub(r"\b[\w-]+'s\b", " ", mods)  # possessives name people
+    for start, end, _surface in reversed(lexicon.find_people(mods)):
+        mods = mods[:start] + " " + mods[end:]
+    projects = {k.lower() for k, _ in lexicon.projects} | {w.lower() for _, n in lexicon.projects for w in n.split()}
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z][\w-]*", mods)
+        if w.lower() not in _NOT_TOPIC
+        and w.lower() not in projects
+        and not _PRIORITY_TARGET.fullmatch(w)
+        and not _CHANGE_VERB.fullmatch(w)
+        and len(w) >= 3
+    ]
+    return " ".join(words) or None
 
 
 def _unknown_possessive(text: str, lexicon: Lexicon) -> str | None:

@@ -126,7 +126,7 @@ _REFERS_BACK = re.compile(
     re.I,
 )
 _SEARCH = re.compile(
-    r"\b(show|list|find|search|look up|lookup|what|which|any|how many|do we have|is there|are there|"
+    r"\b(show|list|find|search|look up|lookup|what|which|any|anything|how many|do we have|is there|are there|"
     r"working on|assigned to|my tickets|my issues|open tickets|overdue)\b",
     re.I,
 )
@@ -148,7 +148,39 @@ _MY = re.compile(
     r"assigned to me|do i have|i have|i own|am i on)\b",
     re.I,
 )
-_UNASSIGNED_FILTER = re.compile(r"\b(unassigned|nobody|no one|not assigned|without an? (?:owner|assignee))\b", re.I)
+_UNASSIGNED_FILTER = re.compile(
+    r"\b(?:unassigned|unowned|nobody(?:'s)?(?:\s+(?:is\s+)?on\s+(?:it|them))?|no[\s-]?one(?:'s)?"
+    r"(?:\s+(?:is\s+)?on\s+(?:it|them))?|not assigned(?:\s+to\s+any(?:one|body))?|"
+    r"(?:with\s+)?no\s+(?:owner|assignee)s?|without\s+(?:an?\s+)?(?:owner|assignee)s?|"
+    r"(?:that|which)\s+(?:has|have)\s+no\s+(?:owner|assignee)s?)\b",
+    re.I,
+)
+# Time filler that is no filter: "what is Priya working on atm?", "which are overdue right now?".
+_FILLER = re.compile(
+    r"\b(?:atm|rn|right now|just now|currently|at the moment|at present|as of (?:now|today)|these days|"
+    r"for now|so far|still|yet|now)\b",
+    re.I,
+)
+# "waiting on a review", "awaiting review", "needs a review", "up for review": the In Review status.
+_REVIEW_WAIT = re.compile(
+    r"\b(?:waiting|wait)\s+(?:on|for)\s+(?:an?\s+|the\s+)?(?:code\s+)?reviews?\b|\bawaiting\s+(?:an?\s+)?"
+    r"(?:code\s+)?reviews?\b|\bneeds?\s+(?:an?\s+)?(?:code\s+)?reviews?\b|\bup\s+for\s+review\b|"
+    r"\bunder\s+review\b|\bbeing\s+reviewed\b",
+    re.I,
+)
+# "has no due date", "without a deadline", "undated".
+NO_DUE_DATE = re.compile(
+    r"\b(?:(?:that|which)\s+(?:has|have)\s+no|(?:with\s+)?no|without\s+(?:an?\s+)?|missing\s+(?:an?\s+)?)"
+    r"\s*(?:due\s+dates?|deadlines?)\b|\b(?:undated|no\s+due)\b|\b(?:has|have)n'?t\s+(?:got\s+)?"
+    r"(?:an?\s+)?(?:due\s+dates?|deadlines?)\b",
+    re.I,
+)
+# "who's handling the SSO setup for the expense tool?": who owns a piece of work, which its ticket says.
+_WHO_HANDLES = re.compile(
+    r"^\W*who(?:'s|s|\s+is|\s+are)\s+(?:currently\s+|now\s+)?(?:handling|working on|looking (?:into|at)|"
+    r"on top of|taking care of|dealing with|fixing|doing)\s+(?P<what>.+?)\s*\??\s*$",
+    re.I,
+)
 _NOT_STARTED = re.compile(r"\b(?:not|n't|never)\s+(?:been\s+|yet\s+)?started\b|\bnot\s+begun\b", re.I)
 _QUESTION = re.compile(
     r"^\W*(?:is there|are there|do we have|does anyone have|have we got|any\b|anything|what|which|who|whose|where|"
@@ -241,6 +273,10 @@ class TicketFrame:
     """For an update that named a ticket but not the change: which slot to ask for."""
     vague: bool = False
     """For a create inferred without an explicit verb: the subject is too vague to file."""
+    about: str | None = None
+    """A ticket named by what it is about instead of its key ("the empty states one")."""
+    no_due_date: bool = False
+    """For a search: only tickets without a due date."""
 
     def change_slots(self) -> dict[str, Any]:
         """The slots that describe a change to a ticket, as tool arguments."""
@@ -305,6 +341,30 @@ _NEGATED_PRIORITY = re.compile(
 )
 _PRIORITY_CODE = re.compile(r"\b(p[0-5]|sev\s?[1-4])\b", re.I)
 _TRAILING_PRIORITY = re.compile(rf"[,;]\s*({_PRIORITY_WORD})\s*[.!]?\s*$", re.I)
+# "… after a 500. high, assign me": a priority word standing alone as its own clause, anywhere.
+_CLAUSE_PRIORITY = re.compile(
+    rf"(?:^|[,;:.]\s+|[,;])\s*({_PRIORITY_WORD})(?:[\s-]+(?:priority|prio))?\s*(?=[,;.!]|$)", re.I
+)
+_OR = r"\s*(?:/|,|&|\bor\b|\band\b)\s*"
+# "high/highest prio", "high or highest priority": a search for several priorities.
+_PRIORITY_SET = re.compile(
+    rf"\b((?:{_PRIORITY_WORD})(?:{_OR}(?:{_PRIORITY_WORD}))+)[\s-]+(?:priority|prio|pri)\b", re.I
+)
+# "high priority or above", "at least high priority", "high+ prio".
+_PRIORITY_OR_ABOVE = re.compile(
+    rf"\bat least\s+({_PRIORITY_WORD})\b|\b({_PRIORITY_WORD})(?:\s*\+|(?:[\s-]+(?:priority|prio))?\s+"
+    r"(?:or|and)\s+(?:above|higher|up|more))",
+    re.I,
+)
+_PRIORITY_ORDER = ("lowest", "low", "medium", "high", "highest")
+_PRIORITY_CANON = {
+    "normal": "medium",
+    "urgent": "highest",
+    "critical": "highest",
+    "blocker": "highest",
+    "trivial": "lowest",
+    "minor": "low",
+}
 
 
 def find_priority(text: str) -> str | None:
@@ -314,7 +374,7 @@ def find_priority(text: str) -> str | None:
     never count.
     """
     text = _NEGATED_PRIORITY.sub(" ", text)
-    for pattern in (_PRIORITY_AFTER_VERB, *_PRIORITY_PATTERNS, _PRIORITY_CODE, _TRAILING_PRIORITY):
+    for pattern in (_PRIORITY_AFTER_VERB, *_PRIORITY_PATTERNS, _PRIORITY_CODE, _TRAILING_PRIORITY, _CLAUSE_PRIORITY):
         m = pattern.search(text)
         if m:
             word = m.group(1).lower().replace(" ", "")
@@ -322,6 +382,23 @@ def find_priority(text: str) -> str | None:
                 return "highest"
             return {"sev1": "p1", "sev2": "p2", "sev3": "p3", "sev4": "p4"}.get(word, word)
     return None
+
+
+def find_priority_filter(text: str) -> str | None:
+    """The priorities a search asks for, comma-separated: "high/highest prio" → "high, highest",
+    "medium or above" → "medium, high, highest"; a single one as find_priority reads it."""
+    text = _NEGATED_PRIORITY.sub(" ", text)
+    m = _PRIORITY_OR_ABOVE.search(text)
+    if m:
+        word = (m.group(1) or m.group(2)).lower()
+        word = _PRIORITY_CANON.get(word, word)
+        if word in _PRIORITY_ORDER:
+            return ", ".join(_PRIORITY_ORDER[_PRIORITY_ORDER.index(word) :])
+    m = _PRIORITY_SET.search(text)
+    if m:
+        words = [w.lower() for w in re.split(_OR, m.group(1), flags=re.I) if w]
+        return ", ".join(dict.fromkeys(words))
+    return find_priority(text)
 
 
 def find_person(fragment: str, lexicon: Lexicon, *, speaker_words: bool = True) -> str | None:
@@ -360,11 +437,16 @@ _SHOULD_TAKE = re.compile(
 _TICKET_FOR = re.compile(r"^\W*(?:an?\s+)?(?:new\s+)?(?:ticket|bug|task|issue)\s+for\s+(\w+)\s*[:\-—]", re.I)
 
 
+_MINE = re.compile(
+    r"(?:^|[,;:.]\s+|[,;(])\s*(?:(?:it'?s|it is|make it|that'?s|assign(?: it)?)\s+)?mine\s*(?=[,;.!)]|$)", re.I
+)
+
+
 def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tuple[str | None, bool]:
-    """(assignee reference, unassign?) from "assign to X", "give it to X", a mention, "I'll take it"."""
+    """(assignee reference, unassign?) from "assign to X", "give it to X", a mention, "I'll take it", "mine"."""
     if _UNASSIGN.search(text):
         return None, True
-    if _SELF_TAKE.search(text):
+    if _SELF_TAKE.search(text) or _MINE.search(text):
         return "me", False
     m = _ASSIGN_TO.search(text)
     if m:
@@ -474,7 +556,10 @@ def find_due(text: str) -> str | None:
     m = _DUE.search(text)
     if not m:
         return None
-    return (m.group(1) or m.group(2) or "").strip() or None
+    value = (m.group(1) or m.group(2) or "").strip()
+    if not value or _FILLER.fullmatch(value):
+        return None  # "past their due date right now": "right now" is no date
+    return value
 
 
 def find_rename(text: str) -> str | None:
@@ -506,10 +591,17 @@ def find_comment(text: str) -> str | None:
     quoted = _QUOTED.search(text)
     if quoted:
         return next(g for g in quoted.groups() if g)
-    m = _COMMENT_BODY.search(text)
+    m = _COMMENT_BODY.search(text) or _COMMENT_COLON.search(text)
     if m:
         return m.group(1).strip()
     return None
+
+
+# "comment on the pricing page bug: also on iPhone", "note for the VPN one - works after reboot".
+_COMMENT_COLON = re.compile(
+    r"^\W*(?:please\s+)?(?:(?:add|leave|post|write|put)\s+(?:a\s+)?)?(?:comment|note)\b[^:\n]{0,80}?(?::|\s-\s)\s*(.+)$",
+    re.I | re.S,
+)
 
 
 def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str | None, str | None]:
@@ -587,6 +679,9 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"[,;]?\s*\b(?:tags?|labels?)\s*:\s*[\w-]+(?:\s*(?:,|and|&)\s*[\w-]+)*",
         r"<@[A-Z0-9]+(?:\|[^>]*)?>",
         r"[,;]\s*(?:it'?s\s+|this is\s+)?(?:urgent|asap|critical|a blocker)\b[!.]*",
+        rf"[,;.]\s*(?:{_PRIORITY_WORD})(?:[\s-]+(?:priority|prio))?\s*(?=[,;.!]|$)",
+        r"[,;.]\s*(?:(?:it'?s|it is|make it|that'?s|assign(?: it)?)\s+)?mine\s*(?=[,;.!]|$)",
+        r"\(\s*not\s+(?:in\s+)?[A-Z][A-Z0-9]+\s*\)",
     ]
     for key, name in lexicon.projects:
         patterns.append(
@@ -655,7 +750,11 @@ _COMMENT_VERB = re.compile(
     r"^\W*(?:please\s+)?comment\b",
     re.I,
 )
-_OVERDUE = re.compile(r"\b(overdue|past due|late|behind schedule|missed (?:their|its|the) (?:due|deadline))\b", re.I)
+_OVERDUE = re.compile(
+    r"\b(overdue|past due|late|behind schedule|missed (?:their|its|his|her|the) (?:due dates?|due|deadlines?)|"
+    r"(?:past|passed|after|beyond|over) (?:their|its|his|her|the) (?:due dates?|deadlines?))\b",
+    re.I,
+)
 _LIST_ALL = re.compile(r"\b(?:show|list|all|every|everything|open)\b", re.I)
 _VAGUE_WORDS = {
     "it",
@@ -734,7 +833,8 @@ def parse_ticket_request(
         frame.labels, label_span = find_labels(text)  # 'tag ENG-4 as "db"': the label may be quoted
     if label_span and frame.priority and re.search(rf"\b{frame.priority}\b", text[label_span[0] : label_span[1]], re.I):
         frame.priority = None  # "label it urgent" names a label, not a priority
-    frame.project = lexicon.find_project(plain) or _raw_project(plain)
+    unnegated = mask_negated_projects(plain, lexicon)
+    frame.project = lexicon.find_project(unnegated) or _raw_project(unnegated)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     has_target = bool(frame.keys) or frame.refers_back
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
@@ -767,7 +867,11 @@ def parse_ticket_request(
         frame.action = "comment"  # "add a comment saying ...": the ticket comes from the conversation
     elif _HELP_ASK.search(plain) and not _SEARCH_START.search(plain):
         frame.action = "create"  # "the printer jams again, can someone look?": a problem report asking for help
-    elif question and (_SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?)\b", plain, re.I)):
+    elif _WHO_HANDLES.search(plain):
+        frame.action = "search"  # "who's handling the SSO setup?": the ticket about it says who
+    elif question and (
+        _SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?|tix|stuff)\b", plain, re.I)
+    ):
         frame.action = "search"
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:
         # A question never files a ticket on the classifier's say-so: "where are we with X?" is a lookup.
@@ -776,6 +880,10 @@ def parse_ticket_request(
         frame.action = "search"
     if frame.action == "close" and not has_target:
         frame.action = "search" if _SEARCH.search(plain) else frame.action
+    if not frame.keys and not frame.refers_back and frame.action == "get":
+        frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
+    if frame.action in {"update", "close", "comment"} and not frame.keys:
+        frame.about = find_described_ticket(_without_comment_body(text), lexicon)
     if frame.action == "comment":
         frame.comment = find_comment(text)
     if frame.action in {"update", "close"}:
@@ -785,6 +893,9 @@ def parse_ticket_request(
         frame.title = find_rename(text)
         if frame.action == "update" and not frame.change_slots():
             frame.wants = _wanted_slot(plain)
+            if not frame.keys and not frame.refers_back and not frame.about:
+                # No ticket and no change: a question is a lookup; anything else is too unclear to act on.
+                frame.action, frame.wants = ("search" if question else None), None
     if frame.action == "create":
         titled = text[: label_span[0]] + text[label_span[1] :] if label_span else text
         frame.title, frame.description = extract_title(titled.strip(" ,;"), lexicon, frame)
@@ -851,9 +962,17 @@ _REPORTED = re.compile(
 )
 
 
+def _blank(pattern: re.Pattern[str] | str, text: str) -> str:
+    """``text`` without what ``pattern`` matches: a phrase read as a filter is not also a topic."""
+    return re.sub(pattern, " ", text, flags=re.I) if isinstance(pattern, str) else pattern.sub(" ", text)
+
+
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
+    # ``rest`` loses each phrase once it has been read as a filter; what is left may be the topic.
+    rest = _blank(_FILLER, text)
     if _UNASSIGNED_FILTER.search(text) or frame.unassign:
         frame.assignee, frame.unassign = "nobody", False
+        rest = _blank(_UNASSIGNED_FILTER, rest)
     else:
         m = _POSSESSIVE.search(text) or _WORKING_ON.search(text)
         if m and lexicon.is_person(m.group(1)):
@@ -866,16 +985,36 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
                 frame.assignee = "me"
     if _OVERDUE.search(text):
         frame.overdue = True
+        rest = _blank(_OVERDUE, rest)
+        frame.due = find_due(_blank(_OVERDUE, _blank(_FILLER, text)))  # "past their due date" is not a date
+    if NO_DUE_DATE.search(text):
+        frame.no_due_date, frame.due = True, None
+        rest = _blank(NO_DUE_DATE, rest)
+    status = _STATUS_FILTER.search(_blank(_FILLER, text))
+    explicit = status.group(1) if status and status.group(1).lower() != "open" else None
     if _NOT_STARTED.search(text):
         frame.status = "backlog"
     elif NOT_FINISHED.search(text):
         pass  # "tickets that aren't done yet": open ones, which is what a search shows by default
+    elif _REVIEW_WAIT.search(text):
+        frame.status = "in review"
+    elif explicit:
+        frame.status = explicit
     elif _WORKING_ON_NOW.search(text) and frame.assignee:
-        frame.status = "in progress"  # "what's Priya working on right now?": what she has started
-    else:
-        status = _STATUS_FILTER.search(text)
-        if status and status.group(1).lower() != "open":
-            frame.status = status.group(1)
+        frame.status = "active"  # "what's Priya working on right now?": what she has begun and not finished
+    for pattern in (_NOT_STARTED, NOT_FINISHED, _REVIEW_WAIT, _WORKING_ON_NOW, _STATUS_FILTER):
+        rest = _blank(pattern, rest)
+    frame.priority = find_priority_filter(text)
+    if frame.priority:
+        for pattern in (_PRIORITY_OR_ABOVE, _PRIORITY_SET, *_PRIORITY_PATTERNS, _PRIORITY_CODE):
+            rest = _blank(pattern, rest)
+    if frame.project:
+        rest = _blank_project(rest, frame.project, lexicon)
+    _label_words, label_span = find_labels(rest)
+    if label_span:
+        rest = rest[: label_span[0]] + " " + rest[label_span[1] :]
+    if frame.due:
+        rest = _blank(_DUE, rest)
     reported = None
     for m in _REPORTED.finditer(text):
         who = m.group("who") or m.group("who2") or m.group("by") or ""
@@ -885,7 +1024,144 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
             break
     if reported and frame.assignee in {"me", frame.reporter}:
         frame.assignee = None  # "tickets I reported" are not the ones assigned to me
-    frame.search_text = find_search_text(text, lexicon)
+    frame.search_text = find_search_text(rest, lexicon)
+    handled = _WHO_HANDLES.search(rest)
+    if handled:  # the whole phrase after the verb, not only what follows its last preposition
+        words = [
+            w
+            for w in re.findall(r"[\w'-]+", handled.group("what"))
+            if w.lower() not in _STOPWORDS | _DESCRIPTION_STOP | {"at", "by", "from"}
+            and w.lower() not in _NOT_TOPIC_WORDS
+            and not lexicon.is_person(w)
+        ]
+        frame.search_text = " ".join(words[:6]) or None
     if reported and frame.search_text:
         frame.search_text = re.sub(r"\b(?:report(?:ed)?|filed|opened|raised|logged)\b", "", frame.search_text).strip()
         frame.search_text = frame.search_text or None
+
+
+def _blank_project(text: str, key: str, lexicon: Lexicon) -> str:
+    """``text`` without the project it names ("on the design board", "in ENG", "OPS tickets")."""
+    name = next((n for k, n in lexicon.projects if k == key), key)
+    forms = {re.escape(key), re.escape(name)}
+    if name.split():
+        forms.add(re.escape(name.split()[0]))
+    either = "|".join(sorted(forms, key=len, reverse=True))
+    text = re.sub(
+        rf"\b(?:in|on|under|for|from|of)?\s*(?:the\s+)?(?:{either})(?:\s+(?:project|board|queue|team|backlog))?\b",
+        " ",
+        text,
+        flags=re.I,
+    )
+    return text
+
+
+_NEGATED_PROJECT = (
+    r"(?:\bnot|n't|\brather than|\binstead of|\bbut not|\bexcept)\s+(?:in\s+|on\s+|under\s+|for\s+)?(?:the\s+)?"
+)
+
+
+def mask_negated_projects(text: str, lexicon: Lexicon) -> str:
+    """The text with projects named only to rule them out blanked: "an OPS ticket (not ENG)" is for OPS."""
+    for key, name in lexicon.projects:
+        forms = "|".join(re.escape(f) for f in sorted({key, name}, key=len, reverse=True) if f)
+        text = re.sub(
+            rf"{_NEGATED_PROJECT}(?:{forms})\b(?:\s+(?:project|board|queue|team))?",
+            lambda m: " " * len(m.group(0)),
+            text,
+            flags=re.I,
+        )
+    return text
+
+
+# "the empty states one", "the pricing page mobile bug", "the ticket about the VPN".
+_DESCRIBED = re.compile(
+    r"\bthe\s+(?P<words>(?:[\w'-]+\s+){0,6}?[\w'-]+)\s+(?:one|ticket|bug|issue|task)\b(?!-?\d)|"
+    r"\bthe\s+(?:one|ticket|bug|issue|task)\s+(?:about|for|on|regarding|re)\s+(?:the\s+)?"
+    r"(?P<after>[\w'-]+(?:\s+[\w'-]+){0,5}?)(?=\s*(?:[,.;:!?]|$|\s+(?:to|into|as|and|saying|that)\b))",
+    re.I,
+)
+_NOT_DESCRIPTION = {
+    "same",
+    "other",
+    "first",
+    "second",
+    "third",
+    "last",
+    "latest",
+    "previous",
+    "new",
+    "old",
+    "existing",
+    "above",
+    "earlier",
+    "next",
+    "current",
+    "original",
+    "right",
+    "wrong",
+    "whole",
+    "unassigned",
+    "overdue",
+    "oldest",
+    "newest",
+    "only",
+    "remaining",
+    "open",
+    "ticket",
+    "one",
+    "his",
+    "her",
+    "their",
+    "its",
+}
+
+
+_DESCRIPTION_STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "for",
+    "on",
+    "in",
+    "to",
+    "with",
+    "my",
+    "our",
+    "that",
+    "this",
+    "about",
+    "and",
+}
+
+
+def find_described_ticket(text: str, lexicon: Lexicon) -> str | None:
+    """Words naming a ticket by its subject ("started on the empty states one" → "empty states"), or None when
+    the phrase only points ("the same one", "the other ticket") or names a person, project, status or priority."""
+    plain = mask_quotes(text)
+    for m in _DESCRIBED.finditer(plain):
+        phrase = m.group("words") or m.group("after") or ""
+        for start, end, _surface in reversed(lexicon.find_people(phrase)):
+            phrase = phrase[:start] + " " + phrase[end:]
+        words = [
+            w
+            for w in re.findall(r"[\w'-]+", phrase)
+            if w.lower() not in _DESCRIPTION_STOP
+            and w.lower() not in _NOT_DESCRIPTION
+            and w.lower() not in _NOT_TOPIC_WORDS
+            and not _is_status_word(w)
+            and not re.fullmatch(_PRIORITY_WORD, w, re.I)
+            and not any(w.lower() in {k.lower(), n.lower()} for k, n in lexicon.projects)
+        ]
+        if any(len(w) >= 3 for w in words):
+            return " ".join(words)
+    return None
+
+
+def _without_comment_body(text: str) -> str:
+    """A comment request without its body, so words of the comment never name the ticket."""
+    body = find_comment(text)
+    if body and body in text:
+        return text.replace(body, " ")
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -31,10 +32,20 @@ WRITE_TOOLS = ("create_ticket", "update_ticket", "update_tickets", "comment_on_t
 class _TicketFilters(BaseModel):
     text: str | None = Field(default=None, description="Words to look for in the title or description.")
     assignee: str | None = Field(default=None, description="Person: a <@U…> mention, name, email, 'me' or 'nobody'.")
-    status: str | None = Field(default=None, description="Workflow status, e.g. 'In Progress'.")
+    status: str | None = Field(
+        default=None,
+        description="Workflow status, e.g. 'In Progress'; several as 'In Progress, In Review'; 'active' means "
+        "begun but not finished (any status between the first and the last).",
+    )
     project: str | None = Field(default=None, description="Project key or name, e.g. 'OPS'.")
-    priority: str | None = Field(default=None, description="lowest | low | medium | high | highest")
+    priority: str | None = Field(
+        default=None, description="lowest | low | medium | high | highest; several as 'high, highest'."
+    )
     overdue: bool = Field(default=False, description="Only tickets past their due date and not finished.")
+    no_due_date: bool = Field(default=False, description="Only tickets without a due date.")
+    topic: str | None = Field(
+        default=None, description="Only tickets with this label or about it (words in the title), e.g. 'frontend'."
+    )
     due_before: str | None = Field(default=None, description="Only tickets due before this date.")
     due_after: str | None = Field(default=None, description="Only tickets due after this date.")
     due_in: str | None = Field(
@@ -112,7 +123,12 @@ class UpdateTicketArgs(BaseModel):
 class CommentArgs(BaseModel):
     """Propose a comment on a ticket. Posted after approval."""
 
-    key: str = Field(description="Ticket key such as OPS-12.")
+    key: str | None = Field(default=None, description="Ticket key such as OPS-12.")
+    about: str | None = Field(
+        default=None,
+        description="Without a key: words describing the ticket ('the pricing page bug'); exactly one open "
+        "ticket must match, otherwise the candidates are listed and nothing is proposed.",
+    )
     body: str = Field(description="The comment text.")
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects; it replaces it.")
 
@@ -152,14 +168,46 @@ def _described_by(ticket: Ticket, description: str) -> bool:
     return bool(words) and bool(match_score(words, ticket.title, ticket.description or ""))
 
 
+def _about_topic(ticket: Ticket, topic: str) -> bool:
+    """Whether a ticket carries ``topic`` as a label or is about it (its words in the title or description)."""
+    words = significant_words(topic)
+    if {w.lower() for w in ticket.labels} & ({topic.strip().lower()} | set(words)):
+        return True
+    return bool(words) and bool(match_score(words, ticket.title, ticket.description or ""))
+
+
+_SEVERAL = re.compile(r"\s*(?:,|/|\bor\b|\band\b|&)\s*", re.I)
+_ACTIVE = {"active", "ongoing", "in flight", "underway", "under way", "being worked on"}
+
+
+def _several(value: str) -> list[str]:
+    """ "high, highest" / "high or highest" / "In Progress/In Review" → each value."""
+    return [v for v in _SEVERAL.split(value.strip()) if v]
+
+
+def resolve_statuses(value: str, workflow: tuple[str, ...]) -> list[str]:
+    """The statuses a search filter names: one, several, or 'active' (begun but not finished)."""
+    out: list[str] = []
+    for part in _several(value):
+        if part.strip().lower() in _ACTIVE and not any(s.lower() == part.strip().lower() for s in workflow):
+            found = list(workflow[1:-1]) or list(workflow[:1])
+        else:
+            found = [resolve_status(part, workflow)]
+        out.extend(s for s in found if s not in out)
+    return out
+
+
 def _describe_filters(args: _TicketFilters) -> str:
     bits = [
         f"{name.replace('_', ' ')} {value}"
         for name, value in args.model_dump(exclude_none=True).items()
-        if name in {"assignee", "status", "project", "priority", "due_before", "due_after", "due_in", "text", "label"}
+        if name
+        in {"assignee", "status", "project", "priority", "due_before", "due_after", "due_in", "text", "label", "topic"}
     ]
     if args.overdue:
         bits.append("overdue")
+    if args.no_due_date:
+        bits.append("no due date")
     return ", ".join(bits) or "no filters"
 
 
@@ -198,11 +246,11 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         if args.reporter:
             query.reporter_id = resolve_person(args.reporter, deps.directory, speaker_id=speaker).id
         if args.status:
-            query.statuses = [resolve_status(args.status, deps.tickets.workflow())]
+            query.statuses = resolve_statuses(args.status, deps.tickets.workflow())
         if args.project:
             query.project = resolve_project(args.project, deps.tickets.projects()).key
         if args.priority:
-            query.priorities = [resolve_priority(args.priority)]
+            query.priorities = list(dict.fromkeys(resolve_priority(p) for p in _several(args.priority)))
         if args.label:
             query.labels = [args.label.strip().lstrip("#").lower()]
         if args.keys:
@@ -211,6 +259,7 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         today = deps.clock().astimezone(ZoneInfo(tz)).date()
         if args.overdue:
             query.overdue, query.as_of = True, today
+        query.no_due_date = args.no_due_date
         if args.due_before:
             query.due_before = resolve_due_date(args.due_before, now=deps.clock(), tz=tz)
         if args.due_after:
@@ -222,7 +271,13 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         return query
 
     def find(args: _TicketFilters, *, limit: int, include_done: bool) -> list[Ticket]:
-        found = deps.tickets.search(build_query(args, limit=limit, include_done=include_done))
+        wider = limit if not args.topic else max(limit, CANDIDATE_LIMIT)
+        found = deps.tickets.search(build_query(args, limit=wider, include_done=include_done))
+        if args.topic:
+            # "my frontend tickets": a label, or failing that the words of the title; kept after the search so
+            # that either counts.
+            topic = args.topic
+            found = [t for t in found if _about_topic(t, topic)][:limit]
         if args.exclude_text:
             # "all of Diego's tickets except the VPN one / the urgent ones": drop those the words describe.
             found = [t for t in found if not _described_by(t, args.exclude_text)]
@@ -262,6 +317,11 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
                 "What should change on those tickets? (status, assignee, priority, due date or labels)"
             )
         found = find(args, limit=200, include_done=bool(args.status))
+        if not found and args.expect_one:
+            return (
+                f"I couldn't find an open ticket matching that ({_describe_filters(args)}). "
+                "Which ticket do you mean? Give me its key, like OPS-12."
+            )
         if not found:
             return f"No tickets match ({_describe_filters(args)}), so there is nothing to change."
         if args.expect_one and len(found) > 1:
@@ -315,8 +375,26 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         args = UpdateTicketArgs(**kwargs).model_dump(exclude_none=True)
         return propose(prepare_update, args)
 
+    def described_ticket(about: str) -> str:
+        """The key of the one open ticket ``about`` describes; several or none is a question, never a guess."""
+        found = find(_TicketFilters(text=about), limit=10, include_done=False)
+        if len(found) == 1:
+            return found[0].key
+        if not found:
+            raise ActionInvalidError(
+                f"I couldn't find an open ticket matching “{about}”. Which ticket do you mean? "
+                "Give me its key, like OPS-12."
+            )
+        listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in found)
+        raise ActionInvalidError(f"{len(found)} tickets match “{about}”; which one do you mean?\n{listed}")
+
     def comment_on_ticket(**kwargs: Any) -> str:
         args = CommentArgs(**kwargs).model_dump(exclude_none=True)
+        about = args.pop("about", None)
+        if not args.get("key"):
+            if not about:
+                raise ActionInvalidError("Which ticket should I comment on? Give me its key, like OPS-12.")
+            args["key"] = described_ticket(about)
         return propose(prepare_comment, args)
 
     def close_ticket(**kwargs: Any) -> str:

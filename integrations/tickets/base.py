@@ -124,7 +124,8 @@ class TicketQuery(SQLModel):
     """Filters for a ticket search; unset filters match everything and set ones all apply (AND).
 
     ``statuses`` wins over ``include_done=False`` (asking for Done tickets finds them); ``overdue`` means due
-    before ``as_of`` (default: today, UTC) and not in the final status; ``labels`` must all be present.
+    before ``as_of`` (default: today, UTC) and not in the final status; ``labels`` must all be present;
+    ``no_due_date`` keeps only tickets without a due date.
     """
 
     text: str | None = None
@@ -137,6 +138,7 @@ class TicketQuery(SQLModel):
     priorities: list[Priority] | None = None
     due_before: date | None = None
     due_after: date | None = None
+    no_due_date: bool = False
     overdue: bool = False
     as_of: date | None = None
     labels: list[str] | None = None

@@ -438,6 +438,8 @@ class JiraCloudBackend:
             clauses.append(f"duedate > {_q(query.due_after.isoformat())}")
         if query.overdue:
             clauses.append(f"duedate < {_q(query.today().isoformat())}")
+        if query.no_due_date:
+            clauses.append("duedate is EMPTY")
         for label in query.labels or []:
             clauses.append(f"labels = {_q(label)}")
         order = {

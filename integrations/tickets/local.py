@@ -191,6 +191,8 @@ class LocalTicketBackend:
             stmt = stmt.where(col(TicketRow.due_date) > query.due_after)
         if query.overdue:
             stmt = stmt.where(col(TicketRow.due_date) < query.today())
+        if query.no_due_date:
+            stmt = stmt.where(col(TicketRow.due_date).is_(None))
         for label in query.labels or []:
             # Labels are stored as a JSON array; the label encoded the same way can only match a whole label.
             stmt = stmt.where(cast(col(TicketRow.labels), String).contains(json.dumps(label), autoescape=True))

@@ -132,7 +132,7 @@ def test_priority_stated_with_the_word_priority_is_found(word: str) -> None:
         ("OPS-9 -> omar, high priority please", {"action": "update", "keys": ["OPS-9"], "assignee": "omar"}),
         ("mark DES-2 and DES-6 as done", {"action": "close", "keys": ["DES-2", "DES-6"]}),
         ("which of my tickets aren't closed yet?", {"action": "search", "assignee": "me", "status": None}),
-        ("what is Akira working on at the moment?", {"action": "search", "assignee": "Akira", "status": "in progress"}),
+        ("what is Akira working on at the moment?", {"action": "search", "assignee": "Akira", "status": "active"}),
     ],
 )
 def test_statements_addressees_and_filters_are_understood(text: str, expected: dict[str, object]) -> None:
