@@ -127,7 +127,7 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
 # Words people add to a meeting's name when pointing at it ("my month-end close block", "the vendor review call").
 _GENERIC = frozenset(
     "meeting meetings block blocks call calls sync syncs session sessions event events slot slots thing one ones "
-    "appointment appointments catchup catchups chat chats the my our a an".split()
+    "appointment appointments catchup catchups chat chats the my our a an w with".split()
 )
 
 
@@ -139,13 +139,34 @@ def _words(text: str) -> list[str]:
     return out
 
 
+def title_words(text: str) -> list[str]:
+    """Folded, singular words of a title or message, as titles are compared."""
+    return _words(text)
+
+
+GENERIC_TITLE_WORDS = _GENERIC
+
+
 def fold_words(text: str) -> str:
     """Lower case without accents, keeping word boundaries (``fold`` removes them)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _title_matches(wanted: str, title: str) -> int:
+_QUALIFIER = re.compile(r"\s+(?:w/|w|with)\s+", re.I)
+
+
+def _title_matches(wanted: str, title: str) -> float:
+    """How well a title someone gave matches an event's (see ``_title_score``). A qualifier the title doesn't
+    carry ("the vendor review w/ Acme") is tolerated, scoring below any title that does carry it."""
+    score = _title_score(wanted, title)
+    if score or not _QUALIFIER.search(wanted):
+        return score
+    head = _QUALIFIER.split(wanted, maxsplit=1)[0]
+    return 0.5 if head.strip() and _title_score(head, title) else 0
+
+
+def _title_score(wanted: str, title: str) -> int:
     """How well a title someone gave matches an event's: 4 the same (ignoring case and punctuation), 3 one contains
     the other, 2 every word given is in the title, 1 every word but generic ones ("block", "call") is, else 0."""
     a, b = fold(wanted.removesuffix(" meeting")), fold(title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from graph.calendar_select import EventSelector, select_events
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
+    WEEKDAYS,
     DateTimeParseError,
     find_day,
     find_period,
@@ -171,6 +173,35 @@ def _one_event(args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext) 
     return matches[0]
 
 
+def _check_count(events: list[Event], expected: Any, verb: str, deps: GraphDeps, tz: str, owner: str) -> None:
+    """ "both my retros" promises two meetings: another number is a question, not a guess."""
+    if not expected or len(events) == int(expected):
+        return
+    listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in events[:8])
+    raise ActionInvalidError(
+        f"You said {int(expected)}, but {len(events)} meeting{'s' if len(events) != 1 else ''} match; "
+        f"which should I {verb}?\n{listed}"
+    )
+
+
+def several_events(
+    args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, expect_count: Any, verb: str
+) -> list[Event]:
+    """Every event a selector names ("both my month-end blocks"), checked against the count the words promise."""
+    _require_calendar(deps)
+    owner, tz = ctx.get("user_id", ""), ctx.get("user_tz", "UTC")
+    selector = _selector(args)
+    if selector.which == "all" and not (
+        selector.day or selector.title or selector.with_person or selector.only_with or selector.starts_at
+    ):
+        raise ActionInvalidError(f"Which meetings should I {verb}? Tell me their day, title or who they're with.")
+    events = select_events(selector, deps, owner_id=owner, tz=tz)
+    if not events:
+        raise ActionInvalidError(f"I couldn't find a {selector.describe()} on your calendar.")
+    _check_count(events, expect_count, verb, deps, tz, owner)
+    return events
+
+
 # -- proposals ---------------------------------------------------------------------------------------------
 def prepare_create(
     args: dict[str, Any], deps: GraphDeps, ctx: ConversationContext, *, action_id: str
@@ -303,6 +334,21 @@ def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timed
     return slots[0].start
 
 
+_BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\b", re.I)
+
+
+def _same_week(to: str, parsed: datetime, local_start: datetime, now: datetime) -> datetime:
+    """A bare weekday ("-> Tuesday 10am") for a meeting in a later week means that weekday of the meeting's own
+    week, as long as it is still ahead; "next Tuesday" or a date keep their usual meaning."""
+    if not _BARE_WEEKDAY.search(to):
+        return parsed
+    local = parsed.astimezone(local_start.tzinfo)
+    monday = local_start.date() - timedelta(days=local_start.weekday())
+    day = monday + timedelta(days=local.weekday())
+    candidate = datetime.combine(day, local.timetz())
+    return candidate if candidate >= now else parsed
+
+
 def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
     """The new start for "move it to …": a time alone keeps the meeting's day ("to 3pm"), a day alone keeps its
     time of day ("to Thursday", "…, same time")."""
@@ -321,7 +367,7 @@ def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
         if new_start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
         return new_start
-    new_start = _parse_start(to, deps, tz)
+    new_start = _same_week(to, _parse_start(to, deps, tz), local_start, _now(deps))
     if not has_clock:
         new_start = new_start.replace(hour=local_start.hour, minute=local_start.minute)
         if new_start < _now(deps):
@@ -473,6 +519,7 @@ def prepare_cancel(
             # "cancel my meeting with Diego next week" names one meeting: never cancel several on a guess.
             listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in events[:8])
             raise ActionInvalidError(f"{len(events)} meetings match; which one should I cancel?\n{listed}")
+        _check_count(events, args.get("expect_count"), "cancel", deps, tz, owner)
     actions = []
     for index, event in enumerate(events):
         action_id = first_id if index == 0 else next_id()

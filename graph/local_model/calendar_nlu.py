@@ -25,7 +25,23 @@ from graph.parsing.datetimes import (
 
 _MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|appointments?|catch-ups?)"
 _CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of)\b", re.I)
-_RENAME = re.compile(r"\b(rename|retitle|re-title|change the (?:name|title) of|call it)\b", re.I)
+_RENAME = re.compile(
+    r"\b(rename|retitle|re-title|change the (?:name|title) of|call it)\b|"
+    # "change the budget sync title to …", "update my retro's name to …"
+    r"\b(?:change|update|edit|set|fix)\s+(?:the\s+|my\s+|our\s+)?[^,.;!?]{1,50}?\s+(?:title|name)\s+to\b",
+    re.I,
+)
+# "change the budget sync title" → "rename the budget sync": the selector part of a title change.
+_TITLE_CHANGE = re.compile(
+    r"\b(?:change|update|edit|set|fix)\s+(?:the\s+|my\s+|our\s+)?(?P<t>[^,.;!?]{1,50}?)(?:'s)?\s+(?:title|name)\s*$",
+    re.I,
+)
+# "both my focus blocks", "all the retros", "the two planning sessions": several meetings, maybe how many.
+_QUANTIFIER = re.compile(
+    r"\b(?P<q>both|all|every|each|the\s+(?P<n>two|three|four|five))(?:\s+of)?(?:\s+(?:the|my|our|these|those))?\s+"
+    r"(?=\S)",
+    re.I,
+)
 _MOVE = re.compile(
     r"\b(move|reschedule|push|bump|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
     r"pull\b.{0,40}?\bforward)\b",
@@ -135,6 +151,10 @@ class CalendarFrame:
     exact_start: bool = False
     only_with: list[str] | None = None
     new_duration: timedelta | None = None
+    every: bool = False
+    """Several meetings were named ("both my focus blocks", "all the retros"): each one that matches changes."""
+    expect_count: int | None = None
+    """How many meetings the words promise ("both" is two): another number needs a question, not a guess."""
 
     def selector_args(self) -> dict[str, object]:
         """The selector part as tool arguments."""
@@ -257,7 +277,7 @@ def _title_selector(text: str) -> str | None:
     title = _raw_title_selector(text)
     if title is None:
         return None
-    title = re.sub(r"^(?:the|my|our|a)\s+", "", title.strip(), flags=re.I)
+    title = re.sub(r"^(?:the|my|our|a)\s+", "", _QUANTIFIER.sub("", title.strip(), count=1), flags=re.I)
     if not title or _NOT_TITLES.match(title) or day_span(title) or time_span(title):
         return None
     return title
@@ -290,7 +310,7 @@ _DAY_OWNER = (
     r"this week|next week)'s"
 )
 _END_OF_TITLE = (
-    r"(?=\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d+|half|an?\b|pls|please|instead|"
+    r"(?=\s+w/|\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d+|half|an?\b|pls|please|instead|"
     r"and)\b|[,.;!?]|$)"
 )
 
@@ -376,7 +396,7 @@ _CALL_INSTEAD = re.compile(r"\bcall\s+(?P<sel>.+?)\s+[\"'“‘](?P<title>[^\"'�
 
 def _new_title(text: str) -> str | None:
     m = re.search(
-        r"\b(?:rename|retitle|change the (?:name|title) of)\b.*?\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
+        r"\b(?:rename|retitle|change the (?:name|title) of|title|name)\b.*?\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
         r"(?(q)[\"'”’])\s*[.!?]*$",
         text,
         re.I,
@@ -440,6 +460,37 @@ _KIND_WITH = re.compile(
 )
 
 
+_PURPOSE = re.compile(
+    r"\bfor\s+(?:some\s+|a\s+|an\s+|the\s+|my\s+|our\s+)?(?P<p>[A-Za-z][\w&'/+.-]*(?:\s+[\w&'/+.-]+){0,5}?)\s*"
+    r"(?=$|[,;!?.]|\s+(?:on|at|with|w/|tomorrow|today|tonight|next|this|from|starting|in|before|after|by|and|pls|"
+    r"please|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b)",
+    re.I,
+)
+_NOT_PURPOSE = re.compile(
+    r"^(?:me|us|him|her|them|everyone|everybody|the team|team|now|later|a (?:bit|while)|a few|half|an?|one|two|"
+    r"three|four|the day|the week|the rest)\b",
+    re.I,
+)
+
+
+def _purpose_title(text: str) -> str | None:
+    """A title from what the time is for: "block 2 hours on Friday for vendor contract prep" → "Vendor contract
+    prep". Not a length, a day, a time or a pronoun ("for an hour", "for Friday", "for me")."""
+    for m in _PURPOSE.finditer(text):
+        purpose, whole = m.group("p").strip(), m.group(0)[4:].strip()
+        if (
+            _NOT_PURPOSE.match(whole)
+            or find_duration(whole)
+            or day_span(purpose)
+            or time_span(purpose)
+            or _NOT_TITLES.match(purpose)
+            or _GENERIC_MEETING.match(purpose)
+        ):
+            continue
+        return purpose[:1].upper() + purpose[1:]
+    return None
+
+
 def _create_title(text: str) -> str | None:
     m = _TITLE.search(text)
     if m:
@@ -470,7 +521,7 @@ def _create_title(text: str) -> str | None:
             and not re.fullmatch(r"(?:time|slot|hour|half hour|\w+ minutes?|min|meeting slot)", phrase, re.I)
         ):
             return phrase[:1].upper() + phrase[1:]
-    return None
+    return _purpose_title(text)
 
 
 def parse_calendar_request(
@@ -483,9 +534,12 @@ def parse_calendar_request(
     text = _ARROW.sub(" to ", text)
     # A greeting ("morning! what have I got today?") is not a part of the day.
     text = re.sub(r"^\s*(?:good\s+)?(?:morning|afternoon|evening)\s*[!,.]+\s*", "", text, flags=re.I)
+    text = colloquial(text)
     people = _people(text, lexicon, bot_id)
     if _WHO_QUESTION.search(text):
         frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
+    elif _DECLINE.search(text) and not _CANCEL_OWN.search(text):
+        frame.action = "decline"  # answering an invitation is not cancelling the meeting for everyone
     elif (_RENAME.search(text) or _CALL_INSTEAD.search(text)) and not (
         _CREATE.search(text) and re.search(r"\bcall it\b", text, re.I)
     ):
@@ -494,8 +548,11 @@ def parse_calendar_request(
         frame.action = "cancel"
     elif _FIRST_FREE.search(text) and _CREATE.search(text):
         frame.action = "create"  # "find the first time we're both free and book X then"
-    elif _GOT_TIME.search(text):
+    elif _GOT_TIME.search(text) or (_WHEN_QUESTION.search(text) and not when_phrase_has_clock(text)):
+        # "a 90 min block with Hana on Friday, when works?": asking when is a search, not a booking.
         frame.action = "find_time"
+    elif _SELF_FREE.search(text) and not people:
+        frame.action = "read"  # "am I free Thursday morning?": what is booked then answers it
     elif (
         re.search(r"\b(?:is|are|am)\b[^?.!]*\b(?:free|busy|available|booked)\b", text, re.I)
         and people
@@ -558,6 +615,55 @@ def parse_calendar_request(
     return frame
 
 
+# Chat shorthand read as the words it stands for: "arvo" (afternoon), "cal" (calendar), "w" (with).
+_COLLOQUIAL = (
+    (re.compile(r"\barvo\b", re.I), "afternoon"),
+    (re.compile(r"\bcal\b(?!['’-])", re.I), "calendar"),
+    (re.compile(r"(?<![\w/])w(?=\s+[\w@<])", re.I), "with"),
+)
+
+
+def colloquial(text: str) -> str:
+    """``text`` with chat shorthand spelled out ("my 1:1 w Omar monday arvo" → "my 1:1 with Omar monday afternoon")."""
+    for pattern, word in _COLLOQUIAL:
+        text = pattern.sub(word, text)
+    return text
+
+
+# Answering an invitation: "decline it", "can't make the design review", "RSVP no".
+_DECLINE = re.compile(
+    r"\b(?:decline|turn down|reject the invite|rsvp (?:no|not going)|"
+    r"(?:can'?t|cannot|can not|won'?t|will not|not able to|unable to)\s+(?:be able to\s+)?(?:make|attend|join)\b)",
+    re.I,
+)
+# An explicit "cancel it" still cancels, whatever else the message says.
+_CANCEL_OWN = re.compile(r"\b(?:cancel|delete|call off|scrap)\b", re.I)
+# A question asking when: "when works?", "any 1h window with Sam?", "what time suits Omar?".
+_WHEN_QUESTION = re.compile(
+    r"\bwhen (?:works|suits|is good|would (?:work|suit|be good)|could we|can we|are (?:we|you|they) (?:both )?free)\b|"
+    r"\bwhat (?:times?|days?|slots?) (?:works?|suits?|would work|is free|are free)\b|"
+    r"\bany\s+(?:(?:good|free|open|\S*\d\S*|half[\s-]hour|hour[\s-]long)\s+)*(?:windows?|slots?|gaps?|openings?)\b",
+    re.I,
+)
+# "am I free Wednesday afternoon?", "is anything booked tomorrow morning?": about the asker's own calendar.
+_SELF_FREE = re.compile(
+    r"^\W*(?:so\s+)?(?:am i|are we|do i have (?:any(?:thing)?|something)|is (?:there )?(?:anything|something)|"
+    r"have i got anything)\b[^?.!]*\b(?:free|busy|available|booked|on)\b",
+    re.I,
+)
+# What is still ahead today: "the rest of today", "later today".
+_REST_OF_TODAY = re.compile(
+    r"\b(?:(?:the\s+)?(?:rest|remainder) of (?:the day|today)|later today|left (?:for )?today|still (?:on )?today)\b",
+    re.I,
+)
+
+
+def when_phrase_has_clock(text: str) -> bool:
+    """Whether a clock time is given ("at 3", "10:30am"), so the question is not when."""
+    span = time_span(text)
+    return bool(span and re.search(r"\d|\bnoon\b|\bmidday\b", text[span[0] : span[1]]))
+
+
 _WHO_QUESTION = re.compile(
     r"^\W*(?:so\s+)?(?:who(?:'s|\s+is|\s+are|\s+was|\s+will be)?|which people(?:\s+are)?)\s+"
     r"(?:invited|going|coming|attending|joining|in|on|at)\b",
@@ -618,6 +724,13 @@ def _fill_find_time(text: str, frame: CalendarFrame) -> None:
 def _fill_selector(text: str, frame: CalendarFrame) -> None:
     # The part after "to"/"by" in a move or rename describes the change, not which meeting.
     head = re.split(r"\b(?:to|by)\b\s+(?=\S)", text, maxsplit=1)[0] if frame.action in {"move", "rename"} else text
+    if frame.action == "rename":
+        head = _TITLE_CHANGE.sub(lambda m: f"rename the {m.group('t')}", head)
+    quantifier = _QUANTIFIER.search(head)
+    if quantifier and frame.action in {"rename", "cancel"}:
+        frame.every = True
+        word = (quantifier.group("n") or quantifier.group("q")).lower()
+        frame.expect_count = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}.get(word)
     # Day and week phrases are selectors of their own: "next" in "next week" or "next Tuesday" is not "the next
     # meeting", and "week" is not part of a title.
     day = day_span(head)
@@ -649,20 +762,24 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
         kind = _MEETING_KIND.search(head)
         if kind:
             frame.title = _MEETING_TYPES.get(kind.group(1).lower(), kind.group(1).lower())
+    if frame.title is None and frame.action in {"move", "rename", "cancel"}:
+        frame.title = _residual_title(masked, from_start=True)  # "roadmap review next week -> Tuesday 10am"
     frame.with_people = _people_in(head, frame.with_people)
     frame.only_with = _only_with(head, frame.with_people)
     _time_filters(head, frame)
+    if _REST_OF_TODAY.search(head) and not frame.after:
+        frame.day, frame.after = frame.day or "today", "now"  # what is still ahead today
 
 
 _WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
 # Words that introduce the meeting someone points at, and words that end its name.
 _POINT_VERB = (
-    r"cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|delay|postpone|"
-    r"shift|slide|bring|pull|rename|retitle|re-title|change the (?:name|title) of|change|call"
+    r"cancel|delete|remove|call off|drop|clear out|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|delay|"
+    r"postpone|shift|slide|bring|pull|rename|retitle|re-title|change the (?:name|title) of|change|call"
 )
 _LEADING = frozenset(
     "the my our a an all every each of first earliest last latest final next upcoming future remaining these those "
-    "please pls me".split()
+    "please pls me both".split()
 )
 _ENDING = frozenset(
     "with w/ on at to for from by in and or but starting before after until till instead please pls tomorrow today "
@@ -673,12 +790,19 @@ _ENDING = frozenset(
 )
 
 
-def _residual_title(head: str, *, after_verb: bool = True) -> str | None:
+def _residual_title(head: str, *, after_verb: bool = True, from_start: bool = False) -> str | None:
     """The meeting's name when nothing marks it: the words right after the verb or "my"/"the", up to the next
-    selector ("retitle my vendor review on monday" → "vendor review", "shift Q1 planning on the 26th …")."""
-    m = (re.search(rf"\b(?:{_POINT_VERB})\b\s+(?P<rest>.*)", head, re.I) if after_verb else None) or re.search(
-        r"\b(?:the|my|our)\s+(?P<rest>.*)", head, re.I
-    )
+    selector ("retitle my vendor review on monday" → "vendor review", "shift Q1 planning on the 26th …").
+    ``from_start``: a message that opens with the name ("design sync on Friday -> 3pm")."""
+    if from_start:
+        first = (head.split() or [""])[0].lower().strip(",.;!?")
+        if first in _NOT_A_LEADING_TITLE or re.search(rf"\b(?:{_POINT_VERB})\b", head, re.I):
+            return None
+        m: re.Match[str] | None = re.match(r"\s*(?P<rest>.*)", head, re.S)
+    else:
+        m = (re.search(rf"\b(?:{_POINT_VERB})\b\s+(?P<rest>.*)", head, re.I) if after_verb else None) or re.search(
+            r"\b(?:the|my|our)\s+(?P<rest>.*)", head, re.I
+        )
     if not m:
         return None
     words: list[str] = []
@@ -702,6 +826,13 @@ def _residual_title(head: str, *, after_verb: bool = True) -> str | None:
     ):
         return None
     return title if len(words) <= 6 else None
+
+
+# Words a request opens with that are not a meeting's name ("can we …", "please …", "it …").
+_NOT_A_LEADING_TITLE = frozenset(
+    "can could would will should please pls i we let's lets so ok okay hey hi and also it that this they he she "
+    "you u what when where which who how is are do does did any anything everything all".split()
+)
 
 
 # Names for the calendar itself or a stretch of time: "what's on my plate", "how does my week look".

@@ -197,6 +197,13 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
     return args
 
 
+_DECLINE_REPLY = (
+    "I can't answer invitations for you, and cancelling would remove the meeting for everyone, so I've left it "
+    "as it is. Decline it from the invitation in your calendar app (and let the organiser know if it helps). "
+    "If it's your own meeting and it should go, say “cancel …”."
+)
+
+
 def plan_from_frame(frame: CalendarFrame) -> Plan:
     """Tool calls for a parsed request, or the question that unblocks it."""
     if frame.action == "create":
@@ -212,12 +219,16 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
                 awaiting={"domain": "calendar", "slot": "start", "args": args},
             )
         return Plan(calls=[{"name": "create_event", "args": args}])
+    if frame.action == "decline":
+        return Plan(text=_DECLINE_REPLY)
     if frame.action == "cancel":
         args = frame.selector_args()
         if frame.future_only:
             args["future_only"] = True
         if frame.expect_one:
             args["expect_one"] = True
+        if frame.expect_count:
+            args["expect_count"] = frame.expect_count
         return Plan(calls=[{"name": "cancel_events", "args": args}])
     if frame.action == "move":
         args = frame.selector_args()
@@ -240,6 +251,10 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
                 text="What should the new title be?", awaiting={"domain": "calendar", "slot": "new_title", "args": args}
             )
         args["new_title"] = frame.new_title
+        if frame.every:
+            args["every"] = True
+        if frame.expect_count:
+            args["expect_count"] = frame.expect_count
         return Plan(calls=[{"name": "rename_event", "args": args}])
     if frame.action == "find_time":
         args = {"attendees": frame.with_people}

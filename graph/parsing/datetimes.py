@@ -190,7 +190,10 @@ _SHIFT_PLAIN = re.compile(
     rf"\b(?P<amount>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b(?:\s+and\s+a\s+half)?)\s+"
     rf"(?P<dir>later|earlier|sooner|back|forward|ahead)\b|"
     rf"\b(?P<verb>push(?:\s+\w+)?\s+back|delay(?:\s+\w+)?|bring(?:\s+\w+)?\s+forward|move(?:\s+\w+)?\s+up)\s+"
-    rf"(?P<amount2>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b)",
+    rf"(?P<amount2>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b)|"
+    # "push my 1:1 with Omar on Friday back an hour": the meeting sits between the verb and its direction.
+    rf"\b(?:push|bump|move|shift|slide|kick|bring|pull)\b[^,.;!?]{{1,60}}?\s(?P<dir3>back|forward|up)\s+"
+    rf"(?P<amount3>(?:{_NUMBER}|half an?)\s*(?:hours?|hrs?|h|minutes?|mins?|m)\b)",
     re.I,
 )
 
@@ -203,10 +206,10 @@ def find_shift(text: str) -> timedelta | None:
         plain = _SHIFT_PLAIN.search(text)
         if not plain:
             return None
-        amount = find_duration(plain.group("amount") or plain.group("amount2"))
+        amount = find_duration(plain.group("amount") or plain.group("amount2") or plain.group("amount3"))
         if amount is None:
             return None
-        word = (plain.group("dir") or plain.group("verb") or "").lower()
+        word = (plain.group("dir") or plain.group("verb") or plain.group("dir3") or "").lower()
         earlier = any(w in word for w in ("earlier", "sooner", "forward", "ahead", "up"))
         return -amount if earlier else amount
     amount = find_duration(m.group("amount"))
@@ -574,9 +577,14 @@ def day_span(text: str) -> tuple[int, int] | None:
 
 
 def time_span(text: str) -> tuple[int, int] | None:
-    """Where the first clock-time or part-of-day phrase is ("at 3:30", "10am", "afternoon")."""
+    """Where the first clock-time or part-of-day phrase is ("at 3:30", "10am", "afternoon"). A clock time wins
+    over a part of the day it narrows: "Monday afternoon from 1pm" starts at 1pm."""
     masked = _mask_dates(text)
-    m = _TIME_SPAN.search(masked)
+    found = list(_TIME_SPAN.finditer(masked))
+    clock = next(
+        (m for m in found if re.search(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", m.group(0), re.I)), None
+    )
+    m = clock or (found[0] if found else None)
     return m.span() if m else None
 
 

@@ -18,6 +18,7 @@ from graph.actions.calendar import (
     prepare_cancel,
     prepare_create,
     prepare_update,
+    several_events,
     when_text,
     zone_of,
 )
@@ -113,10 +114,16 @@ class MoveEventArgs(_Select):
 
 
 class RenameEventArgs(_Select):
-    """Propose renaming one meeting."""
+    """Propose renaming one meeting (or, with every, each meeting that matches)."""
 
     event_id: str | None = Field(default=None)
     new_title: str = Field(description="The new title.")
+    every: bool = Field(
+        default=False, description="True when the person named several meetings ('both my focus blocks')."
+    )
+    expect_count: int | None = Field(
+        default=None, ge=1, description="How many meetings the person's words promise ('both' is 2): ask if not."
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 
@@ -128,6 +135,9 @@ class CancelEventsArgs(_Select):
     expect_one: bool = Field(
         default=False,
         description="True when the person named a single meeting ('my 1:1 with Diego'): ask if several match.",
+    )
+    expect_count: int | None = Field(
+        default=None, ge=1, description="How many meetings the person's words promise ('both' is 2): ask if not."
     )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
@@ -293,7 +303,22 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
         return propose(prepare_update, MoveEventArgs(**kwargs).model_dump(exclude_none=True))
 
     def rename_event(**kwargs: Any) -> str:
-        return propose(prepare_update, RenameEventArgs(**kwargs).model_dump(exclude_none=True), tool="rename_event")
+        args = RenameEventArgs(**kwargs).model_dump(exclude_none=True)
+        every, expect_count = args.pop("every", False), args.pop("expect_count", None)
+        if not (every or expect_count) or args.get("event_id"):
+            return propose(prepare_update, args, tool="rename_event")
+        # "rename both my focus blocks …": one proposal per meeting, after checking the count the words promise.
+        events = several_events(args, deps, ctx, expect_count=expect_count, verb="rename")
+        selectors = set(_Select.model_fields)
+        base = {k: v for k, v in args.items() if k not in selectors}
+        replaces = base.pop("replaces", None)
+        lines = []
+        for index, event in enumerate(events):
+            one = {**base, "event_id": event.id}
+            if index == 0 and replaces:
+                one["replaces"] = replaces
+            lines.append(propose(prepare_update, one, tool="rename_event"))
+        return "\n".join(lines)
 
     def cancel_events(**kwargs: Any) -> str:
         args = CancelEventsArgs(**kwargs).model_dump(exclude_none=True)
