@@ -149,6 +149,21 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
     ],
     # Availability words only point at the calendar when no tickets are being talked about ("Sam has some free
     # time, give him Lee's tickets" is about tickets).
+    # Calendar requests without a meeting word: answering an invitation ("can't make it, decline it"), asking for a
+    # length of time with someone ("find 30 mins with Omar"), blocks of time on one's own calendar.
+    "calendar_extra": [
+        (
+            re.compile(
+                r"\b(?:decline|rsvp|(?:can'?t|cannot|won'?t|unable to)\s+(?:make|attend)\b)|"
+                r"\b(?:find|grab|get)\s+(?:me\s+|us\s+)?(?:an?\s+)?(?:\d+|half|an?|one|two)[\s-]*(?:an?\s+)?"
+                r"(?:min(?:ute)?s?|hours?|hrs?|h)\b[^.?!]{0,20}\b(?:with|w/?)\b|"
+                r"\b(?:focus|time|calendar)\s+blocks?\b|\bfocus time\b|\bon my cal\b|"
+                r"\b(?:windows?|slots?)\s+(?:with|w/?)\b",
+                re.I,
+            ),
+            0.25,
+        ),
+    ],
     "calendar_availability": [
         (
             re.compile(r"\b(slots?|free|busy|availability|available)\b(?!.*\b(tickets?|tasks?|issues?|bugs?)\b)", re.I),
@@ -172,8 +187,28 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.12,
         ),
+        # A personal situation and what the rules let one do about it, with no ticket or meeting in sight:
+        # "my badge was stolen, what do I do?", "a client offered me a gift, can I keep it?".
+        (
+            re.compile(
+                r"^(?!.*(?:\b[A-Za-z][A-Za-z0-9]{1,9}-\d+\b|\b(?:my|the|this|that|a|open|new)\s+(?:tickets?|issues?|bugs?)\b|"
+                r"\b(?:meetings?|calendar|1:1)\b))"
+                r".*\b(?:what (?:do|should|can|shall) i do|what can i do about|what are my options|"
+                r"can i (?:accept|keep|take|claim|expense|bring|appeal)|am i allowed|"
+                r"is (?:it|that|this) (?:ok|okay|allowed|fine|acceptable))\b",
+                re.I,
+            ),
+            0.3,
+        ),
     ],
 }
+
+
+_LEISURE_TICKETS = re.compile(
+    r"\b((?:concert|cinema|movie|film|theat(?:re|er)|opera|show|gig|festival|match|game|football|sports?|stadium|"
+    r"event|conference|train|plane|flight|bus|raffle|lottery|parking|speeding|museum|vip|season))\s+tickets?\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -248,6 +283,8 @@ class IntentClassifier:
     def classify(self, text: str) -> IntentResult:
         """Score every label for ``text`` (already cleaned of mentions and truncated)."""
         matrix = self._ensure_index()
+        # "concert tickets", "train tickets": tickets that are not tracked work say nothing about the tracker.
+        text = _LEISURE_TICKETS.sub(lambda m: m.group(1) + " passes", text)
         query = embed([text])[0]
         sims = matrix @ query
         by_label: dict[str, list[float]] = {}
@@ -260,7 +297,7 @@ class IntentClassifier:
         for route, cues in _ROUTE_CUES.items():
             bonus = sum(weight for pattern, weight in cues if pattern.search(text))
             if bonus:
-                target = "calendar" if route == "calendar_availability" else route
+                target = "calendar" if route.startswith("calendar_") else route
                 for label in scores:
                     if label == target or label.startswith(target + "."):
                         scores[label] += bonus

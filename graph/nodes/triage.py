@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
+from graph.calendar_select import GENERIC_TITLE_WORDS, title_words
 from graph.deps import GraphDeps
+from graph.local_model.intents import TICKET_KEY
 from graph.local_model.router import QUESTION, RouteDecision, route_text
 from graph.nodes.common import asked_last_turn, last_human_text
 from graph.nodes.types import NodeFn
@@ -46,7 +49,9 @@ def make_triage(deps: GraphDeps) -> NodeFn:
             answering=asked_last_turn(state),
         )
         route = decision.route
-        if _docs_answer_this(deps, state, text, decision):
+        if _names_own_meeting(deps, state, text, decision):
+            route = "calendar"
+        elif _docs_answer_this(deps, state, text, decision):
             route = "docs"
         elif not decision.confident and not deps.model_is_local and decision.language == "en":
             route = _ask_model(deps, text, decision)
@@ -109,6 +114,48 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     # A closer match in meaning needs less word-for-word overlap.
     strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)
     return not decision.confident and strong
+
+
+# Doing something to a meeting: the verbs people use with a meeting's name ("kill both pipeline reviews").
+_MEETING_VERB = re.compile(
+    r"\b(?:cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|bump|"
+    r"delay|postpone|shift|slide|bring|pull|rename|retitle|re-title|change|update|decline|skip|invite|add|shorten|"
+    r"extend|when(?:'s| is))\b",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*[:(\[|–—]\s*|\s+-\s+")
+_LOOK_BACK, _LOOK_AHEAD = timedelta(days=7), timedelta(days=35)
+
+
+def _names_own_meeting(deps: GraphDeps, state: DeskhandState, text: str, decision: RouteDecision) -> bool:
+    """Whether an unsure message does something to a meeting it names by its title on the asker's own calendar
+    ("kill both pipeline reviews", "change the Q1 planning title to …"). The name is the title's head (before a
+    colon or bracket) of at least two words, every one of them in the message; a ticket reference never counts."""
+    if (
+        deps.calendar is None
+        or decision.route == "calendar"
+        or decision.confident
+        or _SETTLED_LABELS.search(decision.label)
+        or TICKET_KEY.search(text)
+        or re.search(r"\btickets?\b", text, re.I)
+        or not _MEETING_VERB.search(text)
+    ):
+        return False
+    owner = str(state.get("context", {}).get("user_id") or "")
+    if not owner:
+        return False
+    now = deps.clock()
+    try:
+        events = deps.calendar.list_events(owner, start=now - _LOOK_BACK, end=now + _LOOK_AHEAD, limit=500)
+    except Exception:
+        log.warning("calendar check during triage failed; keeping the route", exc_info=True)
+        return False
+    said = set(title_words(text))
+    for title in {e.title for e in events}:
+        head = [w for w in title_words(_NAME_SPLIT.split(title, maxsplit=1)[0]) if w not in GENERIC_TITLE_WORDS]
+        if len(head) >= 2 and all(w in said for w in head):
+            return True
+    return False
 
 
 def _ask_model(deps: GraphDeps, text: str, fallback: RouteDecision) -> str:
