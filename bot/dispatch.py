@@ -16,6 +16,7 @@ import queue
 import threading
 import time
 import zlib
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -70,8 +71,15 @@ def execute_job(services: BotServices, client: WebClient, kind: str, payload: di
                 edits=payload.get("edits"),
             )
             if payload.get("refresh_home"):
-                for person in _homes_listing(payload["user_id"], outcome.approval if outcome else None):
-                    publish_home(services, client, person)
+                # Others' tabs change only when the request really left "pending"; a refused or stale click
+                # (anyone in the channel can press a button) changes nothing there.
+                decided = outcome is not None and outcome.kind in ("applied", "rejected", "expired")
+                for person in _homes_listing(payload["user_id"], outcome.approval if decided and outcome else None):
+                    try:
+                        publish_home(services, client, person)
+                    except Exception:
+                        # The decision is done; a Home tab that fails to rebuild must not mark the job failed.
+                        log.warning("could not refresh a home tab after a decision", exc_info=True)
             return outcome is not None
         if kind == DIGEST:
             return run_digest_job(services.digests, client, payload)
@@ -265,8 +273,15 @@ def replay_unfinished(services: BotServices, dispatcher: Dispatcher, client: Web
     from bot.turns import apologise_for_restart
 
     for row in services.inbox.in_status("running"):
-        if services.inbox.abandon(row.key) and row.kind == MESSAGE:
+        if not services.inbox.abandon(row.key):
+            continue
+        if row.kind == MESSAGE:
             apologise_for_restart(client, row.payload.get("event", {}))
+        elif row.kind == DIGEST and services.digests is not None:
+            # It may already be in the channel: record the run as interrupted rather than post it a second time.
+            services.digests.store.fail_interrupted_run(
+                str(row.payload.get("subscription_id")), slot_at=datetime.fromisoformat(str(row.payload.get("slot")))
+            )
     queued = services.inbox.in_status("queued")
     for row in queued:
         dispatcher.submit(row.thread_key, row.key, row.kind, row.payload)

@@ -52,9 +52,9 @@ Deliver = Callable[[Subscription, datetime], None]
 _active: DigestScheduler | None = None
 
 
-STALE_RUN_AFTER = timedelta(minutes=15)
-"""A run still "claimed" or "posting" this long after it was claimed belongs to a process that died (a digest
-is built and posted in well under a second)."""
+STALE_RUN_AFTER = timedelta(hours=2)
+"""A run still "posting" this long after it was claimed belongs to a process that died: posting takes well under
+a second, and a run waits in the queue at most the grace window (60 minutes by default) before it starts."""
 STALE_SWEEP_EVERY = 300.0
 
 
@@ -227,12 +227,12 @@ class DigestScheduler:
 
     # -- jobs -------------------------------------------------------------------------------------------
     def fail_stale_runs(self) -> int:
-        """Mark runs whose process died mid-run as failed (logged; never re-posted). Returns how many."""
+        """Mark runs whose process died while posting as failed (logged; never re-posted). Returns how many."""
         stale = self._store.fail_stale_runs(older_than=STALE_RUN_AFTER, now=self._clock())
-        for run in stale:
+        for subscription_id, slot_at in stale:
             log.warning(
                 "digest run interrupted; marked failed, not retried",
-                extra={"subscription_id": run.subscription_id, "slot": run.slot_at.isoformat()},
+                extra={"subscription_id": subscription_id, "slot": slot_at.isoformat()},
             )
         return len(stale)
 

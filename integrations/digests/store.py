@@ -207,26 +207,52 @@ class SqlDigestStore:
                 .values(status=status, message_ts=message_ts, error=error, finished_at=now or utcnow())
             )
 
-    def fail_stale_runs(self, *, older_than: timedelta, now: datetime | None = None) -> list[DigestRun]:
-        """Runs left "claimed" or "posting" longer than ``older_than`` (their process died) → "failed".
+    def fail_stale_runs(self, *, older_than: timedelta, now: datetime | None = None) -> list[tuple[str, datetime]]:
+        """Runs still "posting" ``older_than`` after they were claimed (their process died) → "failed".
 
-        They are never retried: a run that died while posting may already be in the channel, and posting it again
-        could show it twice. Marking them makes the history honest and lets people see what was missed.
+        Only "posting": a "claimed" run may simply be queued (the durable inbox replays it after a restart), and
+        failing it would drop a digest that is still coming. A run that died while posting is never retried: it
+        may already be in the channel. One conditional UPDATE, so a slow worker's ``finish_run`` that lands first
+        is never overwritten.
         """
-        cutoff = (now or utcnow()) - older_than
+        moment = now or utcnow()
         with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(DigestRunRow).where(
-                    col(DigestRunRow.status).in_(("claimed", "posting")), col(DigestRunRow.claimed_at) < cutoff
-                )
-            ).all()
-            for row in rows:
-                interrupted = "while posting" if row.status == "posting" else "before posting"
-                row.status = "failed"
-                row.error = f"interrupted {interrupted} (the process stopped); not retried, so it can't post twice"
-                row.finished_at = now or utcnow()
-                session.add(row)
-            return [_to_run(r) for r in rows]
+            stale = (
+                col(DigestRunRow.status) == "posting",
+                col(DigestRunRow.claimed_at) < moment - older_than,
+            )
+            rows = session.exec(select(DigestRunRow).where(*stale)).all()
+            found = [(r.subscription_id, r.slot_at) for r in rows]
+            return [
+                (subscription_id, slot_at)
+                for subscription_id, slot_at in found
+                if self._mark_interrupted(session, subscription_id, slot_at, ("posting",), moment)
+            ]
+
+    def fail_interrupted_run(self, subscription_id: str, *, slot_at: datetime, now: datetime | None = None) -> bool:
+        """A digest job the process was running when it died: its run → "failed" (never re-posted)."""
+        with session_scope(self._engine) as session:
+            return self._mark_interrupted(session, subscription_id, slot_at, ("claimed", "posting"), now or utcnow())
+
+    @staticmethod
+    def _mark_interrupted(
+        session: Session, subscription_id: str, slot_at: datetime, statuses: tuple[str, ...], now: datetime
+    ) -> bool:
+        result = session.execute(
+            update(DigestRunRow)
+            .where(
+                col(DigestRunRow.subscription_id) == subscription_id,
+                col(DigestRunRow.slot_at) == slot_at,
+                col(DigestRunRow.status).in_(statuses),
+            )
+            .values(
+                status="failed",
+                error="interrupted: the process stopped while this digest was being posted; not retried, so it "
+                "can't post twice",
+                finished_at=now,
+            )
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def runs(self, subscription_id: str, *, limit: int = 20) -> list[DigestRun]:
         """The latest runs of a subscription, newest first."""

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 from sqlalchemy import text
 
-from bot.digests.scheduler import JOBS_TABLE, DigestScheduler
+from bot.digests.scheduler import JOBS_TABLE, STALE_RUN_AFTER, DigestScheduler
 from integrations.db import open_database
 from integrations.digests.base import Subscription
 from integrations.digests.store import SqlDigestStore
@@ -220,16 +220,69 @@ def _skipped(caplog: pytest.LogCaptureFixture, subscription_id: str) -> list[Any
 def test_run_left_posting_by_a_dead_process_is_marked_failed_and_never_reposted(
     db: Path, subscribe: Callable[..., Subscription]
 ) -> None:
-    """A run stuck "posting" (its process died) is marked failed after 15 minutes and is not posted again."""
+    """A run stuck "posting" for hours is marked failed and never re-posted; a merely queued ("claimed") one is kept."""
     sub = subscribe(time_of_day="09:00", tz="UTC")
-    other = subscribe(time_of_day="09:00", tz="UTC")
+    queued = subscribe(time_of_day="09:00", tz="UTC")
     store = SqlDigestStore(open_database(db))
     assert store.claim_run(sub.id, slot_at=SLOT_0900, now=SLOT_0900)
     assert store.begin_posting(sub.id, slot_at=SLOT_0900)
-    assert store.claim_run(other.id, slot_at=SLOT_0900, now=SLOT_0900 + timedelta(minutes=10))
-    scheduler = DigestScheduler(store, deliver=Recorder(store), clock=lambda: SLOT_0900 + timedelta(minutes=20))
+    assert store.claim_run(queued.id, slot_at=SLOT_0900, now=SLOT_0900)
+    later = SLOT_0900 + STALE_RUN_AFTER + timedelta(minutes=1)
+    scheduler = DigestScheduler(store, deliver=Recorder(store), clock=lambda: later)
     assert scheduler.fail_stale_runs() == 1
     [run] = store.runs(sub.id)
-    assert run.status == "failed" and run.error and "while posting" in run.error
-    assert store.runs(other.id)[0].status == "claimed"  # claimed 10 minutes ago: still in its grace
+    assert run.status == "failed" and run.error and "interrupted" in run.error
     assert store.begin_posting(sub.id, slot_at=SLOT_0900) is False
+    assert store.runs(queued.id)[0].status == "claimed"  # queued jobs are replayed after a restart: still to post
+    assert store.begin_posting(queued.id, slot_at=SLOT_0900) is True
+
+
+def test_sweep_never_overwrites_a_run_that_finished_meanwhile(db: Path, subscribe: Callable[..., Subscription]) -> None:
+    """A slow worker that finished the post before the sweep keeps its "posted" status."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    store = SqlDigestStore(open_database(db))
+    assert store.claim_run(sub.id, slot_at=SLOT_0900, now=SLOT_0900)
+    assert store.begin_posting(sub.id, slot_at=SLOT_0900)
+    store.finish_run(sub.id, slot_at=SLOT_0900, status="posted", message_ts="1.2")
+    later = SLOT_0900 + STALE_RUN_AFTER + timedelta(minutes=1)
+    assert store.fail_stale_runs(older_than=STALE_RUN_AFTER, now=later) == []
+    assert store.runs(sub.id)[0].status == "posted"
+
+
+def test_digest_job_running_when_the_process_died_is_recorded_as_interrupted(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """At start-up an abandoned digest job's run is marked failed, so it is neither lost silently nor posted twice."""
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    store = SqlDigestStore(open_database(db))
+    assert store.claim_run(sub.id, slot_at=SLOT_0900, now=SLOT_0900)
+    assert store.fail_interrupted_run(sub.id, slot_at=SLOT_0900) is True
+    assert store.runs(sub.id)[0].status == "failed"
+    assert store.fail_interrupted_run(sub.id, slot_at=SLOT_0900) is False  # only once
+
+
+def test_restart_records_the_digest_job_a_dead_process_was_running(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """replay_unfinished marks a digest job left running as an interrupted run and replays nothing for it."""
+    from types import SimpleNamespace
+
+    from bot.dispatch import DIGEST, replay_unfinished
+    from integrations.bookkeeping import Inbox
+
+    sub = subscribe(time_of_day="09:00", tz="UTC")
+    engine = open_database(db)
+    store = SqlDigestStore(engine)
+    assert store.claim_run(sub.id, slot_at=SLOT_0900, now=SLOT_0900)
+    inbox = Inbox(engine)
+    key = f"digest:{sub.id}:{SLOT_0900.isoformat()}"
+    inbox.accept(
+        [key], kind=DIGEST, thread_key=sub.id, payload={"subscription_id": sub.id, "slot": SLOT_0900.isoformat()}
+    )
+    assert inbox.start(key) is not None
+    submitted: list[str] = []
+    services = SimpleNamespace(inbox=inbox, digests=SimpleNamespace(store=store))
+    dispatcher = SimpleNamespace(submit=lambda thread_key, k, kind, payload: submitted.append(k))
+    assert replay_unfinished(services, dispatcher, client=None) == 0  # type: ignore[arg-type]
+    assert submitted == []
+    assert store.runs(sub.id)[0].status == "failed"
