@@ -18,7 +18,7 @@ FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "carry over": ("roll over", "rollover", "carry forward"),
     "client": ("customer", "customers"),
     "supplier": ("vendor", "vendors"),
-    "ai tool": ("chatgpt", "gpt", "copilot", "llm", "chatbot"),
+    "ai tool": ("chatgpt", "copilot", "llm", "chatbot"),
     "remote work": ("wfh", "work from home", "working from home"),
     "laptop": ("notebook", "macbook"),
     "wi-fi": ("wifi", "wireless"),

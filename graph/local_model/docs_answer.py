@@ -241,17 +241,15 @@ _PERMISSION = re.compile(
 )
 _PLACE = re.compile(r"\b(in|at|through|via|from)\s+(the\s+)?[A-Z#*]|https?://|#[\w-]+|\w+\.\w+\.\w+", re.I)
 _NAMED = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w-]*[A-Z0-9][\w-]*\b|\b[A-Z][a-z]+-[A-Z]{2}\b|\d")
+_TIME_OFF = r"(?:\w+ ){0,2}(?:time|leave|notice|holidays?|vacation|pto|days?|weeks?)\b(?! (?:pay|allowance|budget))"
+"""After "how much": an amount of time ("how much annual leave", "how much paid time off"), not of money ("how
+much holiday pay")."""
 _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    (
-        re.compile(r"\bhow (long|early|fast|quickly|soon|late)\b|\bhow much (time|leave|notice|holiday)\b", re.I),
-        _DURATION,
-    ),
+    (re.compile(r"\bhow (long|early|fast|quickly|soon|late)\b", re.I), _DURATION),
+    (re.compile(rf"\bhow much {_TIME_OFF}", re.I), _DURATION),
     (re.compile(r"\bhow many\b", re.I), _COUNT),
     (
-        re.compile(
-            r"\bhow much\b(?! (time|leave|notice|holiday)\b)|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b",
-            re.I,
-        ),
+        re.compile(rf"\bhow much\b(?! {_TIME_OFF})|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b", re.I),
         _MONEY,
     ),
     (re.compile(r"\b(by when|until when|what time|deadline|when)\b", re.I), _DATE),
@@ -340,7 +338,7 @@ def _passages(hits: list[dict[str, Any]]) -> list[_Passage]:
 
 def _stem(word: str) -> str:
     """Strip common English endings, then keep five letters: "carried" ~ "carry", "booking" ~ "book", "used" ~
-    "use"."""
+    "use" (a bare final "e" stays: dropping it would merge "care"/"car", "note"/"not", "plane"/"plan")."""
     w = word.lower().split("'")[0]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3 and not w.endswith("ss"):
@@ -349,9 +347,6 @@ def _stem(word: str) -> str:
     else:
         if len(w) == 4 and w.endswith("ed") and not w.endswith("eed"):
             w = w[:-1]  # "used" → "use"
-    # A final "e" comes and goes with endings ("use"/"used", "base"/"based"): drop it from longer stems.
-    if len(w) >= 4 and w.endswith("e"):
-        w = w[:-1]
     return w[:5]
 
 
@@ -503,7 +498,11 @@ def _compose(chosen: list[tuple[_Passage, list[_Unit]]], hits: list[dict[str, An
         if passage.heading:
             label = f"{label} › {passage.heading}"
         sources.append(f"[{n}] {_link(str(hit.get('link') or ''), label)}")
-        cited.append({k: hit.get(k) for k in ("doc_id", "chunk_id", "title", "link", "score")})
+        source = {k: hit.get(k) for k in ("doc_id", "chunk_id", "title", "link", "score")}
+        chunks = hit.get("chunks") or []
+        if passage.chunk < len(chunks):
+            source["chunk_id"] = chunks[passage.chunk].get("chunk_id") or source["chunk_id"]  # the passage quoted
+        cited.append(source)
     text = "\n".join(parts) + "\n\nSources: " + "  ".join(sources)
     return AIMessage(content=text, additional_kwargs={DOCS_ANSWER_KEY: {"sources": cited, "found": True}})
 

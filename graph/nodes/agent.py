@@ -113,19 +113,21 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
                 ai = AIMessage(content=str(getattr(ai, "content", "")))
             produced.append(ai)
             if not ai.tool_calls:
-                answer = ai.content if isinstance(ai.content, str) else str(ai.content)
+                answer = str(ai.text)
                 break
             for call in ai.tool_calls:
                 produced.append(_run_tool(by_name.get(call["name"]), dict(call)))
         else:
             answer = "Sorry, that took more steps than I allow myself. Could you break it into smaller requests?"
             produced.append(AIMessage(content=answer))
-        if not answer.strip() and not collector.actions:
+        attachments = attachments_from(produced)
+        if not answer.strip() and not (collector.actions or discarded or attachments):
             # A model (local or remote) may stop with neither words nor a tool call; silence reads as broken.
+            # (A listing shown as an attachment, a proposal card or a discard already answers the person.)
             log.warning("capability %s produced an empty answer", name)
             answer = EMPTY_ANSWER
-            produced.append(AIMessage(content=answer))
-        update: dict[str, Any] = {"messages": produced, "reply": answer, "attachments": attachments_from(produced)}
+            produced[-1] = AIMessage(content=answer)
+        update: dict[str, Any] = {"messages": produced, "reply": answer, "attachments": attachments}
         if collector.actions:
             now = deps.clock()
             # A new request while a card is open joins it (nothing asked for is lost); a correction replaces

@@ -586,19 +586,18 @@ class SqliteDocsIndex:
                     )
         return out
 
-    def doc_chunk_ids(self, doc_nums: Sequence[int]) -> dict[int, list[int]]:
-        """Every chunk id of each document, in order."""
+    def doc_chunk_ids(self, doc_nums: Sequence[int], *, limit: int | None = None) -> dict[int, list[int]]:
+        """Every chunk id of each document, in order (at most ``limit`` per document)."""
         if not doc_nums:
             return {}
-        marks = ",".join("?" * len(doc_nums))
         out: dict[int, list[int]] = {}
         with self._lock:
-            for cid, num in self._conn.execute(
-                f"SELECT id, doc_num FROM chunks WHERE doc_num IN ({marks}) ORDER BY doc_num, ordinal",
-                list(doc_nums),
-            ):
-                out.setdefault(int(num), []).append(int(cid))
-        return out
+            for num in dict.fromkeys(doc_nums):
+                rows = self._conn.execute(
+                    "SELECT id FROM chunks WHERE doc_num = ? ORDER BY ordinal LIMIT ?", (num, limit or -1)
+                )
+                out[int(num)] = [int(cid) for (cid,) in rows]
+        return {num: ids for num, ids in out.items() if ids}
 
     # -- search ------------------------------------------------------------------------------------------
     def search(self, query: str, *, viewer: Viewer, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:

@@ -618,14 +618,17 @@ class HybridSearcher:
         doc_scores, chunk_scores, signals = fused.doc_scores, fused.chunk_scores, fused.signals
         wanted = set(docs)
         chosen: dict[int, list[int]] = defaultdict(list)
+        top = docs[0] if docs else -1
         for cid in sorted(chunk_scores, key=lambda c: -chunk_scores[c]):
             num = fused.doc_of.get(cid, -1)
-            limit = self.options.top_hit_chunks if num == docs[0] else self.options.chunks_per_hit
+            limit = self.options.top_hit_chunks if num == top else self.options.chunks_per_hit
             if num in wanted and len(chosen[num]) < limit:
                 chosen[num].append(cid)
+        # Confidence (coverage) is judged on the chunks retrieval ranked, not on the page's unranked rest.
+        ranked = {num: ids[: self.options.chunks_per_hit] for num, ids in chosen.items()}
         if docs and len(chosen[docs[0]]) < self.options.top_hit_chunks:
             # The top page's remaining chunks, in reading order, after those retrieval ranked.
-            rest = self.index.doc_chunk_ids([docs[0]]).get(docs[0], [])
+            rest = self.index.doc_chunk_ids([docs[0]], limit=self.options.top_hit_chunks * 2).get(docs[0], [])
             have = set(chosen[docs[0]])
             chosen[docs[0]] += [c for c in rest if c not in have][: self.options.top_hit_chunks - len(have)]
         # Only the chunks shown are read back with their text.
@@ -648,7 +651,8 @@ class HybridSearcher:
                 continue
             first = chunks[0]
             sig = dict(signals.get(num, {}))
-            sig["coverage"] = self._coverage(plan, chunks)
+            scored = set(ranked.get(num, [])) or {c.rowid for c in chunks}
+            sig["coverage"] = self._coverage(plan, [c for c in chunks if c.rowid in scored] or chunks)
             hits.append(
                 SearchHit(
                     doc_id=first.doc_id,
