@@ -70,12 +70,28 @@ _REQUEST_OR_OWN = re.compile(
 )
 
 
-_HOW_TO = re.compile(r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b", re.I)
+_HOW_TO = re.compile(
+    r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
+)
 _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i cannot|help)\b", re.I)
 # Labels whose meaning does not depend on any document: answers to deskhand's own question, edits to a pending
 # proposal, greetings, thanks and the language notice.
 _SETTLED_LABELS = re.compile(r"\.(?:answer|revise)$|^chat\.(?:thanks|help|language)$")
 _STRONG_DENSE, _STRONG_COVERAGE, _HOW_TO_COVERAGE, _CLOSE_DENSE = 0.45, 0.7, 0.4, 0.55
+# A question about what the company allows, pays or gives ("what's the cap per person?", "is there any money for a
+# course?", "do we get a day off on our birthday?"): policy, whatever day or week it mentions in passing.
+_POLICY_ASK = re.compile(
+    r"\b(?:cap|limit|max(?:imum)?|budget|allowance|allowed|policy|rules?|reimburs\w*|expens\w*|claim|entitled|"
+    r"money|pay for|paid for|covered|per (?:person|head|day|night)|do (?:we|i) get|are we allowed|is it ok)\b",
+    re.I,
+)
+# ...unless it is plainly about the person's own schedule.
+_CALENDAR_OBJECT = re.compile(
+    r"\b(?:meetings?|calendar|cal|invites?|1:1s?|one-on-ones?|syncs?|stand-?ups?|appointments?|slots?|"
+    r"free time|availability|schedule|book|reschedule|call with)\b",
+    re.I,
+)
+_POLICY_COVERAGE = 0.5
 
 
 def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision: RouteDecision) -> bool:
@@ -87,9 +103,13 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
       title's significant words appear in it and they make up at least half of the title;
     - a how-to question ("how do I fix the VPN on my Mac?") that a document matches strongly;
     - an unsure question or plea for help ("I need admin rights to install a driver") that a document matches
-      strongly and almost word for word.
+      strongly and almost word for word;
+    - a policy question (what is allowed, paid or given) that the calendar route took for its date words ("next
+      week", "on my birthday") although it names nothing on a calendar, when a document matches it fairly.
     """
-    if deps.docs is None or decision.route == "docs" or _SETTLED_LABELS.search(decision.label):
+    # "help" alone asks what deskhand can do; "locked out of Okta and lost my phone, help" is a problem to solve.
+    pleading = decision.label == "chat.help" and len(text.split()) > 4
+    if deps.docs is None or decision.route == "docs" or (_SETTLED_LABELS.search(decision.label) and not pleading):
         return False
     how_to = bool(_HOW_TO.search(text))
     asks = bool(QUESTION.search(text) or _HELP_ASK.search(text))
@@ -110,6 +130,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
         return True
     dense, coverage = top.signals.get("dense", 0.0), top.signals.get("coverage", 0.0)
     if how_to and dense >= _STRONG_DENSE and coverage >= _HOW_TO_COVERAGE:
+        return True
+    policy = QUESTION.search(text) and _POLICY_ASK.search(text) and not _CALENDAR_OBJECT.search(text)
+    if policy and decision.route == "calendar" and coverage >= _POLICY_COVERAGE:
         return True
     # A closer match in meaning needs less word-for-word overlap.
     strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)

@@ -46,3 +46,27 @@ def test_how_to_and_pleas_for_help_that_a_document_answers_go_to_docs(core: Core
 def test_own_work_and_requests_stay_with_their_capability(core: Core, text: str, route: str) -> None:
     """Questions about the person's own calendar or tickets and explicit requests are never diverted to docs."""
     assert _route(core, text) == route
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there money for a conference pass next month?",
+        "is there a cap on the bill when I take a client to dinner tomorrow?",
+    ],
+)
+def test_policy_questions_mentioning_a_date_go_to_docs(core: Core, text: str) -> None:
+    """A question about what the company allows or pays goes to the docs even when it mentions a day or month."""
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("is there a slot next thursday for my 1:1 with Priya?", "calendar"),
+        ("do I have any meetings next month that clash with the offsite?", "calendar"),
+    ],
+)
+def test_schedule_questions_with_policy_words_stay_on_the_calendar(core: Core, text: str, route: str) -> None:
+    """A question about the person's own meetings or slots stays on the calendar even with a word like "limit"."""
+    assert _route(core, text) == route
