@@ -14,7 +14,7 @@ import re
 FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "annual leave": ("vacation", "vacations", "pto", "paid time off", "holiday allowance", "days off"),
     "sick leave": ("sick day", "sick days", "off sick", "calling in sick", "flu", "unwell", "fever", "covid"),
-    "parental leave": ("maternity leave", "paternity leave", "baby leave", "baby", "newborn"),
+    "parental leave": ("maternity leave", "paternity leave", "baby leave", "baby", "newborn", "adopting", "adoption"),
     "carry over": ("roll over", "rollover", "carry forward"),
     "client": ("customer", "customers"),
     "supplier": ("vendor", "vendors"),

@@ -249,7 +249,11 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(rf"\bhow much {_TIME_OFF}", re.I), _DURATION),
     (re.compile(r"\bhow many\b", re.I), _COUNT),
     (
-        re.compile(rf"\bhow much\b(?! {_TIME_OFF})|\b(limit|maximum|max|cap|budget|cost|price|allowance)\b", re.I),
+        re.compile(
+            rf"\bhow much\b(?! {_TIME_OFF})|"
+            r"\b(limit|maximum|max|cap|budget|cost|price|allowance|money|compensation|reimburs\w*)\b",
+            re.I,
+        ),
         _MONEY,
     ),
     (re.compile(r"\b(by when|until when|what time|deadline|when)\b", re.I), _DATE),

@@ -206,3 +206,19 @@ def test_negated_word_counts_as_the_word() -> None:
     )
     reply = _reply("what if I don't use my leave?", [doc])
     assert "31 March" in reply
+
+
+def test_a_question_about_money_is_answered_with_the_amount() -> None:
+    """ "Is there extra money in it?" quotes the sentence with the amount, not the one sharing the topic words."""
+    doc = _hit(
+        "oncall.md",
+        "On-call rota",
+        [
+            (
+                "On-call rota > Joining",
+                "New engineers shadow two shifts before joining the rota. Being on the rota is paid 300 EUR per week.",
+            )
+        ],
+    )
+    reply = _reply("if I join the rota is there extra money in it?", [doc])
+    assert "300 EUR" in reply.split("\n\n")[0]
