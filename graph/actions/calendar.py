@@ -237,10 +237,27 @@ def prepare_create(
         "organizer_id": owner,
         "attendees": attendees,
         "description": str(args.get("description") or "")[:5000],
-        "location": str(args.get("location") or "")[:300],
+        "location": _known_location(str(args.get("location") or "").strip(), attendees, deps)[:300],
         "known_conflicts": [e.id for e in conflicts],
     }
     return _create_action(action_id, args, params, deps, conflicts)
+
+
+def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:
+    """A room named briefly ("Heron") as the calendar already spells it ("London office, room Heron"), when exactly
+    one place the people's meetings use carries that name; otherwise the name as given."""
+    if not name or deps.calendar is None:
+        return name
+    now = _now(deps)
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
+    places: set[str] = set()
+    for pid in people:
+        try:
+            events = deps.calendar.list_events(pid, start=now - timedelta(days=30), end=now + timedelta(days=60))
+        except Exception:  # a lookup that fails leaves the name as the person wrote it
+            return name
+        places.update(e.location for e in events if e.location and pattern.search(e.location))
+    return places.pop() if len(places) == 1 else name
 
 
 def _create_action(
@@ -334,7 +351,7 @@ def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timed
     return slots[0].start
 
 
-_BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\b", re.I)
+_BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:the\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\b", re.I)
 
 
 def _same_week(to: str, parsed: datetime, local_start: datetime, now: datetime) -> datetime:
@@ -367,12 +384,37 @@ def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
         if new_start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
         return new_start
-    new_start = _same_week(to, _parse_start(to, deps, tz), local_start, _now(deps))
+    if _BARE_WEEKDAY.search(to):
+        # "to the Wednesday" may name today's weekday in another week: resolve the week before judging the past.
+        try:
+            parsed = parse_datetime(to, now=_now(deps), tz=tz, working_hours=deps.working_hours)
+        except DateTimeParseError as exc:
+            raise ActionInvalidError(str(exc), field="to") from exc
+        new_start = _same_week(to, parsed, local_start, _now(deps))
+        if has_clock and new_start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="to")
+    else:
+        new_start = _same_week(to, _parse_start(to, deps, tz), local_start, _now(deps))
     if not has_clock:
         new_start = new_start.replace(hour=local_start.hour, minute=local_start.minute)
         if new_start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
     return new_start
+
+
+_DAYS_BY = re.compile(r"^\s*(?P<sign>[+-])?\s*(?P<n>\d{1,3})\s*(?P<unit>days?|d|weeks?|w)\s*$", re.I)
+
+
+def _by_days(by: str, event: Event, tz: str, *, earlier: bool = False) -> datetime:
+    """A move by whole days or weeks keeps the clock time where the meeting is read (a day later across a clock
+    change still starts at 14:00 local)."""
+    m = _DAYS_BY.match(by)
+    assert m is not None
+    days = int(m.group("n")) * (7 if m.group("unit").lower().startswith("w") else 1)
+    if m.group("sign") == "-" or earlier:
+        days = -days
+    local = local_now(event.start, tz)  # in a ZoneInfo zone, so the wall clock below keeps its meaning
+    return (local.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=local.tzinfo)
 
 
 def prepare_update(
@@ -389,6 +431,10 @@ def prepare_update(
     new_start = event.start
     if args.get("to"):
         new_start = _move_target(str(args["to"]), event, deps, tz)
+    elif args.get("by") and _DAYS_BY.match(str(args["by"])):
+        new_start = _by_days(str(args["by"]), event, tz, earlier=bool(args.get("earlier")))
+        if new_start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="by")
     elif args.get("by"):
         raw_by = str(args["by"]).strip()
         try:

@@ -43,7 +43,7 @@ _QUANTIFIER = re.compile(
     re.I,
 )
 _MOVE = re.compile(
-    r"\b(move|reschedule|push|bump|delay|postpone|shift|slide|bring\b.{0,40}?\bforward|"
+    r"\b(move|reschedule|push|bump|delay|postpone|shift|slide|swap|switch|rebook|bring\b.{0,40}?\bforward|"
     r"pull\b.{0,40}?\bforward)\b",
     re.I,
 )
@@ -151,6 +151,10 @@ class CalendarFrame:
     exact_start: bool = False
     only_with: list[str] | None = None
     new_duration: timedelta | None = None
+    shift_days: int | None = None
+    """A move by whole days or weeks ("a day later", "back a week"): same clock time, another day."""
+    location: str | None = None
+    """Where a new meeting is: a room named ("in Kite", "room Heron", "reserve Falcon")."""
     every: bool = False
     """Several meetings were named ("both my focus blocks", "all the retros"): each one that matches changes."""
     expect_count: int | None = None
@@ -325,7 +329,7 @@ def _raw_title_selector(text: str) -> str | None:
         return m.group("t")
     # "bring the Q1 planning forward", "move the sprint retro to Thursday"
     m = re.search(
-        rf"\b(?:move|bring|push|shift|pull|cancel|delete|rename|reschedule)\s+(?:the|my|our)\s+"
+        rf"\b(?:move|bring|push|shift|pull|swap|switch|cancel|delete|rename|reschedule)\s+(?:the|my|our)\s+"
         rf"(?P<t>(?!(?:first|earliest|last|latest|next|upcoming|future|meetings?|events?)\b)"
         rf"[\w&'/() -]{{2,60}}?){_END_OF_TITLE}",
         text,
@@ -395,6 +399,9 @@ _CALL_INSTEAD = re.compile(r"\bcall\s+(?P<sel>.+?)\s+[\"'“‘](?P<title>[^\"'�
 
 
 def _new_title(text: str) -> str | None:
+    quoted = re.search(r"\bto\s+[\"“‘'](?P<title>[^\"”’']{2,120})[\"”’']", text)
+    if quoted and re.search(r"\b(?:rename|retitle|title|name)\b", text[: quoted.start()], re.I):
+        return quoted.group("title").strip()  # "rename X to 'Y'? thanks": the quotes end the new title
     m = re.search(
         r"\b(?:rename|retitle|change the (?:name|title) of|title|name)\b.*?\bto\s+(?P<q>[\"'“‘])?(?P<title>.+?)"
         r"(?(q)[\"'”’])\s*[.!?]*$",
@@ -421,7 +428,7 @@ _NOUN_PHRASE = re.compile(
 
 # "… to go over the SSO rollout", "… about the budget", "… re: hiring plan": what the meeting is for names it.
 _TOPIC = re.compile(
-    r"\b(?:about|regarding|re:|to (?:go over|go through|discuss|talk about|talk through|chat about|review|plan|"
+    r"\b(?:about|regarding|re:?(?=\s)|to (?:go over|go through|discuss|talk about|talk through|chat about|review|plan|"
     r"walk through|sync on|catch up on|look at|work on|prep(?:are)? for)|on the topic of|for a chat about)\s+"
     r"(?P<topic>[^,;!?]+?)\s*(?=$|[,;!?.]|\s+(?:on|at|with|w/|tomorrow|today|tonight|next|this|for|from|starting|in|"
     r"before|after|by|and (?:invite|make|book|add|put)|pls|please)\b)",
@@ -535,6 +542,7 @@ def parse_calendar_request(
     # A greeting ("morning! what have I got today?") is not a part of the day.
     text = re.sub(r"^\s*(?:good\s+)?(?:morning|afternoon|evening)\s*[!,.]+\s*", "", text, flags=re.I)
     text = colloquial(text)
+    text = _restate(text)
     people = _people(text, lexicon, bot_id)
     if _WHO_QUESTION.search(text):
         frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
@@ -564,7 +572,7 @@ def parse_calendar_request(
     elif (
         arrow
         or (_MOVE.search(text) and re.search(r"\bto\b", text))
-        or (find_shift(text) and not _CREATE.search(text))
+        or ((find_shift(text) or day_shift(text)) and not _CREATE.search(text))
         or (_RESIZE.search(text) and find_duration(text) and not _CREATE.search(text))
     ):
         frame.action = "move"
@@ -589,6 +597,8 @@ def parse_calendar_request(
 
     if frame.action == "create":
         _fill_create(text, frame)
+        frame.with_people += [p for p in _unknown_lowercase_guests(text, lexicon) if p not in frame.with_people]
+        frame.location = _room(text, lexicon)
     elif frame.action in {"move", "rename", "cancel", "read"}:
         _fill_selector(text, frame)
         if frame.action == "move":
@@ -615,9 +625,10 @@ def parse_calendar_request(
     return frame
 
 
-# Chat shorthand read as the words it stands for: "arvo" (afternoon), "cal" (calendar), "w" (with).
+# Chat shorthand read as the words it stands for: "arvo" (afternoon), "sesh" (session), "cal" (calendar), "w" (with).
 _COLLOQUIAL = (
     (re.compile(r"\barvo\b", re.I), "afternoon"),
+    (re.compile(r"\bsesh\b", re.I), "session"),
     (re.compile(r"\bcal\b(?!['’-])", re.I), "calendar"),
     (re.compile(r"(?<![\w/])w(?=\s+[\w@<])", re.I), "with"),
 )
@@ -642,13 +653,18 @@ _CANCEL_OWN = re.compile(r"\b(?:cancel|delete|call off|scrap)\b", re.I)
 _WHEN_QUESTION = re.compile(
     r"\bwhen (?:works|suits|is good|would (?:work|suit|be good)|could we|can we|are (?:we|you|they) (?:both )?free)\b|"
     r"\bwhat (?:times?|days?|slots?) (?:works?|suits?|would work|is free|are free)\b|"
-    r"\bany\s+(?:(?:good|free|open|\S*\d\S*|half[\s-]hour|hour[\s-]long)\s+)*(?:windows?|slots?|gaps?|openings?)\b",
+    r"\bany\s+(?:(?:good|free|open|\S*\d\S*|half[\s-]hour|hour[\s-]long)\s+)*(?:windows?|slots?|gaps?|openings?)\b|"
+    # "is there a half-hour gap tomorrow …?", "do we have an open slot on Friday?": asking whether time exists.
+    r"\b(?:is there|are there|do (?:i|we) have|have (?:i|we) got)\s+(?:an?|any|some)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:windows?|slots?|gaps?|openings?|free time)\b",
     re.I,
 )
 # "am I free Wednesday afternoon?", "is anything booked tomorrow morning?": about the asker's own calendar.
 _SELF_FREE = re.compile(
     r"^\W*(?:so\s+)?(?:am i|are we|do i have (?:any(?:thing)?|something)|is (?:there )?(?:anything|something)|"
-    r"have i got anything)\b[^?.!]*\b(?:free|busy|available|booked|on)\b",
+    r"(?:have i|i've) got (?:any(?:thing)?|something))\b[^?.!]*\b(?:free|busy|available|booked|on)\b|"
+    # "… or am I free?" asked after something else: still about what is booked, unless it asks when.
+    r"(?<!when )\bam i (?:still )?(?:free|busy|available)\b",
     re.I,
 )
 # What is still ahead today: "the rest of today", "later today".
@@ -702,6 +718,10 @@ def _fill_move(text: str, frame: CalendarFrame) -> None:
                 frame.to = target
             elif frame.new_duration is None and find_duration(target):
                 frame.new_duration = find_duration(target)  # "shorten my 1:1 to 15 minutes"
+    if frame.shift is None:
+        frame.shift_days = day_shift(text)
+        if frame.shift_days is not None:
+            frame.to = None
     frame.duration = None
 
 
@@ -715,6 +735,9 @@ def _fill_find_time(text: str, frame: CalendarFrame) -> None:
     day = _span_text(text, day_span(text))
     week = week_range_span(text)
     frame.after = day or ((_span_text(text, week) or "").removesuffix("'s") or None)
+    span = day_span(text)
+    if day and span and not re.search(r"\b(?:from|after|starting|onwards?|or later|beyond)\b", text, re.I):
+        frame.before = f"{day} at 23:59"  # "a gap tomorrow", "30 min on Thursday": that day only
     period = re.search(r"\b(morning|afternoon|evening)\b", text, re.I)
     if period and not week:
         start, end = _PERIOD_WINDOW[period.group(1).lower()]
@@ -769,13 +792,16 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     _time_filters(head, frame)
     if _REST_OF_TODAY.search(head) and not frame.after:
         frame.day, frame.after = frame.day or "today", "now"  # what is still ahead today
+    elif frame.action == "read" and frame.day and not frame.after and _STILL_AHEAD.search(head):
+        frame.after = "now"  # "any calls left this week?": only what is still to come
 
 
 _WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
 # Words that introduce the meeting someone points at, and words that end its name.
 _POINT_VERB = (
     r"cancel|delete|remove|call off|drop|clear out|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|delay|"
-    r"postpone|shift|slide|bring|pull|rename|retitle|re-title|change the (?:name|title) of|change|call"
+    r"postpone|shift|slide|swap|switch|rebook|bring|pull|rename|retitle|re-title|change the (?:name|title) of|"
+    r"change|call"
 )
 _LEADING = frozenset(
     "the my our a an all every each of first earliest last latest final next upcoming future remaining these those "
@@ -946,6 +972,135 @@ def _time_range(text: str) -> tuple[tuple[int, int], str, int] | None:
 
 def _without_title(text: str, title: str | None) -> str:
     return text.replace(title, " ") if title else text
+
+
+# "any calls left this week", "what's remaining on Friday": only what is still ahead.
+_STILL_AHEAD = re.compile(r"\b(?:left|remaining|still (?:to come|ahead|on)|to go)\b", re.I)
+
+_CLOCK = r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midday)"
+_DAY_WORD = rf"(?:(?:on\s+)?(?:the\s+)?(?:{_WEEKDAY_NAMES})\b|tomorrow|tmrw)"
+# A meeting named first, then pointed back at: "vendor sync - push it back an hour", "the board prep tomorrow,
+# can you move it to 4pm".
+_LEAD_NAME = re.compile(r"^\s*(?P<sel>[^,;:!?–—]{3,80}?)\s*(?:\s[-–—]+\s|[,;:]\s)\s*(?P<rest>.+)$", re.S)
+_POINTED = re.compile(
+    r"^(?P<pre>(?:(?:can|could|would|will)\s+(?:you|u|we)\s+|pls\s+|please\s+|just\s+|let'?s\s+)*)"
+    r"(?P<verb>move|reschedule|push|bump|delay|postpone|shift|slide|swap|switch|bring|pull|cancel|delete|scrap|drop|"
+    r"kill|call off|rename|retitle)\s+(?:it|that|this one)\b(?P<tail>.*)$",
+    re.I | re.S,
+)
+# "make it 3:30pm instead", "make that Thursday": a new time or day for a meeting is a move.
+_MAKE_IT_WHEN = re.compile(rf"\bmake\s+(?:it|that)\s+(?:at\s+)?(?={_CLOCK}\b|{_DAY_WORD})", re.I)
+# "my standup on Friday should start at 10 not 9:30", "the review needs to be at 2pm instead of 3".
+_SHOULD_BE = re.compile(
+    rf"^\s*(?P<sel>.+?)\s+(?:should|needs? to|has to|must|ought to|is meant to)\s+(?:start|begin|be|happen)\s+"
+    rf"(?:at\s+)?(?P<new>{_CLOCK}|{_DAY_WORD})"
+    rf"(?:\s*,?\s*(?:not|instead of|rather than)\s+(?:at\s+)?(?:{_CLOCK}|{_DAY_WORD}))?(?P<tail>.*)$",
+    re.I | re.S,
+)
+# "that day", "the same week": a day already named.
+_ANAPHOR_DAY = re.compile(r"\s*\b(?:on\s+|for\s+)?(?:that|the same)\s+(?:day|week)\b", re.I)
+
+
+def _day_first(selector: str) -> str:
+    """ "on Tuesday my focus time" → "my focus time on Tuesday": the meeting's name comes first."""
+    span = day_span(selector)
+    if span and selector[: span[0]].strip().lower() in {"", "on"} and selector[span[1] :].strip():
+        return f"{selector[span[1] :].strip()} on {selector[span[0] : span[1]].strip()}"
+    return selector
+
+
+def _restate(text: str) -> str:
+    """Shapes that name the meeting apart from the change, restated as "<verb> <meeting> <change>"."""
+    if day_span(_ANAPHOR_DAY.sub("", text)) or week_range_span(_ANAPHOR_DAY.sub("", text)):
+        text = _ANAPHOR_DAY.sub("", text)  # "I'm out Friday, cancel my office hours that day"
+    if not _CREATE.search(text):
+        text = _MAKE_IT_WHEN.sub("move it to ", text)
+    should = _SHOULD_BE.search(text)
+    if should and not _CREATE.search(should.group("sel")):
+        return f"move {_day_first(should.group('sel').strip())} to {should.group('new')}{should.group('tail')}"
+    lead = _LEAD_NAME.match(text)
+    pointed = _POINTED.match(lead.group("rest").strip()) if lead else None
+    if lead and pointed and not (_MOVE.search(lead.group("sel")) or _CANCEL.search(lead.group("sel"))):
+        name = _day_first(lead.group("sel").strip())
+        article = "" if re.match(r"(?:the|my|our|this|next|both|all)\b", name, re.I) else "the "
+        return f"{pointed.group('pre')}{pointed.group('verb')} {article}{name}{pointed.group('tail')}"
+    return text
+
+
+_COUNT = r"(?:an?|one|two|three|four|\d+)"
+_DAY_SHIFT = re.compile(
+    rf"\b(?:by\s+)?(?P<n>{_COUNT})\s+(?P<unit>days?|weeks?)\s+(?P<dir>later|earlier|sooner|back|forward|ahead)\b|"
+    rf"\b(?:push|move|bump|slide|shift|bring|pull|kick)\b[^,.;!?]{{0,60}}?\b(?P<dir2>back|forward|up|out)\s+"
+    rf"(?:by\s+)?(?P<n2>{_COUNT})\s+(?P<unit2>days?|weeks?)\b|"
+    rf"\b(?:delay|postpone|push|bump|slide|shift|move)\b[^,.;!?]{{0,60}}?\bby\s+(?P<n3>{_COUNT})\s+(?P<unit3>days?|weeks?)\b",
+    re.I,
+)
+
+
+def day_shift(text: str) -> int | None:
+    """Whole days a meeting moves by: "a day later" 1, "bring it forward a week" -7, "delay by two days" 2."""
+    m = _DAY_SHIFT.search(text)
+    if not m:
+        return None
+    n = (m.group("n") or m.group("n2") or m.group("n3")).lower()
+    count = 1 if n in {"a", "an"} else _NUMBERS.get(n) or int(n)
+    unit = (m.group("unit") or m.group("unit2") or m.group("unit3")).lower()
+    direction = (m.group("dir") or m.group("dir2") or "").lower()
+    days = count * (7 if unit.startswith("week") else 1)
+    return -days if direction in {"earlier", "sooner", "forward", "ahead", "up"} else days
+
+
+# Words after "with" that are not a person's name: groups, pronouns, things.
+_NOT_GUESTS = _NOT_NAMES | frozenset(
+    "team teams everyone everybody all people folks you u them guys group finance marketing sales engineering eng "
+    "design ops it hr legal support product leadership management exec execs board client clients customer "
+    "customers vendor vendors candidate candidates partner partners manager boss some any no one two three "
+    "both whoever my your his their whole rest other others new external".split()
+)
+
+
+def _unknown_lowercase_guests(text: str, lexicon: Lexicon) -> list[str]:
+    """A lower-case name after "with"/"w/" that nobody here answers to ("a call w/ raj from finance"), so the
+    booking says it doesn't know them instead of booking a meeting with nobody."""
+    found: list[str] = []
+    for m in re.finditer(
+        r"(?:\bwith|(?<!\w)w/)\s*(?P<name>[a-z][a-z'-]{1,20})\b"
+        r"(?=\s+(?:from|in|of|at|on|re|about|for|to|and|tomorrow|today|tonight|next|this|\d)\b|\s*[,.;!?]|\s*$)",
+        text,
+    ):
+        name = m.group("name").removesuffix("'s")
+        if name in _NOT_GUESTS or lexicon.is_person(name) or lexicon.find_people(name):
+            continue
+        if day_span(name) or time_span(name) or re.fullmatch(rf"{_MEETING}", name):
+            continue
+        found.append(name)
+    return found
+
+
+_ROOM = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?P<a>[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?)\s+(?:meeting\s+)?room\b|"
+    r"\b(?:in|at)\s+(?:the\s+)?(?:meeting\s+)?room\s+(?P<b>[A-Z0-9][\w-]*)|"
+    r"\b(?:room|meeting room)\s+(?P<c>[A-Z0-9][\w-]*)|"
+    r"^\W*(?:please\s+|pls\s+|can you\s+|could you\s+)?(?:reserve|book)\s+(?:the\s+)?(?P<d>[A-Z][\w-]+)(?:\s+room)?"
+    rf"(?=\s*,|\s+(?:for|from|on|at|tomorrow|today|tmrw|next|this|\d|(?i:{_WEEKDAY_NAMES})\b))|"
+    r"\b(?:the\s+)?(?P<f>[A-Z][\w-]+)\s+(?:meeting\s+)?room\b|"
+    r"\b(?:in|at)\s+(?P<e>[A-Z][\w-]+)(?=\s*$|\s*[,.;!?]|\s+(?:for|from|on|at|with|tomorrow|today|next|this|\d))",
+)
+_NOT_ROOMS = re.compile(
+    rf"^(?:{_WEEKDAY_NAMES}|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|"
+    r"dec\w*|the|my|our|a|an|i|q\d)$",
+    re.I,
+)
+
+
+def _room(text: str, lexicon: Lexicon) -> str | None:
+    """The room a new meeting is in: "in the Kite room", "room 4B", "reserve Heron tomorrow 4pm", "in Falcon"."""
+    for m in _ROOM.finditer(_QUOTED.sub(" ", text)):
+        name = next(g for g in m.groups() if g)
+        if _NOT_ROOMS.match(name) or lexicon.is_person(name) or lexicon.find_people(name):
+            continue
+        return name
+    return None
 
 
 __all__ = ["CalendarFrame", "find_week", "parse_calendar_request"]

@@ -194,6 +194,8 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
         args["duration"] = duration_text(frame.duration)  # zero or negative too: the tool explains the problem
     if frame.not_met_days:
         args["only_if_not_met_in_days"] = frame.not_met_days
+    if frame.location:
+        args["location"] = frame.location
     return args
 
 
@@ -236,6 +238,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
             args["new_duration"] = duration_text(frame.new_duration)
         if frame.shift is not None:
             args["by"] = duration_text(frame.shift)
+        elif frame.shift_days is not None:
+            args["by"] = f"{frame.shift_days} day{'s' if abs(frame.shift_days) != 1 else ''}"
         elif frame.to:
             args["to"] = frame.to
         elif frame.new_duration is None:

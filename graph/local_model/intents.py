@@ -74,6 +74,20 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         ),
     ],
     "calendar": [
+        # A person's own day or date is their agenda: "how's my thursday shaping up?", "what do I have going on on
+        # the 24th?", "what have I got lined up for tomorrow".
+        (
+            re.compile(
+                r"\bhow(?:'s|s| is| does| do| are)\s+(?:my|our)\s+(?:(?:next|this)\s+)?(?:day|week|weekend|morning|"
+                r"afternoon|today|tomorrow|monday|tuesday|wednesday|thursday|friday|mon|tues?|wed|thu(?:rs)?|fri)\b|"
+                r"\bwhat\s+(?:do|have|did|will)\s+(?:i|we)\s+(?:have|got)\s+(?:(?:going on|on|planned|booked|lined up|"
+                r"scheduled|happening)\s+)?(?:(?:on|for|this|next)\s+)*(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|today|"
+                r"tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|weekend|week|(?:jan|feb|mar|apr|may|jun|jul|"
+                r"aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b)",
+                re.I,
+            ),
+            0.25,
+        ),
         (
             re.compile(
                 r"\b(meetings?|calendar|schedule|reschedule|events?|1:1|one-on-one|standup|sync|booked|"

@@ -193,6 +193,39 @@ def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end:
     return "Everyone's calendars are full in that window; try a later range or a shorter meeting."
 
 
+def _none_that_day(
+    people: list[str],
+    zones: dict[str, str],
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    deps: GraphDeps,
+    tz: str,
+) -> str:
+    """A search bounded to one day that found nothing says so plainly, and offers the next free times after it."""
+    from integrations.calendar.slots import find_slots
+
+    assert deps.calendar is not None
+    day = f"{local_now(start, tz):%a %-d %b}"
+    text = (
+        f"There's no free {duration_text(length)} slot on {day} for {names(people, deps)} inside everyone's working "
+        f"hours. {_why_no_slot(people, zones, start, end, deps)}"
+    )
+    later_end = end + timedelta(days=14)
+    later = find_slots(
+        busy=deps.calendar.free_busy(people, start=end, end=later_end),
+        zones=zones,
+        start=end,
+        end=later_end,
+        duration=length,
+        working_hours=deps.working_hours,
+        limit=3,
+    )
+    if later:
+        text += "\nThe next free times after that:\n" + "\n".join(f"• {when_text(s.start, s.end, tz)}" for s in later)
+    return text
+
+
 def _search_window(after: str | None, before: str | None, *, now: datetime, tz: str) -> tuple[datetime, datetime]:
     """Where to look for free time: "next week" means that week; otherwise after → before (default two weeks)."""
     today = local_now(now, tz).date()
@@ -277,6 +310,8 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
             buffer=timedelta(minutes=args.buffer_minutes),
             limit=args.limit,
         )
+        if not slots and args.before and end - start <= timedelta(days=1):
+            return _none_that_day(people, zones, start, end, length, deps, tz), []
         if not slots:
             return _why_no_slot(people, zones, start, end, deps), []
         lines = [f"• {when_text(s.start, s.end, tz)}" for s in slots]
