@@ -38,7 +38,7 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             0.15,
         ),
         # Due dates belong to tracked work: "anything of Priya's due before the weekend?"
-        (re.compile(r"\bdue (?:before|by|on|this|next|today|tomorrow|in)\b|\bdue dates?\b", re.I), 0.2),
+        (re.compile(r"\bdue (?:before|by|on|this|next|today|tomorrow|in|end)\b|\bdue dates?\b", re.I), 0.2),
         # Handing a set of work over: "give everything Lena hasn't started to Sofia".
         (
             re.compile(
@@ -71,6 +71,53 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                 r"\bfile (?:this|it|that) (?:under|in|as|for)\b|\b(?:in|under|to) the \w+ (?:project|board)\b", re.I
             ),
             0.3,
+        ),
+        # Filing without the word "ticket": "open one on the X board", "raise another in OPS for Hana".
+        (
+            re.compile(
+                r"\b(?:open|file|raise|log|create|start)\s+(?:up\s+)?(?:one|another(?:\s+one)?|a new one)\b"
+                r"(?!\s+of\b)|\b(?:on|in|under|into)\s+(?:the\s+)?[A-Za-z]+\s+(?:board|queue)\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        # Saying where a piece of work stands: "starting the X today", "X is fixed and merged", "mark it as being
+        # worked on", "Omar's taking over the Y work".
+        (
+            re.compile(
+                r"\b(?:mark|set|put|move)\s+(?:it|this|that|them)\s+(?:as|to|in|into)\s+(?:being worked on|"
+                r"in[\s-]?progress|in[\s-]?review|started|done|finished|fixed)\b|"
+                r"\b(?:is|are|'s|got|been|was|were)\s+(?:now\s+)?(?:fixed|merged|shipped|deployed|patched)\b|"
+                r"\b(?:fixed|merged)\s+(?:and|&)\s+(?:merged|deployed|shipped|released)\b|"
+                r"\btak(?:e|es|ing)\s+over\s+(?:the|this|that|his|her|their|[\w-]+'s)\b|"
+                r"\b(?:(?:i'?m|we'?re|i am|we are)\s+)?(?:starting|kicking off|beginning)\s+(?:on\s+|work on\s+)?"
+                r"the\s+[\w-]+(?:\s+[\w-]+){0,4}\s+(?:work|upgrade|migration|fix|refactor|rollout|ticket|task|bug)\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        # Handing someone's unfinished work over: "whatever she's got that isn't done, give it to Noah".
+        (
+            re.compile(
+                r"\b(?:whatever|everything|anything|all)\s+(?:that\s+)?(?:she|he|they|\w+)(?:'s|\s+has|\s+have)\s+"
+                r"(?:got\s+)?(?:on\s+(?:her|his|their)\s+plate|open|that|which|left|in flight|in progress)\b|"
+                r"\b(?:give|hand|pass|reassign|transfer)\s+(?:it|them|those|that)\s+(?:all\s+)?(?:over\s+)?to\s+"
+                r"(?!(?:the\s+)?(?:meeting|calendar|invite))\w+",
+                re.I,
+            ),
+            0.25,
+        ),
+        # Whether a problem is tracked or a request was dealt with: "is anyone tracking X?", "did my request for
+        # Y ever get sorted?".
+        (
+            re.compile(
+                r"\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|we)\s+(?:already\s+)?(?:tracking|on top of|"
+                r"fixing|handling)\b|\b(?:already\s+)?(?:being\s+)?tracked\b|"
+                r"\b(?:my|our|the|her|his|their)\s+(?:\w+\s+)?(?:request|report|ticket)\s+(?:for|about|to|re)\b"
+                r"[^.?!]*\b(?:sorted|done|fixed|resolved|handled|dealt with|closed|processed|looked at)\b",
+                re.I,
+            ),
+            0.35,
         ),
     ],
     "calendar": [
