@@ -118,4 +118,19 @@ def resolve_due_date(text: str, *, now: datetime, tz: str) -> date:
         raise ActionInvalidError(
             f"I couldn't read '{text}' as a date. Try 2026-12-05 or 'next Friday'.", field="due_date"
         )
+    named = _WEEKDAY_AND_DAY.search(text)
+    if named and _WEEKDAYS.index(named.group(1).lower()[:3]) != parsed.weekday():
+        # "fri the 26th" when the 26th is a Thursday: one of the two is wrong, so ask rather than pick.
+        raise ActionInvalidError(
+            f"'{text}' doesn't add up: {parsed:%-d %B} is a {parsed:%A}, not a "
+            f"{_DAY_NAMES[_WEEKDAYS.index(named.group(1).lower()[:3])]}. Which date do you mean?",
+            field="due_date",
+        )
     return parsed
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_AND_DAY = re.compile(
+    r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\b(?!\s*(?::|am|pm))", re.I
+)

@@ -77,14 +77,17 @@ class Lexicon:
         for key, name in sorted(self.projects, key=lambda kp: -len(kp[1])):
             if re.search(rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(name.lower())}\b", lowered):
                 return key
+            # "people-team tickets", "the design team's bugs": a team's name before the noun names its project.
             if re.search(
-                rf"\b{re.escape(name.lower())}\s+(?:tickets?|issues?|bugs?|tasks?|backlog|board|queue)\b", lowered
+                rf"\b{re.escape(name.lower())}(?:[\s-]+(?:team|project|dept|department)(?:'s)?)?\s+"
+                r"(?:tickets?|issues?|bugs?|tasks?|backlog|board|queue)\b",
+                lowered,
             ):
                 return key
             short = name.split()[0].lower() if name else ""
             if short and re.search(
                 rf"\b(?:in|to|on|for|under|into)\s+(?:the\s+)?{re.escape(short)}"
-                rf"\s+(?:project|board|queue|team|backlog)\b",
+                rf"[\s-]+(?:project|board|queue|team|backlog)\b",
                 lowered,
             ):
                 return key

@@ -387,6 +387,7 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "priority": frame.priority,
                 "overdue": frame.overdue or None,
                 "no_due_date": frame.no_due_date or None,
+                "include_done": frame.include_done or None,
                 "reporter": frame.reporter,
                 "label": frame.labels[0] if frame.labels else None,
                 **search_due_filter(frame.due),

@@ -17,7 +17,7 @@ from graph.local_model.tickets_nlu import NO_DUE_DATE, find_labels
 from graph.local_model.tickets_nlu import NOT_FINISHED as _NOT_FINISHED
 from graph.parsing.datetimes import day_span, find_week
 
-_TICKETS = r"(?:tickets|tasks|issues|bugs|items|work|ones)"
+_TICKETS = r"(?:tickets|tasks|issues|bugs|items|work|ones|stuff|things)"
 _QUANTIFIED = re.compile(
     rf"\b(?:all|their|his|her|them)\b[^.?!]*?\b{_TICKETS}\b|"
     rf"\b(?:every|each|any)\b[^.?!]*?\b(?:ticket|task|issue|bug)s?\b|"
@@ -54,7 +54,8 @@ _NOT_STARTED = re.compile(
     re.I,
 )
 _UNASSIGNED = re.compile(
-    r"\bunassigned\b|\b(?:nobody|no one|noone)(?:'s|\s+has)\s+(?:picked|taken|claimed|grabbed)\b|"
+    r"\bunassigned\b|\bwithout\s+(?:anyone|anybody|someone|somebody)\s+(?:assigned|on\s+(?:it|them))\b|"
+    r"\b(?:nobody|no one|noone)(?:'s|\s+has)\s+(?:picked|taken|claimed|grabbed)\b|"
     r"\b(?:nobody|no one)\s+(?:owns|is on)\b|\bwithout an? (?:owner|assignee)\b|\bnot assigned\b",
     re.I,
 )
@@ -62,7 +63,7 @@ _OVERDUE = re.compile(r"\b(overdue|past due|late)\b", re.I)
 _PRIORITY = re.compile(r"\b(highest|high|medium|low|lowest|urgent|critical)[\s-]+priority\b", re.I)
 _DUE_WINDOW = re.compile(r"\bdue\s+(this week|next week|today|tomorrow|before [^,.;!?]+|by [^,.;!?]+)", re.I)
 _LABEL = re.compile(
-    r"\b(?:labell?ed|tagged)\s+(?:as\s+|with\s+)?[\"'“]?([\w-]+)|\bwith\s+(?:the\s+)?[\"'“]?([\w-]+)[\"'”]?\s+"
+    r"\b([A-Za-z]\w*)-(?:tagged|labell?ed)\b|\b(?:labell?ed|tagged)\s+(?:as\s+|with\s+)?[\"'“]?([\w-]+)|\bwith\s+(?:the\s+)?[\"'“]?([\w-]+)[\"'”]?\s+"
     r"(?:label|tag)\b",
     re.I,
 )
@@ -127,6 +128,12 @@ _DUE_SHIFT = re.compile(
     r"\b(?:push|move|shift|slide|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
     r"(?:by\s+)?(?P<n>an?|one|two|three|four|five|six|\d+)\s+(?P<unit>days?|weeks?)\b"
     r"(?:\s+(?P<dir2>later|earlier|back|out|forward))?",
+    re.I,
+)
+# "give it one more week", "it needs another two days", "allow an extra week": a later due date by that much.
+_DUE_EXTEND = re.compile(
+    r"\b(?:give|allow|grant|add|needs?|take|buy|get)\b[^.;!?]*?\b(?:(?P<n>an?|one|two|three|four|five|six|\d+)\s+"
+    r"(?:more|extra|additional)|another(?:\s+(?P<n2>one|two|three|four|five|six|\d+))?)\s+(?P<unit>days?|weeks?|fortnight)\b",
     re.I,
 )
 _SENTENCES = re.compile(r"(?<=[.;!?])\s+")
@@ -206,6 +213,10 @@ def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bo
     if not frame.changes and not target_person and make:
         frame.changes["priority"] = make.group(1)
         selector_text = text[: make.start(1)]
+    if not frame.changes and not target_person and not _DUE_SHIFT.search(text) and _DUE_EXTEND.search(text):
+        frame.changes["due_shift_days"] = due_shift_days(text)
+        extend = _DUE_EXTEND.search(text)
+        selector_text = text[: extend.start("n") if extend and extend.group("n") else len(text)]
     if not frame.changes and not target_person:
         shift = _DUE_SHIFT.search(text)
         if shift:
@@ -302,9 +313,18 @@ def _find_change(text: str, lexicon: Lexicon, frame: BulkFrame) -> tuple[str | N
 
 
 def due_shift_days(text: str) -> int | None:
-    """Days a "push it out a week" / "bring it forward two days" shifts a due date by; None if none is asked."""
+    """Days a "push it out a week" / "bring it forward two days" / "give it one more week" shifts a due date by;
+    None if none is asked."""
     m = _DUE_SHIFT.search(text)
-    return _shift_days(m) if m else None
+    if m:
+        return _shift_days(m)
+    extend = _DUE_EXTEND.search(text)
+    if extend:
+        raw = (extend.group("n") or extend.group("n2") or "one").lower()
+        amount = _NUMBERS.get(raw) or int(raw)
+        unit = extend.group("unit").lower()
+        return amount * (14 if unit == "fortnight" else 7 if unit.startswith("week") else 1)
+    return None
 
 
 def search_due_filter(phrase: str | None) -> dict[str, str]:
@@ -367,7 +387,7 @@ def _read_selector(
         frame.filters["project"] = project
     label = _LABEL.search(text)
     if label:
-        frame.filters["label"] = label.group(1) or label.group(2)
+        frame.filters["label"] = label.group(1) or label.group(2) or label.group(3)
     due = _DUE_WINDOW.search(text)
     if due:
         _due_filter(due.group(1), frame)

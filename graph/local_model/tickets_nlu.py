@@ -22,6 +22,14 @@ _PRIORITY_PATTERNS = [
     re.compile(rf"\b(?:priority|prio)\s*(?:to|of|is|as|=|:)?\s*({_PRIORITY_WORD})\b", re.I),
     re.compile(r"\b(urgent|critical|blocker|asap)\b", re.I),
 ]
+# "top priority", "max prio": the highest level, whatever the tracker calls it.
+_TOP_PRIORITY = re.compile(r"\b(?:top|max(?:imum)?|the highest)[\s-]+(?:priority|prio|pri)\b", re.I)
+# "ENG-9 should be highest", "this needs to be low": the priority it ought to have.
+_PRIORITY_SHOULD_BE = re.compile(
+    rf"\b(?:should|must|needs? to|has to|ought to|deserves to)\s+be\s+(?:at\s+|an?\s+)?({_PRIORITY_WORD})\b"
+    r"(?!\s+(?:on|in|by|for|to)\b)",
+    re.I,
+)
 _PRIORITY_AFTER_VERB = re.compile(
     rf"\b(?:make|set|mark|bump|raise|lower|drop|change)\s+(?:it|this|that|the ticket|[A-Z][A-Z0-9]+-\d+)?\s*"
     rf"(?:to|as|up to|down to)?\s*({_PRIORITY_WORD})\b",
@@ -30,7 +38,7 @@ _PRIORITY_AFTER_VERB = re.compile(
 
 _STATUS_WORDS = (
     r"in[\s-]?progress|in[\s-]?review|review|backlog|done|closed|resolved|complete(?:d)?|"
-    r"to[\s-]?do|todo|finished|started|wip|doing|open"
+    r"to[\s-]?do|todo|finished|started|wip|doing|being worked on|underway|under way|open"
 )
 _STATUS_TARGET = re.compile(rf"\b(?:to|as|into|back to|back in|status)\s+(?:the\s+)?({_STATUS_WORDS})\b", re.I)
 _STATUS_FILTER = re.compile(rf"\b({_STATUS_WORDS})\b", re.I)
@@ -152,7 +160,9 @@ _UNASSIGNED_FILTER = re.compile(
     r"\b(?:unassigned|unowned|nobody(?:'s)?(?:\s+(?:is\s+)?on\s+(?:it|them))?|no[\s-]?one(?:'s)?"
     r"(?:\s+(?:is\s+)?on\s+(?:it|them))?|not assigned(?:\s+to\s+any(?:one|body))?|"
     r"(?:with\s+)?no\s+(?:owner|assignee)s?|without\s+(?:an?\s+)?(?:owner|assignee)s?|"
-    r"(?:that|which)\s+(?:has|have)\s+no\s+(?:owner|assignee)s?)\b",
+    r"(?:that|which)\s+(?:has|have)\s+no\s+(?:owner|assignee)s?|"
+    r"without\s+(?:anyone|anybody|someone|somebody)\s+(?:assigned|on\s+(?:it|them)|owning\s+(?:it|them))|"
+    r"(?:no\s?one|nobody)\s+(?:assigned|owns\s+(?:it|them)))\b",
     re.I,
 )
 # Time filler that is no filter: "what is Priya working on atm?", "which are overdue right now?".
@@ -181,7 +191,28 @@ _WHO_HANDLES = re.compile(
     r"on top of|taking care of|dealing with|fixing|doing)\s+(?P<what>.+?)\s*\??\s*$",
     re.I,
 )
-_NOT_STARTED = re.compile(r"\b(?:not|n't|never)\s+(?:been\s+|yet\s+)?started\b|\bnot\s+begun\b", re.I)
+# "is anyone already tracking the X?", "are we on top of Y?": whether a ticket about it exists.
+_TRACKING = re.compile(
+    r"^\W*(?:is|are)\s+(?:anyone|anybody|someone|somebody|we)\s+(?:already\s+)?(?:tracking|on top of|handling|"
+    r"fixing|looking (?:at|into))\s+(?P<what>.+?)\s*\??\s*$|"
+    r"^\W*(?:is|are)\s+(?P<what2>.+?)\s+(?:already\s+)?(?:being\s+)?tracked\b",
+    re.I,
+)
+# "did my request for a second screen ever get sorted?": the asker's own request, which may be finished.
+_OWN_REQUEST = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?P<noun>request|report|ticket|issue)\s+(?:for|about|to|re|on|regarding)\s+"
+    r"(?:an?\s+|the\s+)?(?P<what>[\w'-]+(?:\s+[\w'-]+){0,5}?)"
+    r"(?=\s+(?:ever|get|got|been|was|is|has|go|went|yet|already|still)\b|\s*[?.!,;]|$)",
+    re.I,
+)
+_DONE_QUESTION = re.compile(
+    r"\b(?:did|has|have|was|were|is|are)\b[^.?!]*\b(?:sorted|done|fixed|resolved|closed|finished|handled|dealt with|"
+    r"completed|taken care of)\b",
+    re.I,
+)
+_NOT_STARTED = re.compile(
+    r"(?:\bnot|n't|\bnever)\s+(?:been\s+|yet\s+|even\s+)*(?:started|begun|picked up)\b|\bunstarted\b", re.I
+)
 _QUESTION = re.compile(
     r"^\W*(?:is there|are there|do we have|does anyone have|have we got|any\b|anything|what|which|who|whose|where|"
     r"how many|how is|show|list|find|search|look up|can you (?:show|find|list|tell)|tell me|give me a list)\b|"
@@ -190,7 +221,8 @@ _QUESTION = re.compile(
 )
 _EXPLICIT_CREATE = re.compile(
     r"\b(?:open|file|raise|log|create|submit|start|write up|put in)\s+(?:me\s+|up\s+)?(?:a|an|one|another|new)\b|"
-    r"^\W*(?:an?\s+)?(?:new|bug|issue|ticket|task|incident)(?:\s+for\s+\w+)?\s*[:\-—]|"
+    r"^\W*(?:an?\s+)?(?:new|bug|issue|ticket|task|incident)(?:\s+for\s+\w+)?(?:[\s,]+(?:pls|plz|please|needed))?"
+    r"\s*[:\-—]|"
     r"\bfile (?:this|it) (?:under|in|as|for)\b",
     re.I,
 )
@@ -277,6 +309,8 @@ class TicketFrame:
     """A ticket named by what it is about instead of its key ("the empty states one")."""
     no_due_date: bool = False
     """For a search: only tickets without a due date."""
+    include_done: bool = False
+    """For a search: finished tickets count too ("did my request for X ever get sorted?")."""
 
     def change_slots(self) -> dict[str, Any]:
         """The slots that describe a change to a ticket, as tool arguments."""
@@ -295,6 +329,7 @@ class TicketFrame:
 _LABEL_LIST = r"[#\"'“]?([\w-]+(?:[\"'”]?\s*(?:,|and|&)\s*[#\"'“]?[\w-]+)*)[\"'”]?"
 _CLAUSE_START = r"(?:^|[,;:\-–]\s*|\b(?:and|please|also|then|just|can you|could you)\s+)"
 _LABELS = (
+    re.compile(r"\b([A-Za-z][\w]*)-(?:tagged|labell?ed)\b", re.I),
     re.compile(r"\b(?:add|with|put)\s+(?:the\s+|a\s+)?[#\"'“]?([\w-]+)[\"'”]?\s+(?:label|tag)\b", re.I),
     re.compile(r"\b(?:add|with|put)\s+(?:the\s+|a\s+)?(?:labels?|tags?)\s+" + _LABEL_LIST, re.I),
     re.compile(
@@ -303,7 +338,12 @@ _LABELS = (
         + _LABEL_LIST,
         re.I,
     ),
-    re.compile(r"\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?" + _LABEL_LIST, re.I),
+    # "tagged security"; "tagged tickets" (from "security-tagged tickets") names no label.
+    re.compile(
+        r"\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?(?!(?:tickets|issues|bugs|tasks|stuff|ones|things)\b)"
+        + _LABEL_LIST,
+        re.I,
+    ),
     re.compile(r"\b(?:tags?|labels?)\s*:\s*" + _LABEL_LIST, re.I),
 )
 _NOT_LABELS = {"it", "this", "that", "them", "as", "with", "the", "a", "and", "please", "too", "also", "to", "on"}
@@ -373,8 +413,9 @@ def find_priority(text: str) -> str | None:
     An explicit target ("lower it to medium") beats a mention ("isn't urgent anymore"), and negated mentions
     never count.
     """
-    text = _NEGATED_PRIORITY.sub(" ", text)
-    for pattern in (_PRIORITY_AFTER_VERB, *_PRIORITY_PATTERNS, _PRIORITY_CODE, _TRAILING_PRIORITY, _CLAUSE_PRIORITY):
+    text = _TOP_PRIORITY.sub("highest priority", _NEGATED_PRIORITY.sub(" ", text))
+    patterns = (_PRIORITY_AFTER_VERB, *_PRIORITY_PATTERNS, _PRIORITY_SHOULD_BE, _PRIORITY_CODE, _TRAILING_PRIORITY)
+    for pattern in (*patterns, _CLAUSE_PRIORITY):
         m = pattern.search(text)
         if m:
             word = m.group(1).lower().replace(" ", "")
@@ -387,7 +428,7 @@ def find_priority(text: str) -> str | None:
 def find_priority_filter(text: str) -> str | None:
     """The priorities a search asks for, comma-separated: "high/highest prio" → "high, highest",
     "medium or above" → "medium, high, highest"; a single one as find_priority reads it."""
-    text = _NEGATED_PRIORITY.sub(" ", text)
+    text = _TOP_PRIORITY.sub("highest priority", _NEGATED_PRIORITY.sub(" ", text))
     m = _PRIORITY_OR_ABOVE.search(text)
     if m:
         word = (m.group(1) or m.group(2)).lower()
@@ -429,8 +470,14 @@ def _cut_at_clause(text: str) -> str:
 _ARROW_TO = re.compile(r"\b[A-Z][A-Z0-9]+-\d+\s*(?:->|→|=>)\s*@?([A-Za-z][\w-]*)", re.I)
 # "Tom should take it", "Priya can pick this up": the person named before the taking verb.
 _SHOULD_TAKE = re.compile(
-    r"\b([A-Za-z][\w-]+)\s+(?:should|can|could|will|is going to|wants to)\s+(?:take|own|handle|pick up|grab)"
-    r"(?:\s+(?:it|this|that|over))?\b",
+    r"\b([A-Za-z][\w-]+)\s+(?:(?:should|can|could|will|is going to|wants to)\s+(?:take|own|handle|pick up|grab)"
+    r"(?:\s+(?:it|this|that|over))?|(?:owns|'ll own|is owning|is taking)\s+(?:it|this|that))\b",
+    re.I,
+)
+# "Omar's taking over the rate limiting work", "Priya will take over ENG-4": the new owner, named first.
+_TAKES_OVER = re.compile(
+    r"\b(?P<who>[A-Za-z][\w-]*)(?:'s|\s+is|\s+will|'ll|\s+will be|\s+is going to|\s+can)\s+(?:be\s+)?"
+    r"(?:taking|take)\s+over\b",
     re.I,
 )
 # "ticket for me: …", "a bug for Priya: …": the ticket's owner, named before the colon.
@@ -464,6 +511,9 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
     m = _ARROW_TO.search(text)
     if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "me"):
         return m.group(1), False  # "ENG-12 -> priya": handed to that person
+    m = _TAKES_OVER.search(text)
+    if m and lexicon.is_person(m.group("who")):
+        return m.group("who"), False
     m = _SHOULD_TAKE.search(text)
     if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "i"):
         return ("me" if m.group(1).lower() == "i" else m.group(1)), False
@@ -488,7 +538,7 @@ def _is_status_word(word: str) -> bool:
 
 _STATUS_STATEMENT = re.compile(
     r"\b(?:is|are|'s|has been|have been)\s+(?:now\s+)?(?:ready\s+for\s+(review)|(in[\s-]?review|in[\s-]?progress|"
-    r"done|finished|fixed|resolved|complete(?:d)?|started|underway|under way|being worked on))\b",
+    r"done|finished|fixed|resolved|complete(?:d)?|started|underway|under way|being worked on|merged|shipped))\b",
     re.I,
 )
 _MAKE_STATUS = re.compile(
@@ -520,7 +570,10 @@ def find_status_target(text: str) -> str | None:
         m = pattern.search(text)
         if m:
             found = next(g for g in m.groups() if g)
-            # "ENG-4 is underway": work has begun, whatever the workflow calls that status.
+            # "ENG-4 is underway": work has begun, whatever the workflow calls that status; merged or shipped work
+            # is finished.
+            if re.fullmatch(r"merged|shipped", found, re.I):
+                return "done"
             return "in progress" if re.fullmatch(r"underway|under way|being worked on|started", found, re.I) else found
     if _STARTING.search(text):
         return "in progress"
@@ -799,7 +852,7 @@ _VAGUE_WORDS = {
     "one",
 }
 _RAW_PROJECT = re.compile(
-    r"\b(?:in|under|into|to|for)\s+(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?)\s+"
+    r"\b(?:in|under|into|to|for|on)\s+(?:the\s+)?([A-Z][\w&-]*(?:\s+[A-Z][\w&-]*)?)\s+"
     r"(?:project|board|queue)\b"
 )
 
@@ -836,7 +889,8 @@ def parse_ticket_request(
     unnegated = mask_negated_projects(plain, lexicon)
     frame.project = lexicon.find_project(unnegated) or _raw_project(unnegated)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
-    has_target = bool(frame.keys) or frame.refers_back
+    subject = None if frame.keys else find_statement_subject(plain, lexicon)
+    has_target = bool(frame.keys) or frame.refers_back or bool(subject)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = bool(_QUESTION.search(plain)) and not _EXPLICIT_CREATE.search(plain)
     # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
@@ -859,6 +913,8 @@ def parse_ticket_request(
         or find_rename(text)
     ):
         frame.action = "update"
+    elif _COMMENT.search(plain) and not close_first and find_described_ticket(_without_comment_body(text), lexicon):
+        frame.action = "comment"  # "on the date picker ticket leave a comment that …"
     elif frame.keys and _UPDATE_VERB.search(plain) and not question:
         frame.action = "update"  # a change was asked for but not what: the planner asks
     elif frame.keys:
@@ -867,8 +923,10 @@ def parse_ticket_request(
         frame.action = "comment"  # "add a comment saying ...": the ticket comes from the conversation
     elif _HELP_ASK.search(plain) and not _SEARCH_START.search(plain):
         frame.action = "create"  # "the printer jams again, can someone look?": a problem report asking for help
-    elif _WHO_HANDLES.search(plain):
-        frame.action = "search"  # "who's handling the SSO setup?": the ticket about it says who
+    elif _WHO_HANDLES.search(plain) or _TRACKING.search(plain):
+        frame.action = "search"  # "who's handling the SSO setup?", "is anyone tracking X?": the ticket says
+    elif _OWN_REQUEST.search(plain) and _DONE_QUESTION.search(plain):
+        frame.action = "search"  # "did my request for X ever get sorted": a lookup, with or without a "?"
     elif question and (
         _SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?|tix|stuff)\b", plain, re.I)
     ):
@@ -883,7 +941,7 @@ def parse_ticket_request(
     if not frame.keys and not frame.refers_back and frame.action == "get":
         frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
     if frame.action in {"update", "close", "comment"} and not frame.keys:
-        frame.about = find_described_ticket(_without_comment_body(text), lexicon)
+        frame.about = find_described_ticket(_without_comment_body(text), lexicon) or subject
     if frame.action == "comment":
         frame.comment = find_comment(text)
     if frame.action in {"update", "close"}:
@@ -940,6 +998,7 @@ def _closes(status_target: str | None) -> bool:
         "complete",
         "completed",
         "finished",
+        "fixed",
     }
 
 
@@ -993,7 +1052,7 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     status = _STATUS_FILTER.search(_blank(_FILLER, text))
     explicit = status.group(1) if status and status.group(1).lower() != "open" else None
     if _NOT_STARTED.search(text):
-        frame.status = "backlog"
+        frame.status = "not started"
     elif NOT_FINISHED.search(text):
         pass  # "tickets that aren't done yet": open ones, which is what a search shows by default
     elif _REVIEW_WAIT.search(text):
@@ -1025,12 +1084,23 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     if reported and frame.assignee in {"me", frame.reporter}:
         frame.assignee = None  # "tickets I reported" are not the ones assigned to me
     frame.search_text = find_search_text(rest, lexicon)
-    handled = _WHO_HANDLES.search(rest)
-    if handled:  # the whole phrase after the verb, not only what follows its last preposition
+    what: str | None = None
+    own = _OWN_REQUEST.search(text)
+    if own:
+        # "did my request for X get sorted?": what I filed, finished or not, about X.
+        frame.reporter = "me"
+        frame.assignee = None if frame.assignee == "me" else frame.assignee
+        frame.include_done = bool(_DONE_QUESTION.search(text))
+        what = own.group("noun") + " " + own.group("what")
+    else:
+        handled = _WHO_HANDLES.search(rest) or _TRACKING.search(rest)
+        if handled:  # the whole phrase after the verb, not only what follows its last preposition
+            what = next(g for g in (handled.groupdict().get(n) for n in ("what", "what2")) if g)
+    if what is not None:
         words = [
             w
-            for w in re.findall(r"[\w'-]+", handled.group("what"))
-            if w.lower() not in _STOPWORDS | _DESCRIPTION_STOP | {"at", "by", "from"}
+            for w in re.findall(r"[\w'-]+", what)
+            if w.lower() not in _STOPWORDS | _DESCRIPTION_STOP | {"at", "by", "from", "each", "other"}
             and w.lower() not in _NOT_TOPIC_WORDS
             and not lexicon.is_person(w)
         ]
@@ -1152,6 +1222,58 @@ def find_described_ticket(text: str, lexicon: Lexicon) -> str | None:
             and w.lower() not in _NOT_TOPIC_WORDS
             and not _is_status_word(w)
             and not re.fullmatch(_PRIORITY_WORD, w, re.I)
+            and not any(w.lower() in {k.lower(), n.lower()} for k, n in lexicon.projects)
+        ]
+        if any(len(w) >= 3 for w in words):
+            return " ".join(words)
+    return None
+
+
+# Work named by what it is, in a statement about where it stands: "starting the postgres upgrade today",
+# "the test_sync flake is fixed and merged", "Omar's taking over the rate limiting work".
+_STATEMENT_SUBJECTS = (
+    re.compile(
+        r"^\W*(?:(?:ok|so|fyi|heads up)[\s,:]+)?(?:(?:i'?m|we'?re|i am|we are|i'?ll be|we'?ll be)\s+)?"
+        r"(?:starting|kicking off|beginning|picking up|working on|finishing|wrapping up|done with|finished)\s+"
+        r"(?:on\s+|with\s+|work on\s+)?(?:the|our|my)\s+(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)"
+        r"(?=\s+(?:today|tonight|now|this\s+\w+|tomorrow|so|and|then|but|-)\b|\s*[,.;:!?\-–—]|$)",
+        re.I,
+    ),
+    re.compile(
+        r"^\W*(?:(?:ok|so|fyi|heads up|good news)[\s,:]+)?(?:the\s+|our\s+|my\s+)?"
+        r"(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)\s+(?:is|are|'s|has been|have been|got|was|were)\s+"
+        r"(?:now\s+|finally\s+|all\s+)?(?:fixed|merged|done|resolved|shipped|finished|deployed|complete(?:d)?)\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:taking|take|takes|took)\s+over\s+(?:the\s+|our\s+)?(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)"
+        r"(?=\s+(?:from|today|tomorrow|now|this|next|while|until|and|so)\b|\s*[,.;:!?]|$)",
+        re.I,
+    ),
+)
+_STATEMENT_FILLER = {"work", "stuff", "thing", "things", "job", "piece", "bit", "whole"}
+
+
+def find_statement_subject(text: str, lexicon: Lexicon) -> str | None:
+    """The words naming a piece of work in a statement about its progress ("starting the postgres upgrade today" →
+    "postgres upgrade"), or None. Pronouns, people, projects and status words are no subject."""
+    plain = mask_quotes(text)
+    for pattern in _STATEMENT_SUBJECTS:
+        m = pattern.search(plain)
+        if not m:
+            continue
+        phrase = m.group("what")
+        for start, end, _surface in reversed(lexicon.find_people(phrase)):
+            phrase = phrase[:start] + " " + phrase[end:]
+        words = [
+            w
+            for w in re.findall(r"[\w'-]+", phrase)
+            if w.lower() not in _DESCRIPTION_STOP
+            and w.lower() not in _NOT_DESCRIPTION
+            and w.lower() not in _NOT_TOPIC_WORDS
+            and w.lower() not in _STATEMENT_FILLER
+            and w.lower() not in {"it", "everything", "anything", "all", "i", "we", "he", "she", "they", "you"}
+            and not _is_status_word(w)
             and not any(w.lower() in {k.lower(), n.lower()} for k, n in lexicon.projects)
         ]
         if any(len(w) >= 3 for w in words):

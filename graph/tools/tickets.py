@@ -178,6 +178,7 @@ def _about_topic(ticket: Ticket, topic: str) -> bool:
 
 _SEVERAL = re.compile(r"\s*(?:,|/|\bor\b|\band\b|&)\s*", re.I)
 _ACTIVE = {"active", "ongoing", "in flight", "underway", "under way", "being worked on"}
+_NOT_STARTED = {"not started", "unstarted", "not yet started"}
 
 
 def _several(value: str) -> list[str]:
@@ -191,6 +192,8 @@ def resolve_statuses(value: str, workflow: tuple[str, ...]) -> list[str]:
     for part in _several(value):
         if part.strip().lower() in _ACTIVE and not any(s.lower() == part.strip().lower() for s in workflow):
             found = list(workflow[1:-1]) or list(workflow[:1])
+        elif part.strip().lower() in _NOT_STARTED and not any(s.lower() == part.strip().lower() for s in workflow):
+            found = list(workflow[:1])  # not started: the first status, whatever the workflow calls it
         else:
             found = [resolve_status(part, workflow)]
         out.extend(s for s in found if s not in out)
@@ -289,7 +292,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
         if not found and args.text:
             # No ticket has those words; one may still describe the same thing in others ("Macs" vs "macOS").
-            wider = build_query(args.model_copy(update={"text": None}), limit=CANDIDATE_LIMIT, include_done=False)
+            wider = build_query(
+                args.model_copy(update={"text": None}), limit=CANDIDATE_LIMIT, include_done=args.include_done
+            )
             found = [s.ticket for s in rank_similar(args.text, deps.tickets.search(wider), limit=5)]
             looks = "this one looks" if len(found) == 1 else "these look"
             header = f"No ticket uses those exact words, but {looks} related:"

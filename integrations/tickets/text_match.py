@@ -21,7 +21,14 @@ def significant_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[\w-]+", text.lower()) if len(w) >= 3 and w not in _STOP]
 
 
+_SUFFIX = re.compile(r"(?<=\w{4})(?:ing|ed|es|s)$")
+
+
 def _stem(word: str) -> str:
+    # Inflections first ("overlapping" → "overlap", "limiting" → "limit"), then a short tail so that
+    # "flake"/"flaky" and "postgres"/"PostgreSQL" still meet.
+    word = _SUFFIX.sub("", word)
+    word = re.sub(r"([b-df-hj-np-tv-z])\1$", r"\1", word) if len(word) > 4 else word
     return word[: max(4, len(word) - 2)] if len(word) > 4 else word
 
 
