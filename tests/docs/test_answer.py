@@ -215,3 +215,14 @@ def test_a_question_about_money_asks_for_an_amount() -> None:
     assert _MONEY in _wanted("if I join the rota is there extra money in it?")
     assert _MONEY in _wanted("what compensation do I get for weekend work?")
     assert _DURATION in _wanted("how much annual leave do I get?") and _MONEY not in _wanted("how much annual leave?")
+
+
+def test_a_situation_described_in_other_words_is_still_answered_from_the_page() -> None:
+    """A question sharing a few key words with the page (two of five) is answered, not "couldn't find"."""
+    doc = _hit(
+        "sick.md",
+        "Sick leave",
+        [("Sick leave > Paid sick leave", "Kestrel pays your full salary for up to six weeks per illness.")],
+    )
+    reply = _reply("facing surgery and a long recovery, how long will my salary keep coming per illness?", [doc])
+    assert "six weeks" in reply and "couldn't find" not in reply
