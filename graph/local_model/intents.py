@@ -107,12 +107,14 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.25,
         ),
-        # Whether a problem is tracked or a request was dealt with: "is anyone tracking X?", "did my request for
-        # Y ever get sorted?".
+        # Whether a problem is tracked or a request was dealt with: "is anyone tracking X?", "has anyone filed X?",
+        # "did my request for Y ever get sorted?".
         (
             re.compile(
                 r"\b(?:is|are)\s+(?:anyone|anybody|someone|somebody|we)\s+(?:already\s+)?(?:tracking|on top of|"
                 r"fixing|handling)\b|\b(?:already\s+)?(?:being\s+)?tracked\b|"
+                r"\b(?:has|have|did)\s+(?:anyone|anybody|someone|somebody|we)\s+(?:already\s+)?(?:filed|raised|logged|"
+                r"reported|opened|written up)\b|"
                 r"\b(?:my|our|the|her|his|their)\s+(?:\w+\s+)?(?:request|report|ticket)\s+(?:for|about|to|re)\b"
                 r"[^.?!]*\b(?:sorted|done|fixed|resolved|handled|dealt with|closed|processed|looked at)\b",
                 re.I,

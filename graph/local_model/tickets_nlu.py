@@ -121,7 +121,7 @@ _RENAME = re.compile(
 )
 _DUE = re.compile(
     r"\b(?:due(?:\s+date)?|deadline)(?:\s+of\s+(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket))?"
-    r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?]|\s+(?:and|with|"
+    r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?+&]|\s+(?:and|with|"
     r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
     r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}|the\s+\d{1,2}(?:st|nd|rd|th)))\b",
@@ -198,6 +198,30 @@ _TRACKING = re.compile(
     r"^\W*(?:is|are)\s+(?P<what2>.+?)\s+(?:already\s+)?(?:being\s+)?tracked\b",
     re.I,
 )
+# "do we already have a ticket for X?", "has anyone filed X yet?", "is there an issue about X": whether a ticket
+# exists is a lookup, even when the message goes on to mention filing ("don't want to file a dupe").
+_EXISTS = re.compile(
+    r"^\W*(?:(?:hey|hi|hiya|ok|okay|so|quick q(?:uestion)?|sanity check|before i file)[\s,:!-]+)*"
+    r"(?:(?:(?:do|does|did)\s+(?:we|you|they|anyone|anybody|someone|somebody)\s+(?:already\s+)?(?:have|got)|"
+    r"have\s+we\s+(?:already\s+)?got|(?:is|are)\s+there(?:\s+already)?)\s+"
+    r"(?:an?\s+|any\s+|one\s+|the\s+)?(?:existing\s+|open\s+)?(?:tickets?|issues?|bugs?|tasks?|requests?)"
+    r"(?:\s+already)?\s+(?:open\s+)?(?:for|about|on|re|regarding|covering|tracking|that covers)\s+|"
+    r"(?:has|have|did)\s+(?:anyone|anybody|someone|somebody|we|you)\s+(?:already\s+)?(?:filed|raised|opened|logged|"
+    r"reported|created|written up|put in)\s+(?:(?:an?|any)\s+(?:tickets?|issues?|bugs?)\s+(?:for|about|on|re)\s+)?)"
+    r"(?P<what>[^?.!\n]+)",
+    re.I,
+)
+# "is there a ticket for X? if not, open one": the lookup comes first, but a conditional create is a create.
+_IF_NOT = re.compile(r"\b(?:if not|if there isn'?t|if none|otherwise|else)\b", re.I)
+
+
+def is_existence_question(text: str) -> bool:
+    """True for "do we already have a ticket for X?" and the like, unless it goes on "if not, file one"."""
+    return bool(_EXISTS.search(text) or _TRACKING.search(re.split(r"(?<=[?.!])\s+", text.strip())[0])) and not (
+        _IF_NOT.search(text)
+    )
+
+
 # "did my request for a second screen ever get sorted?": the asker's own request, which may be finished.
 _OWN_REQUEST = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?P<noun>request|report|ticket|issue)\s+(?:for|about|to|re|on|regarding)\s+"
@@ -489,12 +513,36 @@ _MINE = re.compile(
 )
 
 
+# "put it on me", "stick this on Priya", "…, on me": the person the work lands on. A bare "on X" counts only as
+# a clause of its own, so "works on my laptop" or "put it on hold" never names anyone.
+_PUT_ON = re.compile(
+    r"(?:\b(?:put|stick|throw|land|drop|pop|slap)\s+(?:it|this|that|this one|that one|the ticket)\s+on|"
+    r"(?:^|[,;:.]\s*|\band\s+)(?:it'?s\s+|that'?s\s+)?on)\s+(?P<who>me|myself|<@[A-Z0-9]+(?:\|[^>]*)?>|@?[A-Za-z][\w'-]*)"
+    r"(?=\s*(?:[,;.!)]|$|\b(?:pls|plz|please|thanks|thx|and)\b))",
+    re.I,
+)
+
+
+def _put_on(text: str, lexicon: Lexicon) -> str | None:
+    """The person from "put it on X" / ", on X": "me" for the speaker, a mention, or somebody deskhand knows."""
+    for m in _PUT_ON.finditer(text):
+        who = m.group("who").lstrip("@")
+        if who.lower() in {"me", "myself"}:
+            return "me"
+        if who.startswith("<@") or lexicon.is_person(who):
+            return who
+    return None
+
+
 def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tuple[str | None, bool]:
     """(assignee reference, unassign?) from "assign to X", "give it to X", a mention, "I'll take it", "mine"."""
     if _UNASSIGN.search(text):
         return None, True
     if _SELF_TAKE.search(text) or _MINE.search(text):
         return "me", False
+    put_on = _put_on(text, lexicon)
+    if put_on:
+        return put_on, False
     m = _ASSIGN_TO.search(text)
     if m:
         target = _cut_at_clause(m.group("target"))
@@ -604,12 +652,18 @@ def find_raw_status_target(text: str, lexicon: Lexicon) -> str | None:
     return word
 
 
+# Politeness after a date is no part of it: "due 1 dec pls", "by friday thanks".
+_DUE_TAIL = re.compile(
+    r"(?:\s+(?:pls|plz|please|thanks|thank you|thx|ty|cheers|asap|if possible|if you can))+\W*$", re.I
+)
+
+
 def find_due(text: str) -> str | None:
     """The due-date phrase, unparsed ("next friday", "Dec 5")."""
     m = _DUE.search(text)
     if not m:
         return None
-    value = (m.group(1) or m.group(2) or "").strip()
+    value = _DUE_TAIL.sub("", (m.group(1) or m.group(2) or "").strip())
     if not value or _FILLER.fullmatch(value):
         return None  # "past their due date right now": "right now" is no date
     return value
@@ -709,11 +763,24 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
     return title, description
 
 
+# "needs sorting by tomorrow", "needs looking at asap": urgency about the problem, not the problem itself.
+_NEEDS_DOING = re.compile(
+    r"\b(?:it|this|that)?\s*(?:needs?|has to be|must be|should be)\s+(?:to\s+be\s+)?(?:sort(?:ing|ed)(?:\s+out)?|"
+    r"fix(?:ing|ed)|do(?:ing|ne)|handl(?:ing|ed)|look(?:ing|ed) at|deal(?:ing|t) with|attention|sort(?:ing|ed))\b"
+    r"(?:\s+(?:asap|urgently|quickly|soon|today|first thing))?",
+    re.I,
+)
+
+
 def _strip_request(sentence: str, lexicon: Lexicon) -> str:
-    """A sentence without its request phrasing and slot phrases (to judge whether anything is left)."""
+    """A sentence without its request phrasing, slot phrases, the people it names and any "needs sorting"."""
     body = _CREATE_LEAD.sub("", sentence.strip(), count=1)
     body = _TRAILING_ASK.sub("", _remove_slot_phrases(body, lexicon))
-    return re.sub(r"\b(?:raise|open|file|log|create)\s+(?:an?\s+)?(?:ticket|issue|bug)\b", "", body, flags=re.I)
+    body = re.sub(r"\b(?:raise|open|file|log|create)\s+(?:an?\s+)?(?:ticket|issue|bug)\b", "", body, flags=re.I)
+    body = _NEEDS_DOING.sub("", body)
+    for start, end, _surface in reversed(lexicon.find_people(body)):
+        body = body[:start] + body[end:]  # "raise a ticket for diego": diego is who, not what
+    return body
 
 
 def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
@@ -734,6 +801,9 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"[,;]\s*(?:it'?s\s+|this is\s+)?(?:urgent|asap|critical|a blocker)\b[!.]*",
         rf"[,;.]\s*(?:{_PRIORITY_WORD})(?:[\s-]+(?:priority|prio))?\s*(?=[,;.!]|$)",
         r"[,;.]\s*(?:(?:it'?s|it is|make it|that'?s|assign(?: it)?)\s+)?mine\s*(?=[,;.!]|$)",
+        r"[,;.]?\s*\b(?:and\s+)?(?:put|stick|throw|land|drop|pop|slap)\s+(?:it|this|that|this one|that one|the ticket)"
+        r"\s+on\s+(?:me|myself|<@[A-Z0-9]+(?:\|[^>]*)?>)(?=\s*(?:[,;.!]|$))",
+        r"[,;.]\s*(?:it'?s\s+|that'?s\s+)?on\s+(?:me|myself)\s*(?=[,;.!]|$)",
         r"\(\s*not\s+(?:in\s+)?[A-Z][A-Z0-9]+\s*\)",
     ]
     for key, name in lexicon.projects:
@@ -748,6 +818,9 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         )
     for pattern in patterns:
         body = re.sub(pattern, "", body, flags=re.I)
+    m = _PUT_ON.search(body)
+    if m and lexicon.is_person(m.group("who").lstrip("@")):
+        body = body[: m.start()] + body[m.end() :]  # "…, put it on Priya": the assignee, not the title
     return " ".join(body.split())
 
 
@@ -857,6 +930,11 @@ _RAW_PROJECT = re.compile(
 )
 
 
+def explicit_quote(text: str) -> bool:
+    """True when the message quotes a title."""
+    return bool(_QUOTED.search(text))
+
+
 def mask_quotes(text: str) -> str:
     """The text with quoted spans blanked: keys and verbs inside a quoted title are content, not commands."""
     return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
@@ -896,7 +974,9 @@ def parse_ticket_request(
     # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
     # X?") without a creating verb phrase is a lookup.
     explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain))
-    if explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
+    if is_existence_question(plain) and not frame.keys:
+        frame.action = "search"  # "do we already have a ticket for X? don't want to file a dupe": a lookup
+    elif explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
     elif (_COMMENT.search(plain) or _TELL_ON.search(plain)) and has_target and not close_first:
         frame.action = "comment"
@@ -955,9 +1035,14 @@ def parse_ticket_request(
                 # No ticket and no change: a question is a lookup; anything else is too unclear to act on.
                 frame.action, frame.wants = ("search" if question else None), None
     if frame.action == "create":
+        # "open a ticket in MKTG: …" files into a project that must exist; the tool refuses an unknown one.
+        frame.project = _unknown_placed_project(unnegated, lexicon) or frame.project
         titled = text[: label_span[0]] + text[label_span[1] :] if label_span else text
         frame.title, frame.description = extract_title(titled.strip(" ,;"), lexicon, frame)
         frame.assignee = frame.assignee or _assignee_outside_quotes(text, lexicon)
+        asked = _EXISTS.search(plain)
+        if asked and not explicit_quote(text):
+            frame.title = _tidy_title(asked.group("what"))  # "is there a ticket for X? if not, open one": X
         frame.vague = not explicit_create and is_vague(frame.title)
     if frame.action == "search":
         _fill_search(plain, lexicon, frame)
@@ -971,6 +1056,28 @@ def parse_ticket_request(
 def _raw_project(text: str) -> str | None:
     m = _RAW_PROJECT.search(text)
     return m.group(1) if m else None
+
+
+# "open a ticket in MKTG: …", "file under FIN - …", "new bug on MOBILE, …": a project key where the request says
+# where the ticket goes, right after the ticket noun and before the title.
+_PLACED_IN = re.compile(
+    r"\b(?:tickets?|issues?|bugs?|tasks?|requests?|incidents?|one|this|it)\s+(?:in|on|under|into|for|to)\s+"
+    r"(?:the\s+)?(?P<key>[A-Z][A-Z0-9]{1,9})(?![\w-])(?:\s+(?:project|board|queue|backlog))?\s*(?=[:\-—,]|$)"
+)
+
+
+def _unknown_placed_project(text: str, lexicon: Lexicon) -> str | None:
+    """A project key the request files into that no project (key or name) and nobody answers to."""
+    m = _PLACED_IN.search(text)
+    if not m:
+        return None
+    word = m.group("key")
+    folded = word.lower()
+    for key, name in lexicon.projects:
+        words = name.lower().split()
+        if folded == key.lower() or folded in words or name.lower().startswith(folded):
+            return None
+    return None if lexicon.is_person(word) else word
 
 
 def _wanted_slot(text: str) -> str:
@@ -1093,7 +1200,8 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
         frame.include_done = bool(_DONE_QUESTION.search(text))
         what = own.group("noun") + " " + own.group("what")
     else:
-        handled = _WHO_HANDLES.search(rest) or _TRACKING.search(rest)
+        first = re.split(r"(?<=[?.!])\s+", rest.strip())[0]
+        handled = _WHO_HANDLES.search(rest) or _TRACKING.search(first) or _EXISTS.search(first)
         if handled:  # the whole phrase after the verb, not only what follows its last preposition
             what = next(g for g in (handled.groupdict().get(n) for n in ("what", "what2")) if g)
     if what is not None:
