@@ -97,6 +97,7 @@ def _parse_start(text: str, deps: GraphDeps, tz: str) -> datetime:
         start = parse_datetime(text, now=_now(deps), tz=tz, working_hours=deps.working_hours)
     except DateTimeParseError as exc:
         raise ActionInvalidError(str(exc), field="start") from exc
+    _check_weekday(text, start, tz)
     if start < _now(deps):
         raise ActionInvalidError(
             f"{when_text(start, start, tz).split('–')[0]} is in the past. When should it be?", field="start"
@@ -357,13 +358,38 @@ _BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:the\s+)?(?:{'|'.join(sorted(WEEKD
 def _same_week(to: str, parsed: datetime, local_start: datetime, now: datetime) -> datetime:
     """A bare weekday ("-> Tuesday 10am") for a meeting in a later week means that weekday of the meeting's own
     week, as long as it is still ahead; "next Tuesday" or a date keep their usual meaning."""
-    if not _BARE_WEEKDAY.search(to):
+    if not _BARE_WEEKDAY.search(to) or _names_date(to, now):
         return parsed
     local = parsed.astimezone(local_start.tzinfo)
     monday = local_start.date() - timedelta(days=local_start.weekday())
     day = monday + timedelta(days=local.weekday())
     candidate = datetime.combine(day, local.timetz())
     return candidate if candidate >= now else parsed
+
+
+_WEEKDAY_AND_DATE = re.compile(
+    rf"\b(?P<wd>{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\.?,?\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)\b",
+    re.I,
+)
+
+
+def _check_weekday(text: str, start: datetime, tz: str, field: str = "start") -> None:
+    """ "Wednesday the 26th" when the 26th is a Thursday: one of the two is wrong, so ask rather than pick."""
+    named = _WEEKDAY_AND_DATE.search(text)
+    local = local_now(start, tz)
+    if named and WEEKDAYS[named.group("wd").lower()] != local.weekday():
+        raise ActionInvalidError(
+            f"'{named.group(0)}' doesn't add up: {local:%-d %B} is a {local:%A}. Which day do you mean?", field=field
+        )
+
+
+def _names_date(to: str, now: datetime) -> bool:
+    """Whether a date is named beside the weekday ("Wednesday the 25th", "wed 25th"): that date, not the weekday
+    of the meeting's week."""
+    try:
+        return find_day(_BARE_WEEKDAY.sub(" ", to, count=1), now.date()) is not None
+    except DateTimeParseError:
+        return True
 
 
 def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
@@ -399,6 +425,7 @@ def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
         new_start = new_start.replace(hour=local_start.hour, minute=local_start.minute)
         if new_start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
+    _check_weekday(to, new_start, tz, field="to")
     return new_start
 
 

@@ -43,7 +43,8 @@ _QUANTIFIER = re.compile(
     re.I,
 )
 _MOVE = re.compile(
-    r"\b(move|reschedule|push|bump|delay|postpone|shift|slide|swap|switch|rebook|bring\b.{0,40}?\bforward|"
+    r"\b(move|reschedule|push|bump|shove|nudge|punt|delay|postpone|shift|slide|swap|switch|rebook|"
+    r"bring\b.{0,40}?\bforward|"
     r"pull\b.{0,40}?\bforward)\b",
     re.I,
 )
@@ -329,7 +330,8 @@ def _raw_title_selector(text: str) -> str | None:
         return m.group("t")
     # "bring the Q1 planning forward", "move the sprint retro to Thursday"
     m = re.search(
-        rf"\b(?:move|bring|push|shift|pull|swap|switch|cancel|delete|rename|reschedule)\s+(?:the|my|our)\s+"
+        rf"\b(?:move|bring|push|shove|nudge|punt|shift|pull|swap|switch|cancel|delete|rename|reschedule)\s+"
+        rf"(?:the|my|our)\s+"
         rf"(?P<t>(?!(?:first|earliest|last|latest|next|upcoming|future|meetings?|events?)\b)"
         rf"[\w&'/() -]{{2,60}}?){_END_OF_TITLE}",
         text,
@@ -542,7 +544,22 @@ def parse_calendar_request(
     # A greeting ("morning! what have I got today?") is not a part of the day.
     text = re.sub(r"^\s*(?:good\s+)?(?:morning|afternoon|evening)\s*[!,.]+\s*", "", text, flags=re.I)
     text = colloquial(text)
-    text = _restate(text)
+    unrestated, text = text, _restate(text)
+    reason = _REASON_THEN_ASK.match(text)
+    antecedent = None
+    if (
+        reason
+        and _POINTS_BACK.search(reason.group("ask"))
+        and (
+            _CANCEL.search(reason.group("ask"))
+            or _MOVE.search(reason.group("ask"))
+            or _RENAME.search(reason.group("ask"))
+        )
+    ):
+        # The reason before "so" is context; the request after it points back at the meeting the reason names.
+        antecedent = _antecedent(reason.group("ctx"))
+        if antecedent:
+            text = reason.group("ask")
     people = _people(text, lexicon, bot_id)
     if _WHO_QUESTION.search(text):
         frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
@@ -554,6 +571,12 @@ def parse_calendar_request(
         frame.action = "rename"
     elif _CANCEL.search(text):
         frame.action = "cancel"
+    elif _AGENDA_ASK.search(unrestated) and _CREATE.search(text):
+        # "trying to book a dentist appt friday, what do I have that day?": the ask is the question; the booking
+        # is something the person does elsewhere.
+        frame.action = "read"
+        text = _agenda_clause(unrestated)
+        people = _people(text, lexicon, bot_id)
     elif _FIRST_FREE.search(text) and _CREATE.search(text):
         frame.action = "create"  # "find the first time we're both free and book X then"
     elif _GOT_TIME.search(text) or (_WHEN_QUESTION.search(text) and not when_phrase_has_clock(text)):
@@ -583,7 +606,7 @@ def parse_calendar_request(
         frame.action = "met"
     elif re.search(r"\b(busy|free|available)\b", text, re.I) and people:
         frame.action = "availability"
-    elif _READ.search(text):
+    elif _READ.search(text) or _AGENDA_ASK.search(text):
         frame.action = "read"
     else:
         frame.action = {
@@ -601,6 +624,8 @@ def parse_calendar_request(
         frame.location = _room(text, lexicon)
     elif frame.action in {"move", "rename", "cancel", "read"}:
         _fill_selector(text, frame)
+        if frame.title is None and antecedent:
+            frame.title = antecedent
         if frame.action == "move":
             _fill_move(text, frame)
         elif frame.action == "rename":
@@ -630,6 +655,7 @@ _COLLOQUIAL = (
     (re.compile(r"\barvo\b", re.I), "afternoon"),
     (re.compile(r"\bsesh\b", re.I), "session"),
     (re.compile(r"\bcal\b(?!['’-])", re.I), "calendar"),
+    (re.compile(r"\b(?:wats|whats|wat's|wot's|wots)\b", re.I), "what's"),
     (re.compile(r"(?<![\w/])w(?=\s+[\w@<])", re.I), "with"),
 )
 
@@ -659,6 +685,65 @@ _WHEN_QUESTION = re.compile(
     r"(?:windows?|slots?|gaps?|openings?|free time)\b",
     re.I,
 )
+# A question about what is on the asker's calendar: "what meetings do I have that day?", "what's on Friday?",
+# "am I free then?", "anything booked for me tomorrow?" ("booked" here describes meetings; nobody asks to book).
+_AGENDA_ASK = re.compile(
+    r"\bwhat(?:'s| is)?\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:do|did)\s+(?:i|we)\s+have\b|"
+    r"\bwhat\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:have|'ve)\s+(?:i|we)\s+got\b|"
+    r"\bwhat(?:'s| is|\s+else\s+is|\s+else's)\s+(?:else\s+)?on\b|"
+    r"(?<!when )\b(?:am i|are we)\s+(?:still\s+)?(?:free|busy|available)\b(?!\s+(?:to|for)\s)|"
+    r"\bany(?:thing)?\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:already\s+)?"
+    r"(?:booked|scheduled|planned|lined up)\b",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"[,;.!?]|\s[-–—]+\s")
+
+
+def _agenda_clause(text: str) -> str:
+    """The agenda question in a message that also mentions booking ("trying to book a dentist appt for friday
+    afternoon, what meetings do i have that day?" → "what meetings do i have friday?"): the day named elsewhere
+    is the day asked about, the whole day."""
+    m = _AGENDA_ASK.search(text)
+    assert m is not None
+    start = max((b.end() for b in _CLAUSE_END.finditer(text, 0, m.start())), default=0)
+    after = re.search(r"[?.!;]", text[m.end() :])
+    end = m.end() + after.end() if after else len(text)
+    clause = _ANAPHOR_DAY.sub("", text[start:end]).strip()
+    if day_span(clause) or week_range_span(clause):
+        return clause
+    rest = f"{text[:start]} {text[end:]}"
+    day = _span_text(rest, day_span(rest)) or (_span_text(rest, week_range_span(rest)) or "").removesuffix("'s")
+    return f"{clause.rstrip('?.! ')} {day}?" if day else clause
+
+
+# "X pushed their QBR to january so cancel today's one": a reason, then a request pointing back at the meeting.
+_REASON_THEN_ASK = re.compile(r"^(?P<ctx>.+?)[,;]?\s+(?:so|hence|therefore|which means)\s+(?P<ask>.+)$", re.I | re.S)
+_POINTS_BACK = re.compile(
+    rf"\b(?:(?:{_DAY_OWNER}|the|that|this)\s+one|it|that)\b(?!\s+(?:day|week|morning|afternoon))", re.I
+)
+_STOP_NAME = frozenset(
+    "to for until till back out off forward by into from with on at in and but so because got get gets was were is "
+    "are has had have just been being already".split()
+)
+
+
+def _antecedent(context: str) -> str | None:
+    """The meeting a reason clause names, for a request that points back at it: "northwind pushed their QBR to
+    january" → "QBR". The last "the/my/their …" phrase that is not a person or a group."""
+    found: str | None = None
+    for m in re.finditer(r"\b(?:the|my|our|their|his|her|its|your)\s+(?=(?P<rest>[^,;.!?]+))", context, re.I):
+        words: list[str] = []
+        for token in m.group("rest").split():
+            low = token.lower()
+            if low in _STOP_NAME or re.fullmatch(r"[a-z]+ed", low) or re.match(r"^\d", token) or len(words) == 4:
+                break
+            words.append(token.removesuffix("'s"))
+        name = " ".join(words)
+        if name and not _NOT_TITLES.match(name) and name.lower() not in _NOT_GUESTS and not day_span(name):
+            found = name
+    return found
+
+
 # "am I free Wednesday afternoon?", "is anything booked tomorrow morning?": about the asker's own calendar.
 _SELF_FREE = re.compile(
     r"^\W*(?:so\s+)?(?:am i|are we|do i have (?:any(?:thing)?|something)|is (?:there )?(?:anything|something)|"
@@ -800,7 +885,8 @@ _WEEKDAY_NAMES = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|
 # Words that introduce the meeting someone points at, and words that end its name.
 _POINT_VERB = (
     r"cancel|delete|remove|call off|drop|clear out|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|delay|"
-    r"postpone|shift|slide|swap|switch|rebook|bring|pull|rename|retitle|re-title|change the (?:name|title) of|"
+    r"postpone|shift|slide|swap|switch|shove|nudge|punt|rebook|bring|pull|rename|retitle|re-title|"
+    r"change the (?:name|title) of|"
     r"change|call"
 )
 _LEADING = frozenset(
@@ -835,7 +921,7 @@ def _residual_title(head: str, *, after_verb: bool = True, from_start: bool = Fa
     for token in m.group("rest").split():
         bare = token.strip(',.;!?"')
         low = bare.lower()
-        if not words and (low in _LEADING or low == "|"):
+        if not words and (low in _LEADING or low in {"|", "'s", "’s"}):
             continue
         if not bare or low in _ENDING or (re.match(r"^\d", bare) and not re.match(r"^\d+:\d+s?$|^q\d", low)):
             break
@@ -984,7 +1070,8 @@ _DAY_WORD = rf"(?:(?:on\s+)?(?:the\s+)?(?:{_WEEKDAY_NAMES})\b|tomorrow|tmrw)"
 _LEAD_NAME = re.compile(r"^\s*(?P<sel>[^,;:!?–—]{3,80}?)\s*(?:\s[-–—]+\s|[,;:]\s)\s*(?P<rest>.+)$", re.S)
 _POINTED = re.compile(
     r"^(?P<pre>(?:(?:can|could|would|will)\s+(?:you|u|we)\s+|pls\s+|please\s+|just\s+|let'?s\s+)*)"
-    r"(?P<verb>move|reschedule|push|bump|delay|postpone|shift|slide|swap|switch|bring|pull|cancel|delete|scrap|drop|"
+    r"(?P<verb>move|reschedule|push|bump|shove|nudge|punt|delay|postpone|shift|slide|swap|switch|bring|pull|cancel|"
+    r"delete|scrap|drop|"
     r"kill|call off|rename|retitle)\s+(?:it|that|this one)\b(?P<tail>.*)$",
     re.I | re.S,
 )

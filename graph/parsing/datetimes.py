@@ -239,7 +239,7 @@ class TimeOfDay:
             hour += 12
         elif self.meridiem == "am" and hour == 12:
             hour = 0
-        elif self.meridiem is None and hour <= 12:
+        elif self.meridiem is None and 0 < hour <= 12:  # hour 0 ("00:00") is midnight, never noon
             start, end = working_hours
             morning, afternoon = hour % 12 if hour != 12 else 12, (hour % 12) + 12
             if not start <= morning < end and start <= afternoon < end:
