@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from integrations.tickets.base import Ticket, TicketBackend, TicketQuery
-from integrations.tickets.text_match import significant_words
+from integrations.tickets.base import Ticket, TicketBackend, TicketQuery, significant_words
 
 # Thresholds on cosine similarity of unit WordLlama embeddings (unrelated titles score about 0.1-0.35).
 CLOSE_MEANING = 0.7

@@ -21,8 +21,7 @@ from graph.state import ConversationContext
 from graph.ticket_similarity import CANDIDATE_LIMIT, find_similar_open, rank_similar
 from graph.tools.proposals import ProposalCollector
 from integrations.errors import IntegrationError
-from integrations.tickets.base import Ticket, TicketQuery
-from integrations.tickets.text_match import match_score, significant_words
+from integrations.tickets.base import Ticket, TicketQuery, match_score, significant_words
 
 READ_TOOLS = ("search_tickets", "get_ticket")
 ARTIFACT_TOOLS = frozenset({"search_tickets", "create_ticket"})

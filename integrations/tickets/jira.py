@@ -57,8 +57,8 @@ from integrations.tickets.base import (
     apply_each,
     normalise_key,
     normalise_relation,
+    significant_words,
 )
-from integrations.tickets.text_match import significant_words
 
 log = logging.getLogger(__name__)
 

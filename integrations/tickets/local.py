@@ -27,10 +27,12 @@ from integrations.tickets.base import (
     TicketLink,
     TicketQuery,
     apply_each,
+    like_patterns,
+    match_score,
     normalise_key,
     normalise_relation,
+    significant_words,
 )
-from integrations.tickets.text_match import like_patterns, match_score, significant_words
 from integrations.tickets.workflow import Workflow
 
 

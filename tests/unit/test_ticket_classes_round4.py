@@ -20,7 +20,7 @@ from graph.local_model.tickets_nlu import find_priority, find_statement_subject,
 from graph.resolve import resolve_due_date
 from graph.state import ConversationContext
 from graph.tools.tickets import resolve_statuses
-from integrations.tickets.text_match import match_score, significant_words
+from integrations.tickets.base import match_score, significant_words
 
 from .conftest import DIEGO, HANA, MAYA, PRIYA, TOM
 from .test_ticket_nlu import LEX

@@ -237,6 +237,10 @@ def inside_working_hours(slot: Interval, zone: str, hours: tuple[int, int], week
         return False
     if ls.hour + ls.minute / 60 < hours[0]:
         return False
+    if ls.hour + ls.minute / 60 >= hours[1]:
+        # Starts after the working day: only possible when the clock moves back during the slot (Santiago's DST
+        # ends at midnight, so 23:45 → "23:00"); the end-time check alone would call it inside.
+        return False
     if le.date() == ls.date():
         return le.hour + le.minute / 60 <= hours[1]
     return hours[1] == 24 and le.date() == ls.date() + timedelta(days=1) and (le.hour, le.minute) == (0, 0)
