@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from integrations.docs.base import EVERYONE
 from integrations.docs.index import SqliteDocsIndex
 from integrations.docs.search import HybridSearcher, QueryPlan
@@ -64,3 +66,24 @@ def test_cascade_keeps_passage_head(index: SqliteDocsIndex) -> None:
     first = [h.doc_id for h in passage_only.search(SITUATION, viewer=EVERYONE, k=5).hits]
     second = [h.doc_id for h in cascade.search(SITUATION, viewer=EVERYONE, k=5).hits]
     assert second[:2] == first[:2]
+
+
+@pytest.mark.parametrize(("text", "long"), [("how many vacation days do I get", False), (SITUATION, True)])
+def test_document_bm25_runs_for_long_queries_only(
+    index: SqliteDocsIndex, monkeypatch: pytest.MonkeyPatch, text: str, long: bool
+) -> None:
+    """Whole-document BM25 of the key query joins long queries' fusion; short questions go without it."""
+    searcher = HybridSearcher(
+        index, dataclasses.replace(index.options, long_query_terms=3, min_sub_query_terms=1, doc_weight=1.0)
+    )
+    assert searcher.plan(text).long is long
+    calls: list[str] = []
+    real = index.bm25_documents
+
+    def recording(match: str, **kwargs: object) -> list[tuple[int, float]]:
+        calls.append(match)
+        return real(match, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "bm25_documents", recording)
+    assert searcher.search(text, viewer=EVERYONE, k=3).hits
+    assert bool(calls) is long
