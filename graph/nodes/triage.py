@@ -92,6 +92,7 @@ _CALENDAR_OBJECT = re.compile(
     re.I,
 )
 _POLICY_COVERAGE = 0.5
+_UNCLEAR_COVERAGE = 0.5
 
 
 def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision: RouteDecision) -> bool:
@@ -105,7 +106,8 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     - an unsure question or plea for help ("I need admin rights to install a driver") that a document matches
       strongly and almost word for word;
     - a policy question (what is allowed, paid or given) that the calendar route took for its date words ("next
-      week", "on my birthday") although it names nothing on a calendar, when a document matches it fairly.
+      week", "on my birthday") although it names nothing on a calendar, when a document matches it fairly;
+    - a question, plea or how-to the classifier could not place at all, when a document covers it fairly.
     """
     # "help" alone asks what deskhand can do; "locked out of Okta and lost my phone, help" is a problem to solve.
     pleading = decision.label == "chat.help" and len(text.split()) > 4
@@ -133,6 +135,10 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
         return True
     policy = QUESTION.search(text) and _POLICY_ASK.search(text) and not _CALENDAR_OBJECT.search(text)
     if policy and decision.route == "calendar" and coverage >= _POLICY_COVERAGE:
+        return True
+    if decision.label == "chat.unclear" and coverage >= (_HOW_TO_COVERAGE if how_to else _UNCLEAR_COVERAGE):
+        # The classifier has no idea and the alternative is the help menu: a page that covers the question or
+        # plea ("locked out of Okta and lost my phone, help") is the better answer.
         return True
     # A closer match in meaning needs less word-for-word overlap.
     strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)

@@ -70,3 +70,20 @@ def test_policy_questions_mentioning_a_date_go_to_docs(core: Core, text: str) ->
 def test_schedule_questions_with_policy_words_stay_on_the_calendar(core: Core, text: str, route: str) -> None:
     """A question about the person's own meetings or slots stays on the calendar even with a word like "limit"."""
     assert _route(core, text) == route
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ugh bad day, locked out of okta and my phone is in a taxi somewhere, help",
+        "kid spilled juice on my work laptop, what now",
+    ],
+)
+def test_unplaceable_pleas_a_page_covers_go_to_docs_not_the_help_menu(core: Core, text: str) -> None:
+    """A plea the classifier cannot place goes to the page that covers it rather than to the generic help text."""
+    assert _route(core, text) == "docs"
+
+
+def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
+    """Small talk that no page covers stays with chat."""
+    assert _route(core, "hmm what now") == "chat"
