@@ -14,6 +14,7 @@ from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
     DateTimeParseError,
     find_day,
+    find_day_range,
     find_week_range,
     local_now,
     parse_datetime,
@@ -88,6 +89,16 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
             exact = parse_datetime(selector.starts_at, now=now, tz=tz)
             return exact, exact + timedelta(minutes=1)
         # A week phrase where a day or a lower bound is expected is a range: "meetings next week".
+        days = find_day_range(selector.day, current.date()) if selector.day else None
+        if days is not None:
+            # "wed 25th through fri 27th": every day of the range.
+            start = datetime.combine(days[0], time(0), current.tzinfo)
+            end = datetime.combine(days[1] + timedelta(days=1), time(0), current.tzinfo)
+            if selector.after:
+                start = max(start, parse_datetime(selector.after, now=now, tz=tz, default_time=time(0)))
+            if selector.before:
+                end = min(end, parse_datetime(selector.before, now=now, tz=tz, default_time=time(0)))
+            return start, end
         week = _week(selector.day, now, tz) or (None if selector.before else _week(selector.after, now, tz))
         if week is not None:
             start, end = week

@@ -14,6 +14,7 @@ from datetime import timedelta
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
 from graph.parsing.datetimes import (
+    day_range_span,
     day_span,
     find_duration,
     find_shift,
@@ -571,9 +572,10 @@ def parse_calendar_request(
         frame.action = "rename"
     elif _CANCEL.search(text):
         frame.action = "cancel"
-    elif _AGENDA_ASK.search(unrestated) and _CREATE.search(text):
+    elif _AGENDA_ASK.search(unrestated) and (_CREATE.search(text) or _PLANS_TO.search(text)):
         # "trying to book a dentist appt friday, what do I have that day?": the ask is the question; the booking
-        # is something the person does elsewhere.
+        # is something the person does elsewhere. So is what they mean to fit around it ("how packed is my
+        # wednesday? hoping to carve out a few hours for the spec").
         frame.action = "read"
         text = _agenda_clause(unrestated)
         people = _people(text, lexicon, bot_id)
@@ -689,7 +691,12 @@ _WHEN_QUESTION = re.compile(
 # "am I free then?", "anything booked for me tomorrow?" ("booked" here describes meetings; nobody asks to book).
 _AGENDA_ASK = re.compile(
     r"\bwhat(?:'s| is)?\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:do|did)\s+(?:i|we)\s+have\b|"
-    r"\bwhat\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:have|'ve)\s+(?:i|we)\s+got\b|"
+    # "could you tell me which meetings I have on Thursday?": the question asked indirectly.
+    r"\b(?:what|which)\s+(?:meetings?|calls?|events?)\s+(?:(?:do|did|will)\s+)?(?:i|we)\s+(?:have|'ve got|got)\b|"
+    # "how packed is my wednesday looking?", "how busy's our Friday?": how full a day is, asked of one's own.
+    r"\bhow\s+(?:packed|busy|full|hectic|crammed|slammed|stacked|jammed|booked(?:\s+up)?|free|clear|open)\s+"
+    r"(?:is|are|'s|does|do)\s+(?:my|our)\b|"
+    r"\b(?:what|which)\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:have|'ve)\s+(?:i|we)\s+got\b|"
     r"\bwhat(?:'s| is|\s+else\s+is|\s+else's)\s+(?:else\s+)?on\b|"
     r"(?<!when )\b(?:am i|are we)\s+(?:still\s+)?(?:free|busy|available)\b(?!\s+(?:to|for)\s)|"
     r"\bany(?:thing)?\s+(?:(?:meetings?|calls?|events?|else)\s+)?(?:already\s+)?"
@@ -697,6 +704,12 @@ _AGENDA_ASK = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[,;.!?]|\s[-–—]+\s")
+# What the person means to do with the answer: "I'd like to plan …", "hoping to carve out …", "want to fit …".
+_PLANS_TO = re.compile(
+    r"\b(?:i'?d like to|i would like to|(?:i\s+)?(?:want|wanna|need|hope|hoping|trying|planning|plan|looking|aiming)"
+    r"\s+to|so (?:that )?(?:i|we) can)\b",
+    re.I,
+)
 
 
 def _agenda_clause(text: str) -> str:
@@ -841,8 +854,10 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
         frame.expect_count = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}.get(word)
     # Day and week phrases are selectors of their own: "next" in "next week" or "next Tuesday" is not "the next
     # meeting", and "week" is not part of a title.
-    day = day_span(head)
-    week = week_range_span(head)
+    # "I'm off wed 25th through fri 27th, cancel my standups on those days": a range of days is every day in it.
+    days = day_range_span(head) if frame.action in {"cancel", "read"} else None
+    day = days or day_span(head)
+    week = None if days else week_range_span(head)
     masked = head
     for span in sorted((sp for sp in (day, week) if sp), reverse=True):
         # "next week's sprint retro" points like "the sprint retro"; other day phrases just end a name.
@@ -856,7 +871,7 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     frame.day = day_text or week_text
     if week_text and not day_text and frame.action == "cancel":
         frame.future_only = True  # cancelling "this week's" meetings means the ones still to come
-    title = _title_selector(masked if week else head)
+    title = _title_selector(masked if week or days else head)
     frame.title = title.split("|", 1)[0].strip() or None if title else None
     if frame.title is None and frame.action in {"move", "rename", "cancel"}:
         frame.title = _residual_title(masked)
@@ -1085,7 +1100,10 @@ _SHOULD_BE = re.compile(
     re.I | re.S,
 )
 # "that day", "the same week": a day already named.
-_ANAPHOR_DAY = re.compile(r"\s*\b(?:on\s+|for\s+)?(?:that|the same)\s+(?:day|week)\b", re.I)
+_ANAPHOR_DAY = re.compile(
+    r"\s*\b(?:(?:on|for|during)\s+)?(?:(?:that|the same)\s+(?:day|week)|(?:those|these|the same)\s+(?:days|dates))\b",
+    re.I,
+)
 
 
 def _day_first(selector: str) -> str:

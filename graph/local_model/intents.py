@@ -129,6 +129,10 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             re.compile(
                 r"\bhow(?:'s|s| is| does| do| are)\s+(?:my|our)\s+(?:(?:next|this)\s+)?(?:day|week|weekend|morning|"
                 r"afternoon|today|tomorrow|monday|tuesday|wednesday|thursday|friday|mon|tues?|wed|thu(?:rs)?|fri)\b|"
+                # "how packed is my wednesday looking?": how full one's own day or week is.
+                r"\bhow\s+(?:packed|busy|full|hectic|crammed|slammed|stacked|jammed|booked(?:\s+up)?)\s+(?:is|are|'s|does|do)"
+                r"\s+(?:my|our)\s+(?:(?:next|this)\s+)?(?:day|week|weekend|morning|afternoon|today|tomorrow|monday|"
+                r"tuesday|wednesday|thursday|friday|mon|tues?|wed|thu(?:rs)?|fri)\b|"
                 r"\bwhat\s+(?:do|have|did|will)\s+(?:i|we)\s+(?:have|got)\s+(?:(?:going on|on|planned|booked|lined up|"
                 r"scheduled|happening)\s+)?(?:(?:on|for|this|next)\s+)*(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|today|"
                 r"tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|weekend|week|(?:jan|feb|mar|apr|may|jun|jul|"

@@ -46,7 +46,7 @@ _STATUS_FILTER = re.compile(rf"\b({_STATUS_WORDS})\b", re.I)
 # A create request names the verb and a new thing: "open a ticket", "file this as a bug", "new issue:".
 # "open" needs an article so that "any open tickets?" stays a search.
 _CREATE = re.compile(
-    r"\b(?:(?:file|raise|log|create|submit|report|make|start|add|put in|write up|track|need|want)"
+    r"(?<![\w-])(?:(?:file|raise|log|create|submit|report|make|start|add|put in|write up|track|need|want)"
     r"(?:\s+(?:me|up|this|it|that))?(?:\s+as)?\s+(?:a|an|one|another|new|the|this)?|"
     r"open\s+(?:up\s+)?(?:a|an|one|another|new)|^new|\bnew)\b"
     r"[^.?!\n]{0,30}?\b(tickets?|issues?|bugs?|tasks?|requests?|incidents?)\b",
@@ -244,7 +244,8 @@ _QUESTION = re.compile(
     re.I,
 )
 _EXPLICIT_CREATE = re.compile(
-    r"\b(?:open|file|raise|log|create|submit|start|write up|put in)\s+(?:me\s+|up\s+)?(?:a|an|one|another|new)\b|"
+    r"(?<![\w-])(?:open|file|raise|log|create|submit|start|write up|put in)\s+(?:me\s+|up\s+)?"
+    r"(?:a|an|one|another|new)\b|"
     r"^\W*(?:an?\s+)?(?:new|bug|issue|ticket|task|incident)(?:\s+for\s+\w+)?(?:[\s,]+(?:pls|plz|please|needed))?"
     r"\s*[:\-—]|"
     r"\bfile (?:this|it) (?:under|in|as|for)\b",
@@ -608,6 +609,11 @@ _RAW_STATUS_TARGET = re.compile(
 
 
 _REOPEN = re.compile(r"\bre-?open(?:ed)?\b", re.I)
+# A change pointed at the ticket just named: "flip it to in progress", "bump it to high", "make that urgent".
+_POINTS_AT_IT = re.compile(
+    r"\b(?:flip|move|set|mark|put|make|bump|change|switch|drop|raise|give|assign|tag|label|push|get)\s+(?:it|that|this)\b",
+    re.I,
+)
 
 
 def find_status_target(text: str) -> str | None:
@@ -974,6 +980,16 @@ def parse_ticket_request(
     # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
     # X?") without a creating verb phrase is a lookup.
     explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain))
+    if (
+        explicit_create
+        and subject
+        and (status_target or frame.priority or frame.assignee or frame.due or frame.labels)
+        and _POINTS_AT_IT.search(plain)
+        and not re.search(r"\b(?:new|another|separate)\b", plain, re.I)
+    ):
+        # "starting on the date-picker bug today - flip it to in progress and bump it to high": a statement about
+        # work under way, then changes to "it", updates the ticket the statement names; it files nothing new.
+        explicit_create = False
     if is_existence_question(plain) and not frame.keys:
         frame.action = "search"  # "do we already have a ticket for X? don't want to file a dupe": a lookup
     elif explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
@@ -1342,7 +1358,8 @@ def find_described_ticket(text: str, lexicon: Lexicon) -> str | None:
 _STATEMENT_SUBJECTS = (
     re.compile(
         r"^\W*(?:(?:ok|so|fyi|heads up)[\s,:]+)?(?:(?:i'?m|we'?re|i am|we are|i'?ll be|we'?ll be)\s+)?"
-        r"(?:starting|kicking off|beginning|picking up|working on|finishing|wrapping up|done with|finished)\s+"
+        r"(?:starting|started|kicking off|kicked off|beginning|picking up|picked up|working on|finishing|wrapping up|"
+        r"done with|finished)\s+"
         r"(?:on\s+|with\s+|work on\s+)?(?:the|our|my)\s+(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)"
         r"(?=\s+(?:today|tonight|now|this\s+\w+|tomorrow|so|and|then|but|-)\b|\s*[,.;:!?\-–—]|$)",
         re.I,

@@ -576,6 +576,49 @@ def day_span(text: str) -> tuple[int, int] | None:
     return min(spans, key=lambda span: (span[0], -span[1])) if spans else None
 
 
+# "wed 25th through fri 27th", "Monday to Wednesday", "from the 3rd until the 5th", "between Dec 3 and Dec 5".
+_RANGE_JOIN = re.compile(r"\s*(?:through|thru|until|till|til|to|and|-|–|—)\s*", re.I)
+
+
+def day_range_span(text: str) -> tuple[int, int] | None:
+    """Where the first range of days is: two day phrases joined by "through", "to", "until" or a dash ("and" only
+    after "between"). Each side must be a day phrase of its own."""
+    starts = sorted(
+        {m.span() for pattern in _DAY_PATTERNS for m in pattern.finditer(text)}, key=lambda s: (s[0], -s[1])
+    )
+    for first_start, first_end in starts:
+        join = _RANGE_JOIN.match(text, first_end)
+        if not join:
+            continue
+        if join.group(0).strip().lower() == "and" and not re.search(r"\bbetween\s+$", text[:first_start], re.I):
+            continue
+        second = day_span(text[join.end() :])
+        if second and second[0] == 0:
+            return first_start, join.end() + second[1]
+    return None
+
+
+def find_day_range(text: str, today: date) -> tuple[date, date] | None:
+    """First and last day (both included) of a range of days ("wed 25th through fri 27th"). A last day before the
+    first ("Friday to Monday") is in the week after."""
+    span = day_range_span(text)
+    if span is None:
+        return None
+    phrase = text[span[0] : span[1]]
+    first_span = day_span(phrase)
+    assert first_span is not None
+    join = _RANGE_JOIN.match(phrase, first_span[1])
+    assert join is not None
+    first, last = find_day(phrase[: first_span[1]], today), find_day(phrase[join.end() :], today)
+    if first is None or last is None:
+        return None
+    while last < first and (first - last).days < 7:
+        last += timedelta(days=7)
+    while (last - first).days >= 7 and _WEEKDAY_REF.fullmatch(phrase[: first_span[1]].strip()):
+        first += timedelta(days=7)  # "monday to wednesday next week": the week named once covers both ends
+    return (first, last) if last >= first else None
+
+
 def time_span(text: str) -> tuple[int, int] | None:
     """Where the first clock-time or part-of-day phrase is ("at 3:30", "10am", "afternoon"). A clock time wins
     over a part of the day it narrows: "Monday afternoon from 1pm" starts at 1pm."""

@@ -338,11 +338,12 @@ def match_score(words: list[str], title: str, description: str) -> float:
     hits = 0
     score = 0.0
     for word in words:
-        stem = _stem(word)
-        if stem in title_hay:
+        # "week-start" matches "week start" and "weekstart" as well as itself.
+        stems = [_stem(word), _stem(word.replace("-", ""))] if "-" in word else [_stem(word)]
+        if any(stem in title_hay for stem in stems):
             hits += 1
             score += 2
-        elif stem in body_hay:
+        elif any(stem in body_hay for stem in stems):
             hits += 1
             score += 1
     return score if hits >= required_hits(len(words)) else 0.0
@@ -355,4 +356,7 @@ def required_hits(count: int) -> int:
 
 def like_patterns(words: list[str]) -> list[str]:
     """SQL LIKE patterns that pre-select candidates (any stem anywhere)."""
-    return [f"%{_stem(w)}%" for w in words]
+    patterns = [f"%{_stem(w)}%" for w in words]
+    # A hyphenated word ("week-start") may be written apart in the ticket: its parts pre-select too.
+    patterns += [f"%{_stem(part)}%" for w in words if "-" in w for part in w.split("-") if len(part) >= 3]
+    return list(dict.fromkeys(patterns))
