@@ -53,6 +53,8 @@ def make_triage(deps: GraphDeps) -> NodeFn:
             route = "calendar"
         elif _docs_answer_this(deps, state, text, decision):
             route = "docs"
+        elif (work := _work_without_docs(deps, decision)) is not None:
+            route = work
         elif not decision.confident and not deps.model_is_local and decision.language == "en":
             route = _ask_model(deps, text, decision)
         log.debug("triage", extra={"route": route, "label": decision.label, "confident": decision.confident})
@@ -143,6 +145,20 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     # A closer match in meaning needs less word-for-word overlap.
     strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)
     return not decision.confident and strong
+
+
+_WORK_MARGIN = 0.05
+
+
+def _work_without_docs(deps: GraphDeps, decision: RouteDecision) -> str | None:
+    """With no documents connected, an unsure question that went to docs only for its shape goes where the
+    classifier leans instead ("what security-labelled stuff is still open?" is a ticket search), rather than to
+    "docs aren't connected". A clear docs question keeps that answer: it tells an admin how to connect them."""
+    if deps.docs is not None or decision.route != "docs" or decision.confident or decision.intents is None:
+        return None
+    scores = decision.intents.route_scores()
+    work = max(("tickets", "calendar"), key=lambda r: scores.get(r, 0.0))
+    return work if scores.get(work, 0.0) >= scores.get("docs", 0.0) + _WORK_MARGIN else None
 
 
 # Doing something to a meeting: the verbs people use with a meeting's name ("kill both pipeline reviews").

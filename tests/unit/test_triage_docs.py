@@ -87,3 +87,19 @@ def test_unplaceable_pleas_a_page_covers_go_to_docs_not_the_help_menu(core: Core
 def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
     """Small talk that no page covers stays with chat."""
     assert _route(core, "hmm what now") == "chat"
+
+
+@pytest.mark.parametrize(
+    ("text", "route"),
+    [
+        ("what api-labelled stuff is still open?", "tickets"),
+        ("anything tagged network that isn't finished?", "tickets"),
+        ("how many vacation days do I get?", "docs"),
+    ],
+)
+def test_without_documents_question_shaped_work_goes_where_the_classifier_leans(
+    core: Core, monkeypatch: pytest.MonkeyPatch, text: str, route: str
+) -> None:
+    """With no docs connected, a question sent to docs for its shape alone goes to tickets; a docs question stays."""
+    monkeypatch.setattr(core.deps, "docs", None)
+    assert _route(core, text) == route
