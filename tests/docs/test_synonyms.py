@@ -21,3 +21,11 @@ def test_formal_or_unrelated_questions_are_unchanged() -> None:
 def test_words_inside_other_words_do_not_expand() -> None:
     """Only whole words count: "notebooks" in a sentence about paper, or "mfa" inside a word, expand nothing."""
     assert expand_query("order paper notebooks for the workshop") == "order paper notebooks for the workshop"
+
+
+def test_incident_and_rota_vocabulary_reaches_the_handbook_terms() -> None:
+    """A "retro" is a postmortem, a "pager rota" is on-call and a "training budget" is the learning budget."""
+    assert expand_query("when is the retro due?").endswith("(postmortem)")
+    assert expand_query("who is on the pager rota this week?").endswith("(on-call)")
+    assert expand_query("is there a training budget?").endswith("(learning budget)")
+    assert expand_query("book the conference room") == "book the conference room"
