@@ -175,15 +175,7 @@ def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end:
     if people and not any_working_time({people[0]: zones[people[0]]}):
         # "this week" asked on a Sunday: the window holds no working day at all, whoever is invited.
         return "There are no working hours left in that window (weekends don't count); try next week or a later range."
-    if len(set(zones.values())) > 1 and not find_slots(
-        busy={},
-        zones=zones,
-        start=start,
-        end=end,
-        duration=timedelta(minutes=15),
-        working_hours=deps.working_hours,
-        limit=1,
-    ):
+    if len(set(zones.values())) > 1 and not any_working_time(zones):
         spread = ", ".join(f"{names([p], deps)} ({zones[p]})" for p in people)
         return (
             f"There is no time inside everyone's working hours ({deps.working_hours[0]}:00–"
