@@ -1,6 +1,6 @@
 """Slot finding for 10 attendees over two weeks with 2,000 existing events: p50/p95, and the ratio to brute force.
 
-``integrations.calendar.slots.find_slots`` (merge busy intervals once, sweep) runs side by side, in this
+``integrations.calendar.base.find_slots`` (merge busy intervals once, sweep) runs side by side, in this
 process, with a naive baseline that checks every candidate start against every attendee's working hours and
 then every event (stopping at the first clash). Both get the same inputs, in two shapes: the raw event intervals
 (zone-aware, unmerged: the worst case) and what ``free_busy`` returns (UTC, merged: what the graph passes), and
@@ -30,9 +30,8 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._harness import percentile
-from integrations.calendar.base import Attendee, Event, Interval
+from integrations.calendar.base import Attendee, Event, Interval, find_slots
 from integrations.calendar.local import LocalCalendarBackend
-from integrations.calendar.slots import find_slots
 from integrations.db import open_database
 
 ZONES = [

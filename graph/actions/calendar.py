@@ -22,7 +22,7 @@ from graph.parsing.datetimes import (
 )
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
-from integrations.calendar.base import Attendee, Event, EventChanges, EventCreate
+from integrations.calendar.base import Attendee, Event, EventChanges, EventCreate, find_slots
 from integrations.errors import NotFoundError
 
 CREATE = "calendar.create"
@@ -332,7 +332,6 @@ def _email(deps: GraphDeps, person_id: str) -> str:
 
 
 def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timedelta, tz: str) -> datetime:
-    from integrations.calendar.slots import find_slots
 
     assert deps.calendar is not None
     try:

@@ -36,6 +36,7 @@ from graph.parsing.datetimes import (
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
 from graph.tools.proposals import ProposalCollector
+from integrations.calendar.base import find_slots
 from integrations.errors import IntegrationError
 
 READ_TOOLS = ("find_events", "check_availability", "find_free_slots")
@@ -157,7 +158,6 @@ def _event_artifact(events: list[Any]) -> list[dict[str, Any]]:
 
 def _why_no_slot(people: list[str], zones: dict[str, str], start: datetime, end: datetime, deps: GraphDeps) -> str:
     """Say whether the problem is time zones (no shared working hours at all) or full calendars."""
-    from integrations.calendar.slots import find_slots
 
     def any_working_time(in_zones: dict[str, str]) -> bool:
         return bool(
@@ -195,7 +195,6 @@ def _none_that_day(
     tz: str,
 ) -> str:
     """A search bounded to one day that found nothing says so plainly, and offers the next free times after it."""
-    from integrations.calendar.slots import find_slots
 
     assert deps.calendar is not None
     day = f"{local_now(start, tz):%a %-d %b}"
@@ -279,7 +278,6 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
         return f"{start:%A %-d %B} ({tz}):\n" + "\n".join(lines), artifact
 
     def find_free_slots(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
-        from integrations.calendar.slots import find_slots
 
         args = FreeSlotsArgs(**kwargs)
         assert deps.calendar is not None

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from integrations.calendar.base import Interval
-from integrations.calendar.slots import find_slots, working_windows
+from integrations.calendar.base import Interval, find_slots, working_windows
 
 H = timedelta(hours=1)
 M30 = timedelta(minutes=30)
