@@ -157,6 +157,8 @@ class CalendarFrame:
     """A move by whole days or weeks ("a day later", "back a week"): same clock time, another day."""
     location: str | None = None
     """Where a new meeting is: a room named ("in Kite", "room Heron", "reserve Falcon")."""
+    at: str | None = None
+    """The moment an availability question is about ("free monday at 4?"), when it names one."""
     every: bool = False
     """Several meetings were named ("both my focus blocks", "all the retros"): each one that matches changes."""
     expect_count: int | None = None
@@ -538,6 +540,74 @@ def parse_calendar_request(
     text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
 ) -> CalendarFrame:
     """The frame for one message; ``suggested`` is the classifier's calendar action when rules are silent."""
+    asked = _question_beside_a_maybe(text, lexicon, bot_id)
+    if asked is not None:
+        return asked
+    return _parse_request(text, lexicon, suggested=suggested, bot_id=bot_id)
+
+
+# A booking the person only muses about: "trying to decide if I should book …", "before I go book …", "don't send
+# him anything yet", "… or is something already there?". Strong enough on its own to rule out a proposal.
+_MAYBE_STRONG = re.compile(
+    r"\b(?:decid(?:e|ing)|debating|wondering|considering|thinking|unsure|not sure)\s+(?:about\s+)?(?:if|whether)\b|"
+    r"\bshould (?:i|we)\s+(?:book|schedule|set up|put|grab|add|invite|block)\b|"
+    r"\bbefore (?:i|we)\s+(?:go\s+(?:and\s+)?|actually\s+)?(?:book|schedule|set up|put|grab|send|invite|block)\b|"
+    r"\b(?:don'?t|do not|dont)\s+(?:send|book|invite|schedule|put|ping|tell)\b[^.?!]*\byet\b|"
+    r"\b(?:schedule|plan|fit|book|work|move|put)\b[^.?!]{0,40}?\b(?:a?round|after|before)\s+(?:it|that|them)\b|"
+    r"\bor\s+(?:is|are|has|have|do (?:i|we) have|have (?:i|we) got)\s+(?:there\s+)?(?:\w+\s+)?"
+    r"(?:something|smth|sth|anything|stuff|meetings?|already)\b",
+    re.I,
+)
+# Softer musing ("might grab him", "maybe"): it only yields to a question asked in the same message.
+_MAYBE_WEAK = re.compile(r"\b(?:might|maybe|perhaps|possibly|probably|thinking of)\b", re.I)
+_CLAUSES = re.compile(r"(?<=[?!.;])\s+|\s+[-–—]+\s+")
+_QUESTION_OPENER = re.compile(
+    r"^\W*(?:so\s+|and\s+|but\s+|also\s+)?(?:who|whom|what|when|where|which|how|is|are|am|was|were|does|did|do|"
+    r"dont|don'?t|doesn'?t|isn'?t|aren'?t|any|anything|have|has|hasn'?t|haven'?t)\b",
+    re.I,
+)
+# "can you book …?" is a request in question form, not a question about the calendar.
+_POLITE_ASK = re.compile(r"^\W*(?:pls\s+|please\s+)?(?:can|could|would|will)\s+(?:you|u|we)\b", re.I)
+
+
+def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) -> CalendarFrame | None:
+    """A question about the calendar next to a booking the person is only thinking about ("who's in the retro
+    friday? deciding whether to book a prep with Omar", "is Hana free at 3? might grab her") is the question: it is
+    answered, and nothing is proposed. A maybe-booking at a named time with no other question checks that time."""
+    strong = _MAYBE_STRONG.search(text)
+    if not strong and not _MAYBE_WEAK.search(text):
+        return None
+    clauses = [c.strip() for c in _CLAUSES.split(colloquial(text)) if c.strip()]
+    questions = [
+        c
+        for c in clauses
+        if (c.endswith("?") or _QUESTION_OPENER.match(c))
+        and not _POLITE_ASK.match(c)
+        and not _MAYBE_STRONG.search(c)
+        and not _MAYBE_WEAK.search(c)
+    ]
+    if questions:
+        frame = _parse_request(" ".join(questions), lexicon, suggested=None, bot_id=bot_id)
+        if frame.action in {"read", "availability", "find_time"}:
+            return frame
+        if frame.action is None:
+            return _parse_request(" ".join(questions), lexicon, suggested="read", bot_id=bot_id)
+    if not strong:
+        return None
+    frame = _parse_request(text, lexicon, suggested=None, bot_id=bot_id)
+    if frame.action not in {None, "create"}:
+        return None
+    # "could I squeeze a call in wed at 5 or is something already there?": whether that time is free.
+    when = frame.start or when_phrase(text) or ""
+    checked = CalendarFrame(action="availability", with_people=frame.with_people or _people(text, lexicon, bot_id))
+    checked.day = _span_text(when, day_span(when))
+    if when_phrase_has_clock(when):
+        checked.at = when
+        checked.duration = frame.duration
+    return checked
+
+
+def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None) -> CalendarFrame:
     frame = CalendarFrame()
     # "design review -> 4:30pm": an arrow is "move to".
     arrow = bool(_ARROW.search(text))
@@ -647,6 +717,8 @@ def parse_calendar_request(
         _fill_find_time(text, frame)
     elif frame.action == "availability":
         frame.day = _span_text(text, day_span(text))
+        if when_phrase_has_clock(text):
+            frame.at = when_phrase(text)  # "is Omar free thursday at 3?": that moment, not the whole day
     elif frame.action == "met":
         _fill_create(text, frame)
     return frame
@@ -779,8 +851,14 @@ def when_phrase_has_clock(text: str) -> bool:
 
 
 _WHO_QUESTION = re.compile(
-    r"^\W*(?:so\s+)?(?:who(?:'s|\s+is|\s+are|\s+was|\s+will be)?|which people(?:\s+are)?)\s+"
+    r"^\W*(?:so\s+)?(?:who(?:\s+all)?(?:'s|\s+is|\s+are|\s+was|\s+will be)?|which people(?:\s+are)?)\s+"
     r"(?:invited|going|coming|attending|joining|in|on|at)\b",
+    re.I,
+)
+# The start of a question about one meeting: who is in it, when it is.
+_ASKED_ABOUT = re.compile(
+    r"^\W*(?:so\s+)?(?:who(?:\s+all)?(?:'s|\s+is|\s+are|\s+was|\s+will be)?\s+(?:invited to|going to|coming to|"
+    r"attending|joining|in|on|at)|when(?:'s|\s+is|\s+was|\s+does)|what\s+time(?:'s|\s+is|\s+does))\s+",
     re.I,
 )
 _ARROW = re.compile(r"\s*(?:->|→|=>|⇒)\s*")
@@ -876,7 +954,15 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     if frame.title is None and frame.action in {"move", "rename", "cancel"}:
         frame.title = _residual_title(masked)
     elif frame.title is None and frame.action == "read":
-        frame.title = _residual_title(masked, after_verb=False)  # "who's coming to the sprint retro?"
+        asked = _ASKED_ABOUT.match(masked)
+        if asked:
+            # "who's in q1 planning thursday?", "when's omar's vendor review?": the name right after the question.
+            rest = re.sub(
+                r"^\s*(?:the|my|our)\s+|^\s*[\w-]+'s\s+(?=\S)", " ", masked[asked.end() :], count=1, flags=re.I
+            )
+            frame.title = _residual_title(rest, from_start=True)
+        if frame.title is None:
+            frame.title = _residual_title(masked, after_verb=False)  # "who's coming to the sprint retro?"
     if frame.action == "cancel" and frame.which == "all" and not _PLURAL_SET.search(head):
         frame.expect_one = True
     if frame.title is None and frame.action in {"move", "rename", "cancel", "read"}:

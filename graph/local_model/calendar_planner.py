@@ -273,6 +273,10 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
         args = {"people": frame.with_people or ["me"]}
         if frame.day:
             args["day"] = frame.day
+        if frame.at:
+            args["at"] = frame.at
+            if frame.duration:
+                args["duration"] = duration_text(frame.duration)
         return Plan(calls=[{"name": "check_availability", "args": args}])
     if frame.action == "met" and frame.not_met_days:
         args = {

@@ -73,6 +73,10 @@ class AvailabilityArgs(BaseModel):
 
     people: list[str] = Field(description="People: names, mentions or emails ('me' for yourself).")
     day: str | None = Field(default=None, description="A day; default today.")
+    at: str | None = Field(
+        default=None, description="A moment ('Monday at 4pm'): say whether each person is free then, not the day."
+    )
+    duration: str | None = Field(default=None, description="With at: how long must be free (default 30 minutes).")
 
 
 class FreeSlotsArgs(BaseModel):
@@ -217,6 +221,42 @@ def _none_that_day(
     return text
 
 
+def _free_at(args: AvailabilityArgs, deps: GraphDeps, *, owner: str, tz: str) -> tuple[str, list[dict[str, Any]]]:
+    """ "Is Diego free Monday at 4?": a plain yes or no for that moment, and what is there when it is taken (by
+    title on the asker's own calendar; only as busy time on someone else's)."""
+    assert deps.calendar is not None and args.at
+    start = parse_datetime(args.at, now=deps.clock(), tz=tz, working_hours=deps.working_hours)
+    length = parse_duration(args.duration) if args.duration else timedelta(minutes=30)
+    end = start + max(length, timedelta(minutes=1))
+    moment = f"{local_now(start, tz):%a %-d %b %H:%M} {local_now(start, tz).tzname()}"
+    people = [resolve_person(p, deps.directory, speaker_id=owner) for p in args.people or ["me"]]
+    busy = deps.calendar.free_busy([p.id for p in people], start=start, end=end)
+    lines, artifact = [], []
+    for person in people:
+        clashes = [i for i in busy.get(person.id, []) if i.start < end and i.end > start]
+        who = "You" if person.id == owner else person.name
+        if not clashes:
+            lines.append(f"{who} {'are' if who == 'You' else 'is'} free at {moment} ({when_text(start, end, tz)}).")
+        elif person.id == owner:
+            events = [
+                e for e in deps.calendar.list_events(owner, start=start, end=end) if e.start < end and e.end > start
+            ]
+            listed = "; ".join(f"“{e.title}” {when_text(e.start, e.end, tz).split(' ', 3)[-1]}" for e in events)
+            lines.append(f"You're not free at {moment}: you have {listed or 'something booked'}.")
+        else:
+            spans = ", ".join(when_text(i.start, i.end, tz).split(" ", 3)[-1] for i in clashes)
+            lines.append(f"{person.name} is busy at {moment} ({spans}).")
+        artifact.append(
+            {
+                "person": person.id,
+                "at": start.isoformat(),
+                "free": not clashes,
+                "busy": [[i.start.isoformat(), i.end.isoformat()] for i in clashes],
+            }
+        )
+    return "\n".join(lines), artifact
+
+
 def _search_window(after: str | None, before: str | None, *, now: datetime, tz: str) -> tuple[datetime, datetime]:
     """Where to look for free time: "next week" means that week; otherwise after → before (default two weeks)."""
     today = local_now(now, tz).date()
@@ -262,6 +302,8 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
         args = AvailabilityArgs(**kwargs)
         assert deps.calendar is not None
         now = deps.clock()
+        if args.at:
+            return _free_at(args, deps, owner=owner, tz=tz)
         current = local_now(now, tz)
         day = parse_datetime(args.day, now=now, tz=tz, default_time=time(0)) if args.day else current
         start = day.replace(hour=0, minute=0, second=0, microsecond=0)
