@@ -333,10 +333,11 @@ def search_due_filter(phrase: str | None) -> dict[str, str]:
         return {}
     m = re.match(r"(before|by|after)\s+(.+)", phrase.strip(), re.I)
     if m:
-        return {"due_after" if m.group(1).lower() == "after" else "due_before": m.group(2)}
+        # "by Thursday" includes Thursday; "before Thursday" does not.
+        return {{"after": "due_after", "by": "due_by"}.get(m.group(1).lower(), "due_before"): m.group(2)}
     if re.fullmatch(r"(?:today|tomorrow|this week|next week)", phrase.strip(), re.I):
         return {"due_in": phrase.strip().lower()}
-    return {"due_before": phrase}
+    return {"due_by": phrase}  # "due by thurs" reaches here as "thurs": that day counts
 
 
 def _shift_days(m: re.Match[str]) -> int:
@@ -539,7 +540,9 @@ def _due_filter(phrase: str, frame: BulkFrame) -> None:
     lowered = phrase.lower()
     if lowered in {"this week", "next week", "today", "tomorrow"}:
         frame.filters["due_in"] = lowered
-    elif lowered.startswith(("before ", "by ")):
+    elif lowered.startswith("by "):
+        frame.filters["due_by"] = phrase.split(" ", 1)[1]  # "by Friday" includes Friday
+    elif lowered.startswith("before "):
         frame.filters["due_before"] = phrase.split(" ", 1)[1]
     else:
         frame.filters["due_before"] = phrase

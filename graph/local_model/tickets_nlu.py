@@ -119,12 +119,31 @@ _RENAME = re.compile(
     r"\b(?:call|title|name)\s+it\s+(.+)$",
     re.I,
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = (
+    r"(?:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)"
+)
+# A date as people type it after "by": "fri the 27th", "thurs", "dec 1st", "1 dec", "the 4th", "end of next week".
+_DATE_AFTER_BY = (
+    rf"(?:(?:next\s+|this\s+)?{_WEEKDAY}(?:\s+(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+(?:of\s+)?{_MONTH})?)?|"
+    rf"tomorrow|end of (?:the |this |next )?(?:week|month)|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}}|the\s+\d{{1,2}}(?:st|nd|rd|th))"
+)
 _DUE = re.compile(
     r"\b(?:due(?:\s+date)?|deadline)(?:\s+of\s+(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket))?"
     r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?+&]|\s+(?:and|with|"
-    r"assign|assigned|for|in the|priority)\b)|\bby\s+((?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|tomorrow|end of (?:the )?(?:week|month)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}|the\s+\d{1,2}(?:st|nd|rd|th)))\b",
+    rf"assign|assigned|for|in the|priority)\b)|\bby\s+({_DATE_AFTER_BY})(?![\w-])",
+    re.I,
+)
+_FINISHED_BY = re.compile(
+    r"\b(?:done|finished|complete(?:d)?|closed(?:\s+out)?|wrapped\s+up|resolved|sorted|shipped)\s+"
+    rf"(?=(?:by|before)\s+{_DATE_AFTER_BY}(?![\w-]))",
+    re.I,
+)
+# "needs fixing by fri", "has to be done by the 4th", "should be sorted by dec 3": a deadline, no part of a title.
+_DEADLINE_CLAUSE = re.compile(
+    r"[,;.]?\s*(?:\b(?:and\s+)?(?:it|this|that)\s+)?\b(?:needs?|has to|have to|must|should|got to|gotta)\s+"
+    rf"(?:to\s+)?(?:be\s+)?(?:[\w']+\s+){{0,2}}?(?:by|before)\s+{_DATE_AFTER_BY}(?![\w-])",
     re.I,
 )
 _REFERS_BACK = re.compile(
@@ -140,7 +159,7 @@ _SEARCH = re.compile(
 )
 _SEARCH_TEXT = re.compile(
     r"\b(?:about|mentioning|regarding|re|on|for|with|containing|matching|titled|called)\s+"
-    r"(?:the\s+|a\s+|an\s+)?(.+?)(?:\?|$)",
+    r"(?:the\s+|a\s+|an\s+)?(.+?)(?=\?|[.!;](?:\s|$)|$)",  # the topic ends with its sentence
     re.I,
 )
 _POSSESSIVE = re.compile(
@@ -211,6 +230,27 @@ _EXISTS = re.compile(
     r"(?P<what>[^?.!\n]+)",
     re.I,
 )
+# "the bugs i raised with eng", "that i opened last week", "Maya's filed a few": tickets somebody already filed.
+# Past tense about the speaker (or a named person) means existing tickets, so without a creating verb phrase the
+# message asks about them (a search by reporter), never for a new ticket titled with the question.
+_ALREADY_FILED = re.compile(
+    r"\b(?P<who>i|we|[a-z][\w-]+)(?:'ve|\s+have|\s+has|'s)?\s+(?:already\s+|just\s+|recently\s+)?"
+    r"(?:raised|filed|reported|opened|logged|submitted|put in|created|flagged)\b",
+    re.I,
+)
+
+
+def _filed_by(text: str, lexicon: Lexicon) -> str | None:
+    """Who filed the tickets a message is about ("i raised" → "me", "priya filed" → "priya"), or None."""
+    for m in _ALREADY_FILED.finditer(text):
+        who = m.group("who")
+        if who.lower() in {"i", "we"}:
+            return "me"
+        if lexicon.is_person(who):
+            return who
+    return None
+
+
 # "is there a ticket for X? if not, open one": the lookup comes first, but a conditional create is a create.
 _IF_NOT = re.compile(r"\b(?:if not|if there isn'?t|if none|otherwise|else)\b", re.I)
 
@@ -301,6 +341,9 @@ _STOPWORDS = {
     "one",
     "tasks",
     "task",
+    "those",
+    "these",
+    "them",
 }
 
 
@@ -797,9 +840,8 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
         r"[,;]?\s*\b(?:priority|prio)\s*(?:to|of|is|:)?\s*(?:" + _PRIORITY_WORD + r")\b",
         r"[,;]?\s*\b(?:and\s+)?(?:make\s+it|mark\s+it\s+as?)\s+(?:" + _PRIORITY_WORD + r")\b",
         r"[,;]?\s*\b(?:due(?:\s+date)?|deadline)(?:\s+(?:on|by|is))*\s+[^,.;]+",
-        r"[,;]?\s*\bby\s+(?:next\s+|this\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|"
-        r"end of (?:the )?(?:week|month)|the\s+\d{1,2}(?:st|nd|rd|th)|"
-        r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?)\b",
+        _DEADLINE_CLAUSE.pattern,
+        rf"[,;]?\s*\bby\s+{_DATE_AFTER_BY}(?![\w-])",
         r"[,;]?\s*\b[A-Z][\w-]+\s+(?:should|can|could|will)\s+(?:take|own|handle|pick up|grab)"
         r"(?:\s+(?:it|this|that))?\b",
         r"[,;]?\s*\b(?:tags?|labels?)\s*:\s*[\w-]+(?:\s*(?:,|and|&)\s*[\w-]+)*",
@@ -971,7 +1013,7 @@ def parse_ticket_request(
     if label_span and frame.priority and re.search(rf"\b{frame.priority}\b", text[label_span[0] : label_span[1]], re.I):
         frame.priority = None  # "label it urgent" names a label, not a priority
     unnegated = mask_negated_projects(plain, lexicon)
-    frame.project = lexicon.find_project(unnegated) or _raw_project(unnegated)
+    frame.project = lexicon.find_project(unnegated) or _lower_case_key(unnegated, lexicon) or _raw_project(unnegated)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     subject = None if frame.keys else find_statement_subject(plain, lexicon)
     has_target = bool(frame.keys) or frame.refers_back or bool(subject)
@@ -1019,6 +1061,8 @@ def parse_ticket_request(
         frame.action = "comment"  # "add a comment saying ...": the ticket comes from the conversation
     elif _HELP_ASK.search(plain) and not _SEARCH_START.search(plain):
         frame.action = "create"  # "the printer jams again, can someone look?": a problem report asking for help
+    elif _filed_by(plain, lexicon) and not explicit_create:
+        frame.action = "search"  # "the two bugs i raised with eng, any movement?": what I filed, not a new ticket
     elif _WHO_HANDLES.search(plain) or _TRACKING.search(plain):
         frame.action = "search"  # "who's handling the SSO setup?", "is anyone tracking X?": the ticket says
     elif _OWN_REQUEST.search(plain) and _DONE_QUESTION.search(plain):
@@ -1063,10 +1107,28 @@ def parse_ticket_request(
     if frame.action == "search":
         _fill_search(plain, lexicon, frame)
         no_filter = not (
-            frame.assignee or frame.status or frame.project or frame.priority or frame.search_text or frame.overdue
+            frame.assignee
+            or frame.status
+            or frame.project
+            or frame.priority
+            or frame.search_text
+            or frame.overdue
+            or frame.reporter
+            or frame.labels
         )
         frame.vague = no_filter and is_vague(plain) and not _LIST_ALL.search(plain)
     return frame
+
+
+def _lower_case_key(text: str, lexicon: Lexicon) -> str | None:
+    """A project key typed in lower case after a preposition ("raised with eng", "filed in ops"); a bare lower-case
+    "eng" elsewhere is too easily a word to count."""
+    for key, _name in lexicon.projects:
+        if re.search(rf"\b(?:with|in|to|on|under|into|for)\s+(?:the\s+)?{re.escape(key)}\b(?![-\w])", text, re.I):
+            return key
+        if re.search(rf"\b{re.escape(key)}\s+(?:tickets?|issues?|bugs?|tasks?|requests?|tix)\b", text, re.I):
+            return key  # "those ops requests"
+    return None
 
 
 def _raw_project(text: str) -> str | None:
@@ -1172,6 +1234,8 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     if NO_DUE_DATE.search(text):
         frame.no_due_date, frame.due = True, None
         rest = _blank(NO_DUE_DATE, rest)
+    # "need to be finished by thurs": a deadline, not a search for finished tickets.
+    text = _blank(_FINISHED_BY, text)
     status = _STATUS_FILTER.search(_blank(_FILLER, text))
     explicit = status.group(1) if status and status.group(1).lower() != "open" else None
     if _NOT_STARTED.search(text):
@@ -1204,6 +1268,9 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
             reported = m
             frame.reporter = "me" if who.lower() in {"i", "me", "myself"} else who
             break
+    if not reported and _filed_by(text, lexicon):
+        frame.reporter = _filed_by(text, lexicon)  # "the issues we filed", "what i submitted"
+        reported = _ALREADY_FILED.search(text)
     if reported and frame.assignee in {"me", frame.reporter}:
         frame.assignee = None  # "tickets I reported" are not the ones assigned to me
     frame.search_text = find_search_text(rest, lexicon)
@@ -1242,7 +1309,7 @@ def _blank_project(text: str, key: str, lexicon: Lexicon) -> str:
         forms.add(re.escape(name.split()[0]))
     either = "|".join(sorted(forms, key=len, reverse=True))
     text = re.sub(
-        rf"\b(?:in|on|under|for|from|of)?\s*(?:the\s+)?(?:{either})(?:\s+(?:project|board|queue|team|backlog))?\b",
+        rf"\b(?:in|on|under|for|from|of|with)?\s*(?:the\s+)?(?:{either})(?:\s+(?:project|board|queue|team|backlog))?\b",
         " ",
         text,
         flags=re.I,

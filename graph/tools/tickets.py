@@ -46,6 +46,7 @@ class _TicketFilters(BaseModel):
         default=None, description="Only tickets with this label or about it (words in the title), e.g. 'frontend'."
     )
     due_before: str | None = Field(default=None, description="Only tickets due before this date.")
+    due_by: str | None = Field(default=None, description="Only tickets due on or before this date ('by Thursday').")
     due_after: str | None = Field(default=None, description="Only tickets due after this date.")
     due_in: str | None = Field(
         default=None, description="Only tickets due 'today', 'tomorrow', 'this week', 'next week'."
@@ -204,7 +205,19 @@ def _describe_filters(args: _TicketFilters) -> str:
         f"{name.replace('_', ' ')} {value}"
         for name, value in args.model_dump(exclude_none=True).items()
         if name
-        in {"assignee", "status", "project", "priority", "due_before", "due_after", "due_in", "text", "label", "topic"}
+        in {
+            "assignee",
+            "status",
+            "project",
+            "priority",
+            "due_before",
+            "due_by",
+            "due_after",
+            "due_in",
+            "text",
+            "label",
+            "topic",
+        }
     ]
     if args.overdue:
         bits.append("overdue")
@@ -264,6 +277,10 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         query.no_due_date = args.no_due_date
         if args.due_before:
             query.due_before = resolve_due_date(args.due_before, now=deps.clock(), tz=tz)
+        if args.due_by:
+            # The backends' bound is exclusive: due by Thursday is due before Friday.
+            by = resolve_due_date(args.due_by, now=deps.clock(), tz=tz) + timedelta(days=1)
+            query.due_before = min(by, query.due_before) if query.due_before else by
         if args.due_after:
             query.due_after = resolve_due_date(args.due_after, now=deps.clock(), tz=tz)
         if args.due_in:

@@ -1,0 +1,151 @@
+"""Classes of ticket request the seventh blind round exposed, each in wordings, people and projects of its own.
+
+Questions about tickets somebody already filed are searches by reporter, never creates; a deadline clause
+("needs fixing by <date>") inside a create sets the due date; "due by <day>" includes that day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.composition import Core
+from graph.local_model.ticket_bulk import search_due_filter
+from graph.local_model.tickets_nlu import find_due, parse_ticket_request
+from graph.state import ConversationContext
+
+from .conftest import HANA, MAYA, PRIYA, TOM
+from .test_ticket_nlu import LEX
+
+
+def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
+    frame = parse_ticket_request(text, LEX, suggested=suggested)
+    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
+
+
+def _today() -> date:
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
+
+
+# -- 1. tickets somebody already filed: a search by reporter, never a create ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reporter", "project"),
+    [
+        ("those ops requests i logged last month - where are they at, not chasing anyone", "me", "OPS"),
+        ("the handful of issues we filed in des, any progress on them. just curious", "me", "DES"),
+        ("what happened to the bugs maya reported", "maya", None),
+        ("stuff i submitted to ppl, has any of it moved", "me", "PPL"),
+    ],
+)
+def test_a_question_about_tickets_already_filed_is_a_search_by_reporter(
+    text: str, reporter: str, project: str | None
+) -> None:
+    """Past-tense "i filed / we logged / maya reported" names existing tickets: a reporter search, no title."""
+    frame = _frame(text, suggested="create")
+    assert frame["action"] == "search" and frame["reporter"] == reporter, frame
+    assert frame.get("project") == project and "title" not in frame
+
+
+def test_filing_a_new_ticket_that_mentions_an_old_one_is_still_a_create() -> None:
+    """An explicit "open a ticket" wins over a past-tense "i filed" inside the problem description."""
+    frame = _frame("open a ticket: the expense claim i submitted yesterday vanished from the list")
+    assert frame["action"] == "create" and "expense claim" in frame["title"].lower()
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "keys", "absent"),
+    [
+        (MAYA, "the people-team tickets i raised, how are they going? dont nudge anybody", ["PPL-1", "PPL-5"], []),
+        (TOM, "are any of the ops requests i opened moving at all, or stuck", ["OPS-1"], ["ENG-3"]),
+    ],
+)
+def test_a_status_question_about_ones_own_reports_proposes_nothing_and_lists_them(
+    core: Core, ctx: Callable[..., ConversationContext], user: str, text: str, keys: list[str], absent: list[str]
+) -> None:
+    """End to end: asking after tickets one reported lists those tickets and proposes no new ticket."""
+    outcome = core.runtime.handle_message(ctx(user=user), text)
+    assert outcome.new_approval is None, outcome.reply
+    for key in keys:
+        assert re.search(rf"\b{key}\b", outcome.reply), outcome.reply
+    for key in absent:
+        assert not re.search(rf"\b{key}\b", outcome.reply), outcome.reply
+
+
+# -- 2. a deadline clause inside a create sets the due date ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "title_word"),
+    [
+        ("open a ticket - the badge printer prints blank cards. has to be done by the 4th", "the 4th", "badge"),
+        ("log a bug: csv import drops the last row, needs sorting by thu 3 dec", "thu 3 dec", "csv"),
+        ("new task: order more standing desks. must be finished by dec 9th", "dec 9th", "desks"),
+        ("file an issue for the lobby tv being stuck on a blue screen, should be fixed by wed", "wed", "lobby"),
+        (
+            "raise a ticket: wifi in the annex keeps dropping, needs looking at by 2nd of january",
+            "2nd of january",
+            "wifi",
+        ),
+    ],
+)
+def test_a_deadline_clause_in_a_create_is_the_due_date_and_no_part_of_the_title(
+    text: str, due: str, title_word: str
+) -> None:
+    """ "needs fixing by", "has to be done by", "must be finished by" <date> set the due date, not the title."""
+    frame = _frame(text)
+    assert frame["action"] == "create" and frame["due"] == due, frame
+    assert title_word in frame["title"].lower()
+    assert not re.search(r"\b(?:by|needs|has to|must|should)\b", frame["title"], re.I), frame["title"]
+
+
+@pytest.mark.parametrize(("text", "due"), [("deadline fri the 11th", "fri the 11th"), ("due by tues", "tues")])
+def test_abbreviated_weekdays_and_day_numbers_are_read_as_due_dates(text: str, due: str) -> None:
+    """Short weekday names, alone or with "the 11th", are due-date phrases."""
+    assert find_due(text) == due
+
+
+def test_a_create_with_a_deadline_clause_proposes_that_due_date(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: "needs fixing by the <day number>" proposes a ticket due on that day of the month."""
+    target = _today() + timedelta(days=10)
+    outcome = core.runtime.handle_message(
+        ctx(user=HANA),
+        f"could you log a bug: chart tooltips overlap the legend on narrow screens. medium prio, give it to tom, "
+        f"needs fixing by the {target.day}th",
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    params = action["params"]
+    assert params["due_date"] == target.isoformat() and params["assignee_id"] == TOM
+    assert "tooltip" in params["title"].lower() and "fixing" not in params["title"].lower()
+
+
+# -- 3. "due by <day>" includes that day ---------------------------------------------------------------------
+
+
+def test_by_a_day_is_an_inclusive_bound_and_before_is_not() -> None:
+    """A search "by Friday" keeps tickets due on Friday; "before Friday" stops the day before."""
+    assert search_due_filter("by friday") == {"due_by": "friday"}
+    assert search_due_filter("friday") == {"due_by": "friday"}
+    assert search_due_filter("before friday") == {"due_before": "friday"}
+
+
+def test_tickets_due_by_a_day_include_that_day_and_overdue_ones_but_not_later(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: mine due by a weekday lists the one due that very day and the overdue one, not later ones."""
+    # Priya's demo tickets: ENG-11 due in 1 day, ENG-5 in 2, ENG-1 in 3, ENG-9 one day overdue.
+    day = (_today() + timedelta(days=2)).strftime("%A").lower()
+    outcome = core.runtime.handle_message(ctx(user=PRIYA), f"which of my tickets have to be finished by {day}?")
+    assert outcome.new_approval is None, outcome.reply
+    for key in ("ENG-5", "ENG-9", "ENG-11"):
+        assert re.search(rf"\b{key}\b", outcome.reply), outcome.reply
+    assert not re.search(r"\bENG-1\b", outcome.reply), outcome.reply
