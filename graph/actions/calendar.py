@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from graph.actions.base import ActionResult, EditableField, ProposedAction
@@ -222,7 +222,9 @@ def prepare_create(
     days = args.get("only_if_not_met_in_days")
     if days:
         _check_not_met(deps, owner, attendees[1:], int(days), tz)
-    if args.get("start"):
+    if args.get("anchor"):
+        start = _anchored_start(args, deps, owner, tz, length)
+    elif args.get("start"):
         start = _parse_start(str(args["start"]), deps, tz)
     elif args.get("first_free_after"):
         start = _first_free(deps, attendees, str(args["first_free_after"]), length, tz)
@@ -242,6 +244,41 @@ def prepare_create(
         "known_conflicts": [e.id for e in conflicts],
     }
     return _create_action(action_id, args, params, deps, conflicts)
+
+
+def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, length: timedelta) -> datetime:
+    """The start of a meeting placed against an existing one ("right after the pipeline review", "the day before
+    the renewal call at 3pm"). The existing meeting must be found, and only one: otherwise ask, never guess a day."""
+    wanted = str(args.get("anchor_title") or "").strip()
+    if not wanted:
+        raise ActionInvalidError("Which meeting should it go next to?", field="start")
+    selector = EventSelector(title=wanted, day=args.get("anchor_day"))
+    found = select_events(selector, deps, owner_id=owner, tz=tz)
+    if not found:
+        raise ActionInvalidError(
+            f"I couldn't find a {selector.describe()} on your calendar, so I can't tell when this should be. "
+            "Which day and time?",
+            field="start",
+        )
+    if len(found) > 1:
+        listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in found[:8])
+        raise ActionInvalidError(f"Several meetings match “{wanted}”; which one do you mean?\n{listed}", field="start")
+    anchor, relation = found[0], str(args["anchor"])
+    if relation == "right_after":
+        start = anchor.end
+    elif relation == "right_before":
+        start = anchor.start - length
+    else:
+        day = local_now(anchor.start, tz).date() + timedelta(days=1 if relation == "day_after" else -1)
+        when = str(args.get("start") or "").strip()
+        tod, period = (find_time(when), find_period(when)) if when else (None, None)
+        if tod is None and period is None:
+            raise ActionInvalidError(f"What time on {day:%a %-d %b}?", field="start")
+        clock = tod.resolve(deps.working_hours) if tod else time(period[0], 0) if period else time(9)
+        start = datetime.combine(day, clock, local_now(anchor.start, tz).tzinfo)
+    if start < _now(deps):
+        raise ActionInvalidError(f"{_moment(start, tz)} is in the past. When should it be?", field="start")
+    return start
 
 
 def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:

@@ -52,7 +52,9 @@ _MOVE = re.compile(
 _CREATE = re.compile(
     r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|hold|reserve|pop|pencil)\b|"
     # "need a 1 hr meeting w/ Hana …", "I'd like a call with Omar …": wanting a meeting is asking for one.
-    rf"\b(?:need|want|would like|'d like|like to have)\s+(?:an?|some)\s+(?:[\w.-]+\s+){{0,3}}{_MEETING}\b",
+    rf"\b(?:need|want|would like|'d like|like to have)\s+(?:an?|some)\s+(?:[\w.-]+\s+){{0,3}}{_MEETING}\b|"
+    # "grab another 30 min with Priya", "snag the earliest one": taking time is booking it.
+    r"\b(?:grab|snag|nab)\s+(?:me\s+|us\s+)?(?:another|an?|some|\d+|half|the\s+(?:earliest|first|next|second|last))\b",
     re.I,
 )
 _FIND_TIME = re.compile(
@@ -157,6 +159,13 @@ class CalendarFrame:
     """A move by whole days or weeks ("a day later", "back a week"): same clock time, another day."""
     location: str | None = None
     """Where a new meeting is: a room named ("in Kite", "room Heron", "reserve Falcon")."""
+    anchor: str | None = None
+    """How a new meeting sits against an existing one: right_after | right_before | day_after | day_before."""
+    anchor_title: str | None = None
+    """The existing meeting a new one is placed against ("the renewal call")."""
+    anchor_day: str | None = None
+    """The day that existing meeting is on, when named ("our pipeline review on Friday")."""
+    anchor_part: str | None = None
     at: str | None = None
     """The moment an availability question is about ("free monday at 4?"), when it names one."""
     every: bool = False
@@ -753,6 +762,8 @@ _CANCEL_OWN = re.compile(r"\b(?:cancel|delete|call off|scrap)\b", re.I)
 _WHEN_QUESTION = re.compile(
     r"\bwhen (?:works|suits|is good|would (?:work|suit|be good)|could we|can we|are (?:we|you|they) (?:both )?free)\b|"
     r"\bwhat (?:times?|days?|slots?) (?:works?|suits?|would work|is free|are free)\b|"
+    # "… a full hour with Priya next week, what are the options?": the choices of time.
+    r"\bwhat(?:'re|\s+are)\s+(?:the|my|our)\s+options\b|\bany\s+options\b|"
     r"\bany\s+(?:(?:good|free|open|\S*\d\S*|half[\s-]hour|hour[\s-]long)\s+)*(?:windows?|slots?|gaps?|openings?)\b|"
     # "is there a half-hour gap tomorrow …?", "do we have an open slot on Friday?": asking whether time exists.
     r"\b(?:is there|are there|do (?:i|we) have|have (?:i|we) got)\s+(?:an?|any|some)\s+(?:[\w-]+\s+){0,3}?"
@@ -1103,9 +1114,49 @@ def _people_in(head: str, people: list[str]) -> list[str]:
     return [p for p in people if p.lower() in head.lower() or p.startswith("<@")]
 
 
+# A new meeting placed against an existing one: "right after our pipeline review on Friday", "just before the
+# town hall", "the day before the renewal call", "the morning after the offsite".
+_ANCHOR = re.compile(
+    r"\b(?:(?P<next>right|just|straight|immediately|directly)\s+(?P<side>after|before)|"
+    r"(?:the\s+)?(?P<part>day|morning|afternoon|evening)\s+(?P<dayside>before|after))\s+"
+    r"(?P<ev>(?:the|our|my|their|[\w-]+'s)\s+[^,.;!?]{2,70}?)"
+    r"(?=\s*(?:[,.;!?]|$)|\s+(?:can|could|would|will|pls|please|at|for|with|w/|w|and|to|so|i|we)\b)",
+    re.I,
+)
+
+
+def _anchor(text: str, frame: CalendarFrame) -> str:
+    """Fill the anchor of a new meeting placed against an existing one; ``text`` without the anchor phrase."""
+    m = _ANCHOR.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), text))
+    if not m:
+        return text
+    phrase = re.sub(r"^(?:the|our|my|their|[\w-]+'s)\s+", "", m.group("ev").strip(), flags=re.I)
+    span = day_span(phrase)
+    day = _span_text(phrase, span)
+    name = (phrase[: span[0]] + " " + phrase[span[1] :] if span else phrase).strip()
+    name = re.sub(r"\s+(?:on|this|next)$", "", name, flags=re.I).strip()
+    if not name or time_span(name) or _NOT_TITLES.match(name):
+        return text  # "the day before friday" is a day, not a meeting
+    frame.anchor_title, frame.anchor_day = name, day
+    if m.group("side"):
+        frame.anchor = f"right_{m.group('side').lower()}"
+    else:
+        frame.anchor = f"day_{m.group('dayside').lower()}"
+        part = m.group("part").lower()
+        if part != "day":
+            frame.anchor_part = part  # "the morning after": a time that morning unless a clock time is given
+    return text[: m.start()] + " " + text[m.end() :]
+
+
 def _fill_create(text: str, frame: CalendarFrame) -> None:
     frame.title = _create_title(text)
     frame.duration = find_duration(text)
+    rest = _anchor(_without_title(text, frame.title), frame)
+    if frame.anchor:
+        if frame.anchor.startswith("day_"):
+            clock = time_span(rest)
+            frame.start = _span_text(rest, clock) if clock else frame.anchor_part
+        return
     condition = _CONDITION.search(text)
     if condition:
         n = (condition.group("n") or "one").lower()

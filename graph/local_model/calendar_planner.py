@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from graph.actions.calendar import duration_text
 from graph.local_model.calendar_nlu import CalendarFrame, explicit_title, parse_calendar_request, people_named
@@ -14,6 +16,7 @@ from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.planner import Plan, _awaiting, clean_human_text
 from graph.parsing.datetimes import find_duration, when_phrase
+from graph.tools.calendar import WRITE_TOOLS
 
 
 def _calendar_hint(text: str) -> str | None:
@@ -34,11 +37,78 @@ def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
         revised = _revise_pending(target, text, lexicon, ctx.bot_user_id)
         if revised is not None:
             return revised
+    picked = _book_offered_slot(messages, text, ctx)
+    if picked is not None:
+        return picked
     several = _several_requests(text, lexicon, ctx.bot_user_id)
     if several is not None:
         return several
     frame = parse_calendar_request(text, lexicon, suggested=_calendar_hint(text), bot_id=ctx.bot_user_id)
     return plan_from_frame(frame)
+
+
+# "grab the earliest one", "book the second option", "take that slot": one of the times just offered.
+_PICK = re.compile(
+    r"\b(?:the\s+)?(?P<which>earliest|first|second|third|last|latest|1st|2nd|3rd)\b(?:\s+(?:one|slot|option|time))?|"
+    r"\b(?P<that>that|this)\s+(?:one|slot|option|time)\b",
+    re.I,
+)
+_TAKE = re.compile(r"\b(?:grab|take|book|snag|go (?:with|for)|lock in|pencil in|put in|schedule|call it|do)\b", re.I)
+_ORDINAL = {"earliest": 0, "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latest": -1}
+
+
+def _offered_slots(messages: list[BaseMessage]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The free slots the latest find-a-time offered in this conversation, and the arguments it was called with;
+    None when nothing was offered or a proposal has been made since."""
+    calls = {c["id"]: c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+    for message in reversed(messages[:-1]):
+        if not isinstance(message, ToolMessage):
+            continue
+        if message.name == "find_free_slots":
+            slots = message.artifact if isinstance(message.artifact, list) else []
+            call: dict[str, Any] = dict(calls.get(message.tool_call_id) or {})
+            return (
+                ([s for s in slots if isinstance(s, dict) and s.get("start")], dict(call.get("args") or {}))
+                if slots
+                else None
+            )
+        if message.name in WRITE_TOOLS:
+            return None
+    return None
+
+
+def _book_offered_slot(messages: list[BaseMessage], text: str, ctx: ModelContext) -> Plan | None:
+    """ "perfect, grab the earliest one and call it 'X'" after free times were listed: book that slot, with the
+    people and length the search was for."""
+    pick = _PICK.search(text)
+    if pick is None or not _TAKE.search(text):
+        return None
+    offered = _offered_slots(messages)
+    if offered is None:
+        return None
+    slots, search = offered
+    index = _ORDINAL[pick.group("which").lower()] if pick.group("which") else 0
+    if index >= len(slots):
+        return Plan(text=f"I only offered {len(slots)} time{'s' if len(slots) != 1 else ''}; which one should I book?")
+    slot = slots[index]
+    start = datetime.fromisoformat(str(slot["start"])).astimezone(ZoneInfo(ctx.user_tz or "UTC"))
+    length = datetime.fromisoformat(str(slot["end"])) - datetime.fromisoformat(str(slot["start"]))
+    args: dict[str, Any] = {
+        "attendees": list(search.get("attendees") or []),
+        "start": f"{start:%Y-%m-%d %H:%M}",
+        "duration": duration_text(length),
+    }
+    title = explicit_title(text) or next(((q, q) for q in _quoted(text)), None)
+    if title is None:
+        return Plan(
+            text="What should the meeting be called?", awaiting={"domain": "calendar", "slot": "title", "args": args}
+        )
+    args["title"] = title[0]
+    return Plan(calls=[{"name": "create_event", "args": args}])
+
+
+def _quoted(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"[\"“]([^\"”]{2,120})[\"”]|(?<![\w])'([^']{2,120})'(?![\w])", text)]
 
 
 _REVISABLE = ("create_event", "move_event")
@@ -196,6 +266,11 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
         args["only_if_not_met_in_days"] = frame.not_met_days
     if frame.location:
         args["location"] = frame.location
+    if frame.anchor and frame.anchor_title:
+        args["anchor"] = frame.anchor
+        args["anchor_title"] = frame.anchor_title
+        if frame.anchor_day:
+            args["anchor_day"] = frame.anchor_day
     return args
 
 
@@ -215,7 +290,7 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
                 text="What should the meeting be called?",
                 awaiting={"domain": "calendar", "slot": "title", "args": args},
             )
-        if not frame.start and not frame.first_free_after:
+        if not frame.start and not frame.first_free_after and not args.get("anchor"):
             return Plan(
                 text=f"When should “{frame.title}” be? A day and time works, or “first free slot”.",
                 awaiting={"domain": "calendar", "slot": "start", "args": args},

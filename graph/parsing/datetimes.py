@@ -148,6 +148,8 @@ def _number(word: str) -> float:
 # -- durations and shifts ---------------------------------------------------------------------------------
 def find_duration(text: str) -> timedelta | None:
     """A duration anywhere in ``text``: "1.5 hours", "half an hour", "90 min", "an hour and a half", "1h30"."""
+    # "a full hour", "a whole 45 minutes": the emphasis does not change the length.
+    text = re.sub(r"\b(?:full|whole|solid|good)\s+(?=(?:\d|hours?\b|half\b))", "", text, flags=re.I)
     compact = _COMPACT_DURATION.search(text)
     if compact:
         return timedelta(hours=int(compact.group("h")), minutes=int(compact.group("m")))

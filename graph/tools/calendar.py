@@ -105,6 +105,13 @@ class CreateEventArgs(BaseModel):
     only_if_not_met_in_days: int | None = Field(
         default=None, description="Only propose it if you have not met the attendees in this many past days."
     )
+    anchor: Literal["right_after", "right_before", "day_after", "day_before"] | None = Field(
+        default=None,
+        description="Instead of a date: place it against an existing meeting (anchor_title): starting right as it "
+        "ends, ending right as it starts, or on the day after/before it (at the time given in start).",
+    )
+    anchor_title: str | None = Field(default=None, description="With anchor: the existing meeting's title.")
+    anchor_day: str | None = Field(default=None, description="With anchor: the day that meeting is on, if named.")
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 

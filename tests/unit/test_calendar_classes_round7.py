@@ -1,20 +1,29 @@
 """Calendar classes the seventh blind round exposed, checked in wordings, people, days and titles of our own.
 
 Classes: a question about the calendar beside a booking the person only muses about is the question (nothing is
-proposed); a question about one moment says plainly whether it is free.
+proposed); a question about one moment says plainly whether it is free; a new meeting placed against an existing one
+("right after", "just before", "the day before") starts from that meeting, or asks; "what are the options?" finds
+free time, and "grab the earliest one" books a slot just offered.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
-from graph.local_model.calendar_planner import plan_from_frame
+from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
+from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import DIEGO, LEX, NOAH, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import DIEGO, LEX, NOAH, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+
+HANA, OMAR = "U0HANA0005", "U0OMAR0008"
 
 
 def _calls(text: str, suggested: str | None = None) -> list[dict[str, object]]:
@@ -84,3 +93,92 @@ def test_a_plain_booking_with_maybe_still_books() -> None:
     """ "maybe" inside a real booking request ("book … at 3pm, maybe in Heron") does not turn it into a question."""
     calls = _calls("book 30 min 'Vendor prep' with Omar tomorrow at 3pm, maybe in Heron", "book")
     assert [c["name"] for c in calls] == ["create_event"]
+
+
+# -- a new meeting placed against an existing one --------------------------------------------------------------------
+def _proposed_start(deps: GraphDeps, user: str, text: str) -> datetime:  # noqa: F811
+    """The local start of the one meeting ``text`` proposes, in the requester's zone."""
+    collector, reply = _run(deps, user, text, "book")
+    assert len(collector.actions) == 1, reply
+    return datetime.fromisoformat(collector.actions[0].params["start"]).astimezone(ZoneInfo(ZONES[user]))
+
+
+def test_just_before_a_meeting_ends_when_it_starts(deps: GraphDeps) -> None:  # noqa: F811
+    """ "just before the design review next wed" ends the new meeting as the review (09:00 Berlin) starts."""
+    start = _proposed_start(deps, TOM, "book 'Demo dry run' with priya just before the design review next wed")
+    assert (start.date(), start.hour, start.minute) == (date(2026, 12, 9), 8, 30)
+
+
+def test_right_after_a_meeting_starts_when_it_ends(deps: GraphDeps) -> None:  # noqa: F811
+    """ "right after the threat model review … grab 20 min" starts as the review ends (12:00 London), not today."""
+    text = "right after the threat model review can you grab 20 min with omar? call it 'SSO follow-ups'"
+    start = _proposed_start(deps, TOM, text)
+    assert (start.date(), start.hour, start.minute) == (date(2026, 12, 8), 13, 0)
+
+
+def test_the_day_before_a_meeting_at_a_time(deps: GraphDeps) -> None:  # noqa: F811
+    """ "the day before the vendor security review, 4pm" lands on the Sunday before that Monday review at 16:00."""
+    text = "pls put 30 min in with tom the day before the vendor security review, 4pm. title 'Vendor prep'"
+    start = _proposed_start(deps, OMAR, text)
+    assert (start.date(), start.hour) == (date(2026, 12, 6), 16)
+
+
+def test_the_day_after_a_meeting_without_a_time_asks(deps: GraphDeps) -> None:  # noqa: F811
+    """ "the day after the sprint retro" with no time asks what time that day instead of picking one."""
+    collector, reply = _run(deps, TOM, "put 'Retro notes' in with hana the day after the sprint retro", "book")
+    assert not collector.actions and "What time on Sat 12 Dec" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "put 'Prep' in with omar the day before the board offsite at 10",  # no such meeting
+        "put 'Standup notes' in with omar right after the platform standup",  # several: which one?
+    ],
+)
+def test_an_anchor_that_is_not_one_meeting_asks(deps: GraphDeps, text: str) -> None:  # noqa: F811
+    """A meeting to place against that is missing or ambiguous is a question; nothing is booked on a guess."""
+    collector, reply = _run(deps, TOM, text, "book")
+    assert not collector.actions and "?" in reply
+
+
+# -- "grab the earliest one" after free times were offered ----------------------------------------------------------
+def test_picking_an_offered_slot_books_it(deps: GraphDeps) -> None:  # noqa: F811
+    """After a find-a-time listed slots, "lock in the first one, call it 'X'" books that slot with the same
+    people and length; a search that asked "what are the options?" is a find-a-time in the first place."""
+    ask = "need a full hour with hana and priya sometime next thursday, what are the options?"
+    calls = _calls(ask, "read")
+    assert [c["name"] for c in calls] == ["find_free_slots"] and calls[0]["args"]["duration"] == "1h"
+    collector = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), collector)}
+    search = {"name": "find_free_slots", "args": calls[0]["args"], "id": "c1", "type": "tool_call"}
+    found = tools["find_free_slots"].invoke(search)
+    slots = found.artifact
+    assert slots
+    messages = [
+        SystemMessage(
+            content="", additional_kwargs={CONTEXT_KEY: {"user_id": TOM, "user_tz": ZONES[TOM], "people": PEOPLE}}
+        ),
+        HumanMessage(content=ask),
+        AIMessage(content="", tool_calls=[search]),
+        found,
+        AIMessage(content="Free for …"),
+        HumanMessage(content="great, lock in the first one and call it 'Onboarding copy review'"),
+    ]
+    ctx = ModelContext.from_messages(messages)
+    plan = plan_calendar(messages, ctx, {"create_event", "find_free_slots"})
+    assert [c["name"] for c in plan.calls] == ["create_event"]
+    args = plan.calls[0]["args"]
+    assert args["title"] == "Onboarding copy review" and args["duration"] == "1h"
+    tools["create_event"].invoke(args)
+    booked = collector.actions[0].params
+    assert booked["start"] == datetime.fromisoformat(slots[0]["start"]).astimezone(ZoneInfo(ZONES[TOM])).isoformat()
+    assert set(booked["attendees"]) == {TOM, HANA, PRIYA}
+
+
+def test_picking_without_an_offer_is_not_a_slot_pick() -> None:
+    """ "grab the first one" with no slots offered earlier plans no booking of an offered slot."""
+    messages = [SystemMessage(content="", additional_kwargs={CONTEXT_KEY: {"user_id": TOM, "people": PEOPLE}})]
+    messages.append(HumanMessage(content="grab the first one and call it 'Copy review'"))
+    plan = plan_calendar(messages, ModelContext.from_messages(messages), {"create_event"})
+    assert not any(c["args"].get("start", "").startswith("2026") for c in plan.calls)
