@@ -1227,6 +1227,13 @@ _POINTED = re.compile(
     r"kill|call off|rename|retitle)\s+(?:it|that|this one)\b(?P<tail>.*)$",
     re.I | re.S,
 )
+# "can we do 2pm instead?", "could it be thursday instead", "3:30 instead?": another time for the meeting named.
+_INSTEAD_WHEN = re.compile(
+    r"^(?:(?:can|could|would|shall)\s+(?:we|you|u|it|that)\s+)?(?:pls\s+|please\s+)?"
+    r"(?:(?:do|have|make|be|go with|switch to|try)\s+(?:it\s+|that\s+)?)?(?:at\s+|on\s+)?"
+    rf"(?P<new>(?:{_DAY_WORD}\s*)?(?:(?:at\s+)?{_CLOCK})?)\s+instead\b",
+    re.I,
+)
 # "make it 3:30pm instead", "make that Thursday": a new time or day for a meeting is a move.
 _MAKE_IT_WHEN = re.compile(rf"\bmake\s+(?:it|that)\s+(?:at\s+)?(?={_CLOCK}\b|{_DAY_WORD})", re.I)
 # "my standup on Friday should start at 10 not 9:30", "the review needs to be at 2pm instead of 3".
@@ -1261,6 +1268,15 @@ def _restate(text: str) -> str:
     if should and not _CREATE.search(should.group("sel")):
         return f"move {_day_first(should.group('sel').strip())} to {should.group('new')}{should.group('tail')}"
     lead = _LEAD_NAME.match(text)
+    instead = _INSTEAD_WHEN.match(lead.group("rest").strip()) if lead else None
+    if (
+        lead
+        and instead
+        and instead.group("new").strip()
+        and not (_CREATE.search(lead.group("sel")) or _CANCEL.search(lead.group("sel")))
+    ):
+        # "next monday's hiring sync - can we do 2pm instead?": a new time for the meeting just named is a move.
+        return f"move {_day_first(lead.group('sel').strip())} to {instead.group('new')}"
     pointed = _POINTED.match(lead.group("rest").strip()) if lead else None
     if lead and pointed and not (_MOVE.search(lead.group("sel")) or _CANCEL.search(lead.group("sel"))):
         name = _day_first(lead.group("sel").strip())

@@ -182,3 +182,26 @@ def test_picking_without_an_offer_is_not_a_slot_pick() -> None:
     messages.append(HumanMessage(content="grab the first one and call it 'Copy review'"))
     plan = plan_calendar(messages, ModelContext.from_messages(messages), {"create_event"})
     assert not any(c["args"].get("start", "").startswith("2026") for c in plan.calls)
+
+
+# -- "<meeting> - can we do <time> instead?" is a move --------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "today's ops budget check-in - could we do 4:30pm instead?",
+        "the ops budget check-in today, can we do 4:30pm instead? london time",
+    ],
+)
+def test_another_time_instead_for_a_named_meeting_moves_it(deps: GraphDeps, text: str) -> None:  # noqa: F811
+    """A meeting named first and then "can we do <time> instead?" moves that meeting; nothing new is booked."""
+    collector, reply = _run(deps, "U0MAYA0001", text, "book")
+    assert [a.tool for a in collector.actions] == ["move_event"], reply
+    change = collector.actions[0].params["changes"]["start"]
+    assert datetime.fromisoformat(change).astimezone(ZoneInfo("Europe/London")).hour == 16
+
+
+def test_booking_then_instead_is_not_a_move() -> None:
+    """ "book a sync with omar friday - can we do 2pm instead" still books: the first part asks for a new meeting."""
+    assert [c["name"] for c in _calls("book a sync with omar friday - can we do 2pm instead", "book")] == [
+        "create_event"
+    ]
