@@ -167,6 +167,11 @@ def fold_words(text: str) -> str:
 _QUALIFIER = re.compile(r"\s+(?:w/|w|with)\s+", re.I)
 
 
+def title_matches(wanted: str, title: str) -> float:
+    """How well a title someone gave matches an event's title; 0 when it does not."""
+    return _title_matches(re.sub(r"^(?:the|my|our)\s+", "", wanted.strip(), flags=re.I), title)
+
+
 def _title_matches(wanted: str, title: str) -> float:
     """How well a title someone gave matches an event's (see ``_title_score``). A qualifier the title doesn't
     carry ("the vendor review w/ Acme") is tolerated, scoring below any title that does carry it."""

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from graph.actions.base import ActionResult, EditableField, ProposedAction
-from graph.calendar_select import EventSelector, select_events
+from graph.calendar_select import EventSelector, select_events, title_matches
 from graph.deps import GraphDeps
 from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
@@ -629,6 +629,10 @@ def prepare_cancel(
             listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in events[:8])
             raise ActionInvalidError(f"{len(events)} meetings match; which one should I cancel?\n{listed}")
         _check_count(events, args.get("expect_count"), "cancel", deps, tz, owner)
+    if args.get("keep"):
+        events = [e for e in events if not any(_is_kept(e, str(k), deps, tz) for k in args["keep"])]
+        if not events:
+            raise ActionInvalidError("That leaves nothing to cancel. Say “never mind” to drop the whole proposal.")
     actions = []
     for index, event in enumerate(events):
         action_id = first_id if index == 0 else next_id()
@@ -652,6 +656,19 @@ def prepare_cancel(
             )
         )
     return actions
+
+
+def _is_kept(event: Event, phrase: str, deps: GraphDeps, tz: str) -> bool:
+    """Whether "keep <phrase>" spares ``event``: a weekday ("friday's") keeps that weekday, a date that day, and
+    anything else is read as a title ("the retro")."""
+    words = phrase.strip().lower().removesuffix("'s").removesuffix("’s").split()
+    local = local_now(event.start, tz)
+    if words and words[-1] in WEEKDAYS and len(words) <= 2:
+        return local.weekday() == WEEKDAYS[words[-1]]
+    day = find_day(phrase, local_now(_now(deps), tz).date())
+    if day is not None:
+        return local.date() == day
+    return bool(title_matches(phrase, event.title))
 
 
 # -- handlers ----------------------------------------------------------------------------------------------

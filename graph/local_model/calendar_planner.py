@@ -37,6 +37,9 @@ def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
         revised = _revise_pending(target, text, lexicon, ctx.bot_user_id)
         if revised is not None:
             return revised
+    spared = _spare_from_pending_cancels(ctx.pending, text)
+    if spared is not None:
+        return spared
     picked = _book_offered_slot(messages, text, ctx)
     if picked is not None:
         return picked
@@ -109,6 +112,32 @@ def _book_offered_slot(messages: list[BaseMessage], text: str, ctx: ModelContext
 
 def _quoted(text: str) -> list[str]:
     return [a or b for a, b in re.findall(r"[\"“]([^\"”]{2,120})[\"”]|(?<![\w])'([^']{2,120})'(?![\w])", text)]
+
+
+# "actually keep friday's", "leave the retro", "all but thursday's": one of several pending cancellations stays.
+_SPARE = re.compile(
+    r"\b(?:keep|leave|spare|skip|save|exclude|hold on to|don'?t cancel|do not cancel|except|but not|all but)\s+"
+    r"(?:the\s+one\s+on\s+|the\s+|my\s+|our\s+)?(?P<what>[\w'’ -]{2,60}?)(?:\s+(?:one|standup|meeting)s?)?"
+    r"(?=\s*(?:[,.;!?]|$)|\s+(?:as is|alone|though|please|pls|we|i|since|because|for|and)\b)",
+    re.I,
+)
+
+
+def _spare_from_pending_cancels(pending: list[dict[str, Any]], text: str) -> Plan | None:
+    """A follow-up that keeps one of several meetings a pending proposal cancels: the same cancellation again,
+    leaving that one out, replacing the whole pending set (the card then shows only what still goes)."""
+    cancels = [p for p in pending if p.get("tool") == "cancel_events"]
+    if len(cancels) < 2:
+        return None
+    m = _SPARE.search(text)
+    if m is None or re.fullmatch(r"(?:it|that|them|those|all|everything|going)", m.group("what").strip(), re.I):
+        return None
+    args = {k: v for k, v in dict(cancels[-1].get("args") or {}).items() if k not in {"replaces", "keep"}}
+    keep = [str(k) for k in cancels[-1].get("args", {}).get("keep") or []] + [m.group("what").strip()]
+    args["keep"] = keep
+    args.pop("expect_count", None)  # the count promised before no longer holds once one is spared
+    args["replaces"] = [str(p["id"]) for p in cancels if p.get("id")]
+    return Plan(calls=[{"name": "cancel_events", "args": args}])
 
 
 _REVISABLE = ("create_event", "move_event")

@@ -151,7 +151,12 @@ class CancelEventsArgs(_Select):
     expect_count: int | None = Field(
         default=None, ge=1, description="How many meetings the person's words promise ('both' is 2): ask if not."
     )
-    replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
+    keep: list[str] | None = Field(
+        default=None, description="Matching meetings to leave alone: days ('friday') or titles ('the retro')."
+    )
+    replaces: str | list[str] | None = Field(
+        default=None, description="Id(s) of the pending proposal(s) this corrects (all of them when it is revised)."
+    )
 
 
 def _event_artifact(events: list[Any]) -> list[dict[str, Any]]:
@@ -397,11 +402,13 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
     def cancel_events(**kwargs: Any) -> str:
         args = CancelEventsArgs(**kwargs).model_dump(exclude_none=True)
         replaces = args.pop("replaces", None)
+        replaced = [replaces] if isinstance(replaces, str) else list(replaces or [])
         actions = prepare_cancel(args, deps, ctx, first_id=collector.next_id(), next_id=collector.next_id)
         lines = []
         for index, action in enumerate(actions):
-            position = collector.add(action, replaces=replaces if index == 0 else None)
+            position = collector.add(action, replaces=replaced[0] if index == 0 and replaced else None)
             lines.append(f"Proposed #{position}: {action.summary}.")
+        collector.replaced.update(replaced)  # a revised set replaces every proposal of the set it revises
         return "\n".join(lines) + " They run only after a person approves."
 
     specs: list[tuple[Callable[..., Any], str, type[BaseModel], bool]] = [

@@ -205,3 +205,40 @@ def test_booking_then_instead_is_not_a_move() -> None:
     assert [c["name"] for c in _calls("book a sync with omar friday - can we do 2pm instead", "book")] == [
         "create_event"
     ]
+
+
+# -- "keep <one>" after several cancellations were proposed ---------------------------------------------------------
+def test_keeping_one_of_several_pending_cancellations_drops_only_it(deps: GraphDeps) -> None:  # noqa: F811
+    """ "actually leave thursday's" after a proposal cancelling three standups re-proposes the other two and
+    replaces the whole pending set, so Thursday's is no longer on the card."""
+    first = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), first)}
+    for call in _calls("scrap the platform standups for the rest of the week, release crunch", "cancel"):
+        tools[str(call["name"])].invoke(call["args"])
+    assert len(first.actions) >= 3
+    days = {datetime.fromisoformat(a.params["start"]).astimezone(ZoneInfo(ZONES[TOM])).weekday() for a in first.actions}
+    assert 3 in days  # Thursday's is among them before the follow-up
+    pending = [{"id": a.id, "tool": a.tool, "args": a.tool_args, "summary": a.summary} for a in first.actions]
+    context = {"user_id": TOM, "user_tz": ZONES[TOM], "people": PEOPLE, "pending": pending}
+    messages = [
+        SystemMessage(content="", additional_kwargs={CONTEXT_KEY: context}),
+        HumanMessage(content="actually leave thursday's, we need it for the demo"),
+    ]
+    plan = plan_calendar(messages, ModelContext.from_messages(messages), {"cancel_events", "find_events"})
+    assert [c["name"] for c in plan.calls] == ["cancel_events"]
+    second = ProposalCollector(taken={a.id for a in first.actions})
+    retry = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), second)}
+    retry["cancel_events"].invoke(plan.calls[0]["args"])
+    kept = second.merged_with([a.model_dump(mode="json") for a in first.actions])
+    left = [datetime.fromisoformat(str(p["params"]["start"])).astimezone(ZoneInfo(ZONES[TOM])) for p in kept]  # type: ignore[index]
+    assert len(left) == len(first.actions) - 1 and all(d.weekday() != 3 for d in left)
+
+
+def test_keep_without_pending_cancellations_is_not_a_revision() -> None:
+    """ "keep friday's" with nothing pending is planned as usual, not as a cancellation."""
+    messages = [
+        SystemMessage(content="", additional_kwargs={CONTEXT_KEY: {"user_id": TOM, "people": PEOPLE}}),
+        HumanMessage(content="keep friday's standup"),
+    ]
+    plan = plan_calendar(messages, ModelContext.from_messages(messages), {"cancel_events", "find_events"})
+    assert "cancel_events" not in [c["name"] for c in plan.calls]
