@@ -9,10 +9,11 @@ free time, and "grab the earliest one" books a slot just offered.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
@@ -26,7 +27,7 @@ from .test_calendar_generalisation import DIEGO, LEX, NOAH, PEOPLE, PRIYA, TOM, 
 HANA, OMAR = "U0HANA0005", "U0OMAR0008"
 
 
-def _calls(text: str, suggested: str | None = None) -> list[dict[str, object]]:
+def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
     """The tool calls the local model plans for ``text``."""
     return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
 
@@ -178,8 +179,10 @@ def test_picking_an_offered_slot_books_it(deps: GraphDeps) -> None:  # noqa: F81
 
 def test_picking_without_an_offer_is_not_a_slot_pick() -> None:
     """ "grab the first one" with no slots offered earlier plans no booking of an offered slot."""
-    messages = [SystemMessage(content="", additional_kwargs={CONTEXT_KEY: {"user_id": TOM, "people": PEOPLE}})]
-    messages.append(HumanMessage(content="grab the first one and call it 'Copy review'"))
+    messages: list[BaseMessage] = [
+        SystemMessage(content="", additional_kwargs={CONTEXT_KEY: {"user_id": TOM, "people": PEOPLE}}),
+        HumanMessage(content="grab the first one and call it 'Copy review'"),
+    ]
     plan = plan_calendar(messages, ModelContext.from_messages(messages), {"create_event"})
     assert not any(c["args"].get("start", "").startswith("2026") for c in plan.calls)
 
