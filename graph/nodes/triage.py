@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from graph.calendar_select import GENERIC_TITLE_WORDS, title_words
 from graph.deps import GraphDeps
+from graph.docs_synonyms import expand_query
 from graph.local_model.intents import TICKET_KEY
 from graph.local_model.router import QUESTION, RouteDecision, route_text
 from graph.nodes.common import asked_last_turn, last_human_text
@@ -81,10 +82,14 @@ _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i ca
 _SETTLED_LABELS = re.compile(r"\.(?:answer|revise)$|^chat\.(?:thanks|help|language)$")
 _STRONG_DENSE, _STRONG_COVERAGE, _HOW_TO_COVERAGE, _CLOSE_DENSE = 0.45, 0.7, 0.4, 0.55
 # A question about what the company allows, pays or gives ("what's the cap per person?", "is there any money for a
-# course?", "do we get a day off on our birthday?"): policy, whatever day or week it mentions in passing.
+# course?", "do we get a day off on our birthday?", "can I just sign up?") or when its offices are open ("will the
+# office be open on the 28th?"): policy, whatever day or week it mentions in passing.
 _POLICY_ASK = re.compile(
     r"\b(?:cap|limit|max(?:imum)?|budget|allowance|allowed|policy|rules?|reimburs\w*|expens\w*|claim|entitled|"
-    r"money|pay for|paid for|covered|per (?:person|head|day|night)|do (?:we|i) get|are we allowed|is it ok)\b",
+    r"money|pay for|paid for|covered|per (?:person|head|day|night)|do (?:we|i) get|are we allowed|is it ok|"
+    r"how much (?:can|may|do|should) (?:i|we)|(?:can|may) (?:i|we) (?:just |still |also )?(?:sign up|accept|keep|"
+    r"use|bring|install|expense|buy)|(?:office|building)\b.{0,40}\b(?:open|closed?|shut|closing)|"
+    r"what time does .{0,30}\b(?:open|close|shut))\b",
     re.I,
 )
 # ...unless it is plainly about the person's own schedule.
@@ -120,7 +125,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     if not (asks or how_to) or _REQUEST_OR_OWN.search(text):
         return False
     try:
-        result = deps.docs.search(text, viewer=viewer_for(deps, state.get("context", {})), k=3)
+        # The same expanded query the docs tool will search ("vacation" also looks for "annual leave"), so triage
+        # judges the page the answer would come from.
+        result = deps.docs.search(expand_query(text), viewer=viewer_for(deps, state.get("context", {})), k=3)
     except Exception:
         log.warning("docs check during triage failed; keeping the route", exc_info=True)
         return False

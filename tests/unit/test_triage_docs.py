@@ -61,6 +61,19 @@ def test_policy_questions_mentioning_a_date_go_to_docs(core: Core, text: str) ->
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "what time does the berlin office close in the evening? i'll be there next week",
+        "can I just sign up for the free trial of that transcription app for my customer calls?",
+    ],
+)
+def test_office_hours_and_may_i_questions_go_to_docs(core: Core, text: str) -> None:
+    """When an office closes, or whether one may sign up for / accept / use something, is a question for the docs,
+    whatever day it mentions and although "calls" or "next week" sound like a calendar."""
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
     ("text", "route"),
     [
         ("is there a slot next thursday for my 1:1 with Priya?", "calendar"),
