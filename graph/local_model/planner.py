@@ -390,6 +390,7 @@ def _plan_from_frame(frame: TicketFrame, tools: set[str]) -> Plan:
                 "include_done": frame.include_done or None,
                 "reporter": frame.reporter,
                 "label": frame.labels[0] if frame.labels else None,
+                "topic": frame.topic,
                 **search_due_filter(frame.due),
             }.items()
             if v

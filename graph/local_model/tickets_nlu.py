@@ -279,7 +279,8 @@ _NOT_STARTED = re.compile(
 )
 _QUESTION = re.compile(
     r"^\W*(?:is there|are there|do we have|does anyone have|have we got|any\b|anything|what|which|who|whose|where|"
-    r"how many|how is|show|list|find|search|look up|can you (?:show|find|list|tell)|tell me|give me a list)\b|"
+    r"how many|how (?:is|are)|how'?s|show|list|find|search|look up|can you (?:show|find|list|tell)|tell me|"
+    r"give me a list)\b|"
     r"\?\s*$",
     re.I,
 )
@@ -344,6 +345,7 @@ _STOPWORDS = {
     "those",
     "these",
     "them",
+    "tix",
 }
 
 
@@ -379,6 +381,8 @@ class TicketFrame:
     """For a search: only tickets without a due date."""
     include_done: bool = False
     """For a search: finished tickets count too ("did my request for X ever get sorted?")."""
+    topic: str | None = None
+    """For a search: a label or subject named before the noun ("the accessibility tickets")."""
 
     def change_slots(self) -> dict[str, Any]:
         """The slots that describe a change to a ticket, as tool arguments."""
@@ -1115,6 +1119,7 @@ def parse_ticket_request(
             or frame.overdue
             or frame.reporter
             or frame.labels
+            or frame.topic
         )
         frame.vague = no_filter and is_vague(plain) and not _LIST_ALL.search(plain)
     return frame
@@ -1211,7 +1216,56 @@ def _blank(pattern: re.Pattern[str] | str, text: str) -> str:
     return re.sub(pattern, " ", text, flags=re.I) if isinstance(pattern, str) else pattern.sub(" ", text)
 
 
+# "before i start closing stuff out for the sprint - what … are still open?": a lead-in saying why the person asks.
+# Only the question after it filters; the lead-in's words ("closing", "sprint") are neither a status nor a topic.
+_LEAD_IN = re.compile(
+    r"^\W*(?:before|after|once|while|when|since|as|now that|so|ok|okay|btw)\b[^?\n]{0,120}?(?:\s[-–—]+|[,;:])\s+"
+    r"(?=(?:what|which|any|anything|are|is|how|who|whose|where|show|list|do|does|can|could)\b)",
+    re.I,
+)
+# "how are the X tickets doing?", "how's the Y going": a progress question; "doing" is no status filter there.
+_HOW_GOING = re.compile(
+    r"^\W*how(?:'s|s|\s+is|\s+are)\b(?P<what>.*?)\b(?:doing|going|getting on|coming along|looking)\b", re.I
+)
+# "the accessibility tickets", "any frontend tix": one or two words naming a label or subject before the noun.
+_NOUN_TOPIC = re.compile(
+    r"\b(?:the|my|our|any|all|which|what|those|these)\s+(?P<mods>[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:tickets|tix|issues|bugs|tasks|stuff)\b",
+    re.I,
+)
+
+
+def _noun_topic(text: str, lexicon: Lexicon) -> str | None:
+    """The words before "tickets" that are no person, project, status, priority, filter or filler, or None."""
+    m = _NOUN_TOPIC.search(text)
+    if not m:
+        return None
+    words = [
+        w
+        for w in m.group("mods").split()
+        if len(w) >= 3
+        and w.lower() not in _STOPWORDS | _NOT_TOPIC_WORDS | _NOT_DESCRIPTION | _DESCRIPTION_STOP
+        and w.lower() not in {"other", "new", "old", "stuck", "late", "urgent", "two", "three", "few", "customer"}
+        and not _is_status_word(w)
+        and not re.fullmatch(_PRIORITY_WORD, w, re.I)
+        and not _OVERDUE.fullmatch(w)
+        and not lexicon.is_person(w)
+        # "people-team", "eng-side": a project or team, already read as the project filter.
+        and not any(
+            part in {k.lower(), *n.lower().split(), "team", "side", "board", "project"}
+            for k, n in lexicon.projects
+            for part in w.lower().split("-")
+        )
+        and not w.lower().endswith(("-labelled", "-labeled", "-tagged"))
+    ]
+    return " ".join(words) if len(words) == len(m.group("mods").split()) else None
+
+
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
+    text = _LEAD_IN.sub("", text, count=1)
+    going = _HOW_GOING.search(text)
+    if going:
+        text = text[: going.end("what")] + text[going.end() :]  # "how are X doing?" asks after X, any status
     # ``rest`` loses each phrase once it has been read as a filter; what is left may be the topic.
     rest = _blank(_FILLER, text)
     if _UNASSIGNED_FILTER.search(text) or frame.unassign:
@@ -1274,6 +1328,8 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     if reported and frame.assignee in {"me", frame.reporter}:
         frame.assignee = None  # "tickets I reported" are not the ones assigned to me
     frame.search_text = find_search_text(rest, lexicon)
+    if not frame.search_text and not frame.labels:
+        frame.topic = _noun_topic(rest, lexicon)  # "how are the accessibility tickets doing?"
     what: str | None = None
     own = _OWN_REQUEST.search(text)
     if own:

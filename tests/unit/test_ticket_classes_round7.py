@@ -149,3 +149,55 @@ def test_tickets_due_by_a_day_include_that_day_and_overdue_ones_but_not_later(
     for key in ("ENG-5", "ENG-9", "ENG-11"):
         assert re.search(rf"\b{key}\b", outcome.reply), outcome.reply
     assert not re.search(r"\bENG-1\b", outcome.reply), outcome.reply
+
+
+# -- 4. labels and subjects named before the noun; a lead-in is no filter -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("once i've cleared my inbox, which billing-labelled tix are still open?", "billing"),
+        ("after standup - what onboarding-labelled tickets are left?", "onboarding"),
+        ("so before the planning call: any tix labelled hardware still open", "hardware"),
+    ],
+)
+def test_a_label_filter_after_a_lead_in_searches_by_that_label_only(text: str, label: str) -> None:
+    """ "<x>-labelled tix" / "tix labelled x" filter by label; the lead-in adds no status, topic or close."""
+    frame = _frame(text, suggested="close")
+    assert frame["action"] == "search" and frame["labels"] == [label], frame
+    assert "search_text" not in frame and "status" not in frame and "topic" not in frame
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("how are the onboarding tickets going?", "onboarding"),
+        ("how's the certificates stuff looking", "certificates"),
+        ("how are the finance issues doing? might move some around", "finance"),
+    ],
+)
+def test_how_are_the_x_tickets_doing_asks_after_that_topic_in_any_status(text: str, topic: str) -> None:
+    """A progress question about "the <x> tickets" searches that label or subject; "doing/going" is no status."""
+    frame = _frame(text, suggested="create")
+    assert frame["action"] == "search" and frame["topic"] == topic, frame
+    assert "status" not in frame and "title" not in frame
+
+
+@pytest.mark.parametrize("text", ["which people-team tickets are unassigned?", "any of my tickets overdue?"])
+def test_projects_and_filters_before_the_noun_are_no_topic(text: str) -> None:
+    """A team name or a filter word before "tickets" is read as that filter, not as a topic."""
+    assert "topic" not in _frame(text)
+
+
+def test_the_x_tickets_progress_question_lists_tickets_with_that_label(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: "how are the finance tickets looking?" lists the finance-labelled tickets and proposes nothing."""
+    outcome = core.runtime.handle_message(
+        ctx(user=MAYA), "how are the finance tickets looking? might shuffle some around"
+    )
+    assert outcome.new_approval is None, outcome.reply
+    for key in ("OPS-6", "PPL-3", "PPL-7"):
+        assert re.search(rf"\b{key}\b", outcome.reply), outcome.reply
+    assert not re.search(r"\bENG-1\b", outcome.reply), outcome.reply
