@@ -279,6 +279,7 @@ _NOT_STARTED = re.compile(
 )
 _QUESTION = re.compile(
     r"^\W*(?:is there|are there|do we have|does anyone have|have we got|any\b|anything|what|which|who|whose|where|"
+    r"(?:has|have|did|is|are)\s+(?:anyone|anybody|someone|somebody)|"
     r"how many|how (?:is|are)|how'?s|show|list|find|search|look up|can you (?:show|find|list|tell)|tell me|"
     r"give me a list)\b|"
     r"\?\s*$",
@@ -1067,7 +1068,11 @@ def parse_ticket_request(
         frame.action = "create"  # "the printer jams again, can someone look?": a problem report asking for help
     elif _filed_by(plain, lexicon) and not explicit_create:
         frame.action = "search"  # "the two bugs i raised with eng, any movement?": what I filed, not a new ticket
-    elif _WHO_HANDLES.search(plain) or _TRACKING.search(plain):
+    elif (
+        _WHO_HANDLES.search(plain)
+        or _TRACKING.search(plain)
+        or (_WHO_HAS.search(plain) and find_described_ticket(plain, lexicon))
+    ):
         frame.action = "search"  # "who's handling the SSO setup?", "is anyone tracking X?": the ticket says
     elif _OWN_REQUEST.search(plain) and _DONE_QUESTION.search(plain):
         frame.action = "search"  # "did my request for X ever get sorted": a lookup, with or without a "?"
@@ -1261,6 +1266,15 @@ def _noun_topic(text: str, lexicon: Lexicon) -> str | None:
     return " ".join(words) if len(words) == len(m.group("mods").split()) else None
 
 
+# "who's got the X ticket", "who owns the Y one", "has anyone picked up the Z bug": a question about one ticket.
+_WHO_HAS = re.compile(
+    r"^\W*(?:who(?:'s|s|\s+is|\s+has)?\s+(?:got|owns?|on|has|assigned(?:\s+to)?|holding|taking)\b|"
+    r"whose\b|(?:has|did|is)\s+(?:anyone|anybody|someone|somebody)\s+(?:\w+\s+){0,2}?"
+    r"(?:started|picked up|taken|grabbed|working on|on)\b)",
+    re.I,
+)
+
+
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     text = _LEAD_IN.sub("", text, count=1)
     going = _HOW_GOING.search(text)
@@ -1352,6 +1366,12 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
             and not lexicon.is_person(w)
         ]
         frame.search_text = " ".join(words[:6]) or None
+    described = find_described_ticket(text, lexicon) if _WHO_HAS.search(text) else None
+    if described and what is None:
+        # "who's got the per-token rate limiting ticket, has anyone started on it?": that one ticket, whatever its
+        # owner or status; those are what the question asks, not filters.
+        frame.search_text, frame.status, frame.topic = described, None, None
+        frame.assignee = None if frame.assignee == "me" else frame.assignee
     if reported and frame.search_text:
         frame.search_text = re.sub(r"\b(?:report(?:ed)?|filed|opened|raised|logged)\b", "", frame.search_text).strip()
         frame.search_text = frame.search_text or None

@@ -201,3 +201,34 @@ def test_the_x_tickets_progress_question_lists_tickets_with_that_label(
     for key in ("OPS-6", "PPL-3", "PPL-7"):
         assert re.search(rf"\b{key}\b", outcome.reply), outcome.reply
     assert not re.search(r"\bENG-1\b", outcome.reply), outcome.reply
+
+
+# -- 5. "who's got the X ticket?": that one ticket, found by its description ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("who owns the dark mode contrast one? is anyone actually moving on it", "dark mode contrast"),
+        ("has anyone picked up the memory leak bug yet", "memory leak"),
+        ("who's on the wildcard certificate ticket and has it been started?", "wildcard certificate"),
+    ],
+)
+def test_who_has_the_described_ticket_searches_for_it_without_owner_or_status_filters(text: str, words: str) -> None:
+    """A who-has / has-anyone-started question about a described ticket looks that ticket up; nothing is filed."""
+    frame = _frame(text, suggested="create")
+    assert frame["action"] == "search" and frame["search_text"] == words, frame
+    assert "status" not in frame and "assignee" not in frame and "title" not in frame
+
+
+def test_who_has_the_described_ticket_answers_with_its_owner_and_status(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the reply names the one ticket with its status and (lack of) assignee; nothing is proposed."""
+    outcome = core.runtime.handle_message(
+        ctx(user=HANA), "who's got the colour palette for charts ticket, has anybody started on it? i could take it"
+    )
+    assert outcome.new_approval is None, outcome.reply
+    assert re.search(r"\bDES-4\b", outcome.reply) and "Backlog" in outcome.reply, outcome.reply
+    assert re.search(r"nobody|unassigned", outcome.reply), outcome.reply
+    assert not re.search(r"\bENG-6\b", outcome.reply), outcome.reply
