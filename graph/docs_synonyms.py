@@ -31,6 +31,8 @@ FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "per diem": ("daily allowance", "meal allowance"),
 }
 
+_WORD = re.compile(r"[^\W_]+")
+
 _PATTERNS = [
     (formal, re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(words, key=len, reverse=True)) + r")\b", re.I))
     for formal, words in FORMAL_TERMS.items()
@@ -42,7 +44,9 @@ def formal_alternatives(query: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for formal, pattern in _PATTERNS:
         for match in pattern.finditer(query):
-            for word in match.group(0).lower().split():
+            # Split as the answerer splits a question into words ("write-up" is "write" and "up"), so that a
+            # hyphenated phrase's words find their formal term too.
+            for word in _WORD.findall(match.group(0).lower()):
                 out.setdefault(word, formal)
     return out
 

@@ -226,3 +226,17 @@ def test_a_situation_described_in_other_words_is_still_answered_from_the_page() 
     )
     reply = _reply("facing surgery and a long recovery, how long will my salary keep coming per illness?", [doc])
     assert "six weeks" in reply and "couldn't find" not in reply
+
+
+def test_hyphenated_everyday_word_finds_the_formal_terms_sentence() -> None:
+    """ "the write-up" is the postmortem: the sentence naming the postmortem answers, not "couldn't find"."""
+    page = _hit(
+        "incidents.md",
+        "Incident response",
+        [
+            ("Severity", "SEV1 means customers cannot work. SEV3 is a minor bug with a workaround."),
+            ("Afterwards", "Every SEV1 gets a blameless postmortem within five working days."),
+        ],
+    )
+    reply = _reply("we closed a sev1 this morning, by when is the write-up expected?", [page])
+    assert "five working days" in reply

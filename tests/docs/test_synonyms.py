@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.docs_synonyms import expand_query
+from graph.docs_synonyms import expand_query, formal_alternatives
 
 
 def test_everyday_word_adds_the_formal_term() -> None:
@@ -29,3 +29,11 @@ def test_incident_and_rota_vocabulary_reaches_the_handbook_terms() -> None:
     assert expand_query("who is on the pager rota this week?").endswith("(on-call)")
     assert expand_query("is there a training budget?").endswith("(learning budget)")
     assert expand_query("book the conference room") == "book the conference room"
+
+
+def test_hyphenated_everyday_phrases_map_each_word_the_way_questions_are_split() -> None:
+    """ "write-up" and "post-mortem" map word by word ("write", "post") to their formal term, as the answerer splits
+    a question into words; a phrase kept whole would never meet those words."""
+    found = formal_alternatives("is the write-up late? ask about the post-mortem")
+    assert found["write"] == "postmortem" and found["post"] == "postmortem"
+    assert "write-up" not in found
