@@ -143,7 +143,13 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
     if target is not None and _is_revision(frame, text, target):
         return _revise(target, frame)
 
+    if frame.about_is_guess and _last_ticket_keys(messages, lexicon):
+        frame.about = None  # "it" is the ticket this thread already named, not the sentence's subject
     if frame.action in {"update", "close", "comment"} and not frame.keys and frame.about:
+        shift = _due_shift(frame, text)
+        if shift is not None and "update_tickets" in tools and set(frame.change_slots()) <= {"due_date"}:
+            args = {"text": frame.about, "expect_one": True, "new_due_shift_days": shift}
+            return Plan(calls=[{"name": "update_tickets", "args": args}])
         described = _plan_described(frame, tools)
         if described is not None:
             return described
@@ -199,7 +205,8 @@ def _plan_described(frame: TicketFrame, tools: set[str]) -> Plan | None:
 
 def _due_shift(frame: TicketFrame, text: str) -> int | None:
     """Days to move the named tickets' due dates by, when that is the only change asked for."""
-    if frame.action not in ("update", "get") or not frame.keys or not set(frame.change_slots()) <= {"due_date"}:
+    named = frame.keys or frame.about
+    if frame.action not in ("update", "get") or not named or not set(frame.change_slots()) <= {"due_date"}:
         return None
     if re.search(r"\bdue\s+in\s+\w+\s+(?:days?|weeks?)", text, re.I):
         return None  # "due in 3 days" is a date, not a shift

@@ -378,6 +378,9 @@ class TicketFrame:
     """For a create inferred without an explicit verb: the subject is too vague to file."""
     about: str | None = None
     """A ticket named by what it is about instead of its key ("the empty states one")."""
+    about_is_guess: bool = False
+    """``about`` is only the sentence's subject ("postgres upgrade has to land …, bump it"): a ticket the
+    conversation already named comes first."""
     no_due_date: bool = False
     """For a search: only tickets without a due date."""
     include_done: bool = False
@@ -718,6 +721,7 @@ def find_due(text: str) -> str | None:
     if not m:
         return None
     value = _DUE_TAIL.sub("", (m.group(1) or m.group(2) or "").strip())
+    value = re.sub(r"^(?:in|out|back|forward|up)\s+to\s+", "", value, flags=re.I)  # "pull the due date in to dec 1"
     if not value or _FILLER.fullmatch(value):
         return None  # "past their due date right now": "right now" is no date
     return value
@@ -1021,7 +1025,10 @@ def parse_ticket_request(
     frame.project = lexicon.find_project(unnegated) or _lower_case_key(unnegated, lexicon) or _raw_project(unnegated)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     subject = None if frame.keys else find_statement_subject(plain, lexicon)
-    has_target = bool(frame.keys) or frame.refers_back or bool(subject)
+    question_like = bool(_QUESTION.search(plain))
+    # "the rail-first travel policy ticket - push the due date back": a ticket named by description is a target.
+    described = None if frame.keys or question_like else find_described_ticket(plain, lexicon)
+    has_target = bool(frame.keys) or frame.refers_back or bool(subject) or bool(described)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = bool(_QUESTION.search(plain)) and not _EXPLICIT_CREATE.search(plain)
     # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
@@ -1091,6 +1098,9 @@ def parse_ticket_request(
         frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
     if frame.action in {"update", "close", "comment"} and not frame.keys:
         frame.about = find_described_ticket(_without_comment_body(text), lexicon) or subject
+        if not frame.about and frame.refers_back:
+            frame.about = _leading_subject(plain, lexicon)
+            frame.about_is_guess = bool(frame.about)
     if frame.action == "comment":
         frame.comment = find_comment(text)
     if frame.action in {"update", "close"}:
@@ -1520,6 +1530,29 @@ _STATEMENT_SUBJECTS = (
     ),
 )
 _STATEMENT_FILLER = {"work", "stuff", "thing", "things", "job", "piece", "bit", "whole"}
+
+
+# "postgres 17 upgrade has to land before the freeze. bump it to highest": the work, named as the subject of the
+# first clause, that a later "it" points at.
+_LEADING_SUBJECT = re.compile(
+    r"^\W*(?:(?:ok|so|fyi|heads up|right)[\s,:]+)?(?:the\s+|our\s+)?(?P<what>(?:[\w'-]+\s+){0,5}?[\w'-]+)\s+"
+    r"(?:has to|have to|needs? to|must|should|is going to|will|won't|can'?t|keeps?|got)\s",
+    re.I,
+)
+
+
+def _leading_subject(text: str, lexicon: Lexicon) -> str | None:
+    """The first clause's subject when it names work ("postgres 17 upgrade"), or None for people and pronouns."""
+    m = _LEADING_SUBJECT.search(text)
+    if not m:
+        return None
+    words = re.findall(r"[\w'-]+", m.group("what"))
+    if lexicon.find_people(m.group("what")) or any(
+        w.lower() in {"i", "we", "you", "he", "she", "they", "it", "this", "that", "someone", "everyone"} for w in words
+    ):
+        return None
+    kept = [w for w in words if w.lower() not in _DESCRIPTION_STOP and not _is_status_word(w)]
+    return " ".join(kept) if any(len(w) >= 3 for w in kept) else None
 
 
 def find_statement_subject(text: str, lexicon: Lexicon) -> str | None:

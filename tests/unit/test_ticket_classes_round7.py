@@ -232,3 +232,60 @@ def test_who_has_the_described_ticket_answers_with_its_owner_and_status(
     assert re.search(r"\bDES-4\b", outcome.reply) and "Backlog" in outcome.reply, outcome.reply
     assert re.search(r"nobody|unassigned", outcome.reply), outcome.reply
     assert not re.search(r"\bENG-6\b", outcome.reply), outcome.reply
+
+
+# -- 6. changes to a ticket named by its description: priority, new due date, relative due shift -----------------
+
+
+def test_the_subject_of_the_first_clause_is_the_ticket_a_later_it_changes() -> None:
+    """ "X has to be fixed before …, make it highest and bring the due date forward to D" updates the X ticket."""
+    frame = _frame(
+        "invoice export timeout has to be fixed before month end. make it highest and bring the due date forward "
+        "to dec 3"
+    )
+    assert frame["action"] == "update" and frame["about"] == "invoice export timeout", frame
+    assert frame["priority"] == "highest" and frame["due"] == "dec 3"
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("the wildcard tls certificate ticket - push its due date out a week, the vendor is slow", "wildcard tls"),
+        ("the side entrance badge reader one: bring the due date forward 2 days", "side entrance badge reader"),
+    ],
+)
+def test_a_described_ticket_with_a_due_change_is_an_update_not_a_create(text: str, about: str) -> None:
+    """A ticket named by description plus a due-date change is an update of that ticket; nothing is filed."""
+    frame = _frame(text, suggested="create")
+    assert frame["action"] == "update" and frame["about"].startswith(about), frame
+    assert "title" not in frame
+
+
+def test_a_relative_due_shift_on_a_described_ticket_moves_its_own_due_date(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: "push the due date back a week" on a described ticket proposes its due date plus seven days."""
+    # ENG-12 "Mobile layout breaks on the pricing page" is due three days ago in the demo company.
+    outcome = core.runtime.handle_message(
+        ctx(user=TOM), "the pricing page mobile layout ticket - push the due date back a week, design is late"
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["params"]["key"] == "ENG-12", action
+    assert action["params"]["changes"]["due_date"] == (_today() + timedelta(days=4)).isoformat(), action
+
+
+def test_a_priority_and_due_change_on_the_subject_of_the_sentence_proposes_both(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the subject-named ticket gets the new priority and due date; no ticket is created."""
+    outcome = core.runtime.handle_message(
+        ctx(user=PRIYA),
+        "notification worker memory leak has to be gone before the launch. bump it to highest and pull the due date "
+        "in to the 28th",
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["params"]["key"] == "ENG-9", action
+    changes = action["params"]["changes"]
+    assert changes["priority"] == "highest" and changes["due_date"].endswith("-28"), action
