@@ -76,6 +76,7 @@ _REQUEST_OR_OWN = re.compile(
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
 )
+_ASKS_SOMETHING = re.compile(r"\?|^\W*whose\b", re.I)
 _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i cannot|help)\b", re.I)
 # Labels whose meaning does not depend on any document: answers to deskhand's own question, edits to a pending
 # proposal, greetings, thanks and the language notice.
@@ -121,7 +122,8 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     if deps.docs is None or decision.route == "docs" or (_SETTLED_LABELS.search(decision.label) and not pleading):
         return False
     how_to = bool(_HOW_TO.search(text))
-    asks = bool(QUESTION.search(text) or _HELP_ASK.search(text))
+    # A question mark anywhere asks something ("whose turn is it this week? feels like forever"), as does a "whose".
+    asks = bool(QUESTION.search(text) or _ASKS_SOMETHING.search(text) or _HELP_ASK.search(text))
     if not (asks or how_to) or _REQUEST_OR_OWN.search(text):
         return False
     try:

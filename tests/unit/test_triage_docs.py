@@ -97,6 +97,12 @@ def test_unplaceable_pleas_a_page_covers_go_to_docs_not_the_help_menu(core: Core
     assert _route(core, text) == "docs"
 
 
+def test_question_mark_mid_message_asks_even_when_the_message_ends_otherwise(core: Core) -> None:
+    """A question the classifier can't place counts as one by its question mark, even with a remark after it, so the
+    page that covers it answers instead of the help menu."""
+    assert _route(core, "the guest wifi password? my visitor is waiting at reception") == "docs"
+
+
 def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
     """Small talk that no page covers stays with chat."""
     assert _route(core, "hmm what now") == "chat"
