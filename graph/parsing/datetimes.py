@@ -46,6 +46,7 @@ WEEKDAYS = {
     "tues": 1,
     "wednesday": 2,
     "wed": 2,
+    "weds": 2,
     "thursday": 3,
     "thu": 3,
     "thur": 3,

@@ -187,3 +187,12 @@ def test_spoken_times(text: str, expected: TimeOfDay) -> None:
 def test_tomorrow_shorthand_and_typos(word: str) -> None:
     """Common shorthand and misspellings of "tomorrow" are tomorrow."""
     assert find_day(f"anything {word}?", THURSDAY.date()) == date(2023, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "day"),
+    [("weds at 2", date(2023, 12, 6)), ("tues at 4pm", date(2023, 12, 5)), ("thurs at 10", THURSDAY.date())],
+)
+def test_chat_abbreviations_of_weekdays_are_those_days(phrase: str, day: date) -> None:
+    """ "weds", "tues" and "thurs", as people type them, name the coming such day (today's, if still ahead)."""
+    assert parse_datetime(phrase, now=THURSDAY, tz="UTC").date() == day
