@@ -60,15 +60,22 @@ _TAKE = re.compile(r"\b(?:grab|take|book|snag|go (?:with|for)|lock in|pencil in|
 _ORDINAL = {"earliest": 0, "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latest": -1}
 
 
-def _offered_slots(messages: list[BaseMessage]) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+def _offered_slots(
+    messages: list[BaseMessage], user_id: str = ""
+) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
     """The free slots the latest find-a-time offered in this conversation, and the arguments it was called with;
-    None when nothing was offered or a proposal has been made since."""
+    None when nothing was offered, a proposal has been made since, or the search was someone else's (its slots
+    are free for that person's calendar and people, not the speaker's)."""
     calls = {c["id"]: c for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
     for message in reversed(messages[:-1]):
         if not isinstance(message, ToolMessage):
             continue
         if message.name == "find_free_slots":
             slots = message.artifact if isinstance(message.artifact, list) else []
+            first = next((s for s in slots if isinstance(s, dict)), {})
+            searcher = (first.get("attendees") or [None])[0]  # the tool lists the searcher first
+            if user_id and searcher != user_id:
+                return None
             call: dict[str, Any] = dict(calls.get(message.tool_call_id) or {})
             return (
                 ([s for s in slots if isinstance(s, dict) and s.get("start")], dict(call.get("args") or {}))
@@ -86,10 +93,17 @@ def _book_offered_slot(messages: list[BaseMessage], text: str, ctx: ModelContext
     pick = _PICK.search(text)
     if pick is None or not _TAKE.search(text):
         return None
-    offered = _offered_slots(messages)
+    offered = _offered_slots(messages, ctx.user_id)
     if offered is None:
         return None
     slots, search = offered
+    if pick.group("that") and len(slots) > 1:
+        # "book that one" points at one time only when one was offered; of several, booking a guess is a wrong write.
+        listed = "\n".join(
+            f"• {datetime.fromisoformat(str(s['start'])).astimezone(ZoneInfo(ctx.user_tz or 'UTC')):%a %-d %b %H:%M}"
+            for s in slots
+        )
+        return Plan(text=f"I offered {len(slots)} times; which one should I book (first, second, …)?\n{listed}")
     index = _ORDINAL[pick.group("which").lower()] if pick.group("which") else 0
     if index >= len(slots):
         return Plan(text=f"I only offered {len(slots)} time{'s' if len(slots) != 1 else ''}; which one should I book?")

@@ -245,3 +245,28 @@ def test_keep_without_pending_cancellations_is_not_a_revision() -> None:
     ]
     plan = plan_calendar(messages, ModelContext.from_messages(messages), {"cancel_events", "find_events"})
     assert "cancel_events" not in [c["name"] for c in plan.calls]
+
+
+def test_picking_a_slot_from_someone_elses_search_books_nothing_there(deps: GraphDeps) -> None:  # noqa: F811
+    """In a shared thread, "grab the earliest one" from a person who did not run the find-a-time never books a
+    slot that was free for the searcher's calendar and people, not the speaker's."""
+    ask = "need a full hour with hana and priya sometime next thursday, what are the options?"
+    search = {"name": "find_free_slots", "args": _calls(ask, "read")[0]["args"], "id": "c1", "type": "tool_call"}
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), ProposalCollector())}
+    found = tools["find_free_slots"].invoke(search)
+    assert found.artifact
+    offered = {str(s["start"]) for s in found.artifact}
+    messages = [
+        SystemMessage(
+            content="", additional_kwargs={CONTEXT_KEY: {"user_id": OMAR, "user_tz": ZONES[OMAR], "people": PEOPLE}}
+        ),
+        HumanMessage(content=ask, name=TOM),
+        AIMessage(content="", tool_calls=[search]),
+        found,
+        AIMessage(content="Free for …"),
+        HumanMessage(content="great, lock in the first one and call it 'Onboarding copy review'", name=OMAR),
+    ]
+    plan = plan_calendar(messages, ModelContext.from_messages(messages), {"create_event", "find_free_slots"})
+    starts = {str(c["args"].get("start") or "") for c in plan.calls}
+    local = {f"{datetime.fromisoformat(s).astimezone(ZoneInfo(ZONES[OMAR])):%Y-%m-%d %H:%M}" for s in offered}
+    assert not starts & local, plan.calls
