@@ -28,6 +28,12 @@ EMPTY_ANSWER = (
 )
 """Said instead of nothing when the model ends a turn with neither an answer nor a tool call."""
 
+OTHERS_CARD = (
+    "There's already a change waiting for <@{holder}>'s approval in this thread, so I haven't changed it or added "
+    "yours. Ask me in a new thread, or here once that one is decided."
+)
+"""Said when someone other than the card's requester asks for a write while that card is open."""
+
 ToolFactory = Callable[[GraphDeps, ConversationContext, ProposalCollector], list[BaseTool]]
 
 
@@ -86,13 +92,17 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
         pending: list[dict[str, Any]] = list(state.get("proposals") or [])
         collector = ProposalCollector(taken={str(p.get("id")) for p in pending})
         discarded: list[bool] = []
+        # In a shared thread the open card belongs to whoever asked for it: someone else's message may read and ask,
+        # but must not revise, extend or discard that card (it would also make them its requester).
+        holder = str((state.get("approval") or {}).get("requester_id") or "") if pending else ""
+        others_card = bool(holder) and holder != str(ctx.get("user_id") or "")
 
         def discard_pending_proposals() -> str:
             discarded.append(True)
             return "Discarded the pending proposal."
 
         tools = tool_factory(deps, ctx, collector)
-        if state.get("proposals"):
+        if state.get("proposals") and not others_card:
             tools.append(
                 StructuredTool.from_function(
                     func=discard_pending_proposals,
@@ -127,6 +137,11 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
             log.warning("capability %s produced an empty answer", name)
             answer = EMPTY_ANSWER
             produced[-1] = AIMessage(content=answer)
+        if collector.actions and others_card:
+            log.info("write from another user refused while a card is open", extra={"node": name})
+            answer = OTHERS_CARD.format(holder=holder)
+            produced.append(AIMessage(content=answer))
+            collector.actions.clear()
         update: dict[str, Any] = {"messages": produced, "reply": answer, "attachments": attachments}
         if collector.actions:
             now = deps.clock()
