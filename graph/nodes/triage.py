@@ -77,6 +77,7 @@ _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
 )
 _ASKS_SOMETHING = re.compile(r"\?|^\W*whose\b", re.I)
+_FILE_IT = re.compile(r"\b(?:tickets?|file|open (?:a|an|one)|raise|log (?:a|an|it|this|one)|report|create|track)\b", re.I)
 _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i cannot|help)\b", re.I)
 # Labels whose meaning does not depend on any document: answers to deskhand's own question, edits to a pending
 # proposal, greetings, thanks and the language notice.
@@ -124,7 +125,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     how_to = bool(_HOW_TO.search(text))
     # A question mark anywhere asks something ("whose turn is it this week? feels like forever"), as does a "whose".
     asks = bool(QUESTION.search(text) or _ASKS_SOMETHING.search(text) or _HELP_ASK.search(text))
-    if not (asks or how_to) or _REQUEST_OR_OWN.search(text):
+    # "changed my password and now the wifi keeps asking for it": a problem told, not a ticket asked for.
+    problem = decision.label == "tickets.create" and not decision.confident and not _FILE_IT.search(text)
+    if not (asks or how_to or problem) or _REQUEST_OR_OWN.search(text):
         return False
     try:
         # The same expanded query the docs tool will search ("vacation" also looks for "annual leave"), so triage
@@ -151,6 +154,8 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
         # The classifier has no idea and the alternative is the help menu: a page that covers the question or
         # plea ("locked out of Okta and lost my phone, help") is the better answer.
         return True
+    if problem and not (asks or how_to):
+        return dense >= _CLOSE_DENSE and coverage >= _STRONG_COVERAGE
     # A closer match in meaning needs less word-for-word overlap.
     strong = (dense >= _STRONG_DENSE and coverage >= _STRONG_COVERAGE) or (dense >= _CLOSE_DENSE and coverage >= 0.5)
     return not decision.confident and strong

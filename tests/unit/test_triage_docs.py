@@ -103,6 +103,14 @@ def test_question_mark_mid_message_asks_even_when_the_message_ends_otherwise(cor
     assert _route(core, "the guest wifi password? my visitor is waiting at reception") == "docs"
 
 
+def test_a_problem_told_that_a_page_answers_goes_to_docs_but_a_ticket_asked_for_stays(core: Core) -> None:
+    """A problem described without asking for a ticket, which a page matches closely, is answered from the docs;
+    the same problem with "log a ticket" is still filed."""
+    told = "reset my okta password this morning and since then the staff wifi keeps asking me to log in again"
+    assert _route(core, told) == "docs"
+    assert _route(core, "log a ticket: since my password reset the staff wifi keeps asking me to log in") == "tickets"
+
+
 def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
     """Small talk that no page covers stays with chat."""
     assert _route(core, "hmm what now") == "chat"
