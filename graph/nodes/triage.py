@@ -77,7 +77,9 @@ _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
 )
 _ASKS_SOMETHING = re.compile(r"\?|^\W*whose\b", re.I)
-_FILE_IT = re.compile(r"\b(?:tickets?|file|open (?:a|an|one)|raise|log (?:a|an|it|this|one)|report|create|track)\b", re.I)
+_FILE_IT = re.compile(
+    r"\b(?:tickets?|file|open (?:a|an|one)|raise|log (?:a|an|it|this|one)|report|create|track)\b", re.I
+)
 _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i cannot|help)\b", re.I)
 # Labels whose meaning does not depend on any document: answers to deskhand's own question, edits to a pending
 # proposal, greetings, thanks and the language notice.
