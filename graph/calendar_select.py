@@ -14,6 +14,7 @@ from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
     DateTimeParseError,
     find_day,
+    find_day_list,
     find_day_range,
     find_week_range,
     local_now,
@@ -90,6 +91,9 @@ def _window(selector: EventSelector, deps: GraphDeps, tz: str) -> tuple[datetime
             return exact, exact + timedelta(minutes=1)
         # A week phrase where a day or a lower bound is expected is a range: "meetings next week".
         days = find_day_range(selector.day, current.date()) if selector.day else None
+        listed = find_day_list(selector.day, current.date()) if selector.day and days is None else None
+        if listed:
+            days = (min(listed), max(listed))  # the days between are filtered out in select_events
         if days is not None:
             # "wed 25th through fri 27th": every day of the range.
             start = datetime.combine(days[0], time(0), current.tzinfo)
@@ -227,6 +231,10 @@ def select_events(selector: EventSelector, deps: GraphDeps, *, owner_id: str, tz
     if only is not None:
         # Guests without an account (an outside email) count as other people too.
         events = [e for e in events if set(_others(e, owner_id)) == only]
+    if selector.day and find_day_range(selector.day, local_now(deps.clock(), tz).date()) is None:
+        listed = find_day_list(selector.day, local_now(deps.clock(), tz).date())
+        if listed:
+            events = [e for e in events if local_now(e.start, tz).date() in listed]  # "mon and wed": not tuesday
     if selector.future_only or selector.which == "next":
         now = deps.clock()
         events = [e for e in events if e.start >= now]

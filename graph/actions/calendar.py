@@ -16,10 +16,12 @@ from graph.parsing.datetimes import (
     find_day,
     find_period,
     find_time,
+    find_week_range,
     local_now,
     parse_datetime,
     parse_duration,
 )
+from graph.parsing.zones import zone_for_place
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
 from integrations.calendar.base import Attendee, Event, EventChanges, EventCreate, find_slots
@@ -225,7 +227,9 @@ def prepare_create(
     if args.get("anchor"):
         start = _anchored_start(args, deps, owner, tz, length)
     elif args.get("start"):
-        start = _parse_start(str(args["start"]), deps, tz)
+        # "4pm his time", "10am London time": the clock is read in that zone; the card still shows the requester's.
+        zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
+        start = _parse_start(str(args["start"]), deps, zone)
     elif args.get("first_free_after"):
         start = _first_free(deps, attendees, str(args["first_free_after"]), length, tz)
     else:
@@ -363,6 +367,18 @@ def zone_of(deps: GraphDeps, person_id: str, fallback: str) -> str:
     return person.tz if person and person.tz else fallback
 
 
+def named_zone(ref: str, deps: GraphDeps, *, owner: str, fallback: str) -> str:
+    """The time zone a phrase names: a tz name ("Europe/London"), a city ("london", "new york"), a common
+    abbreviation ("IST"), "me"/"my", or a person (their zone in the directory)."""
+    if ref.strip().lower() in {"", "me", "my", "mine", "i", "local"}:
+        return fallback
+    place = zone_for_place(ref)
+    if place:
+        return place
+    person = resolve_person(ref, deps.directory, speaker_id=owner)
+    return zone_of(deps, person.id, fallback)
+
+
 def _email(deps: GraphDeps, person_id: str) -> str:
     person = deps.directory.get(person_id)
     return person.email if person else ""
@@ -493,7 +509,9 @@ def prepare_update(
         length = _parse_length(str(args["new_duration"]))
     new_start = event.start
     if args.get("to"):
-        new_start = _move_target(str(args["to"]), event, deps, tz)
+        owner = ctx.get("user_id", "")
+        zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
+        new_start = _move_target(str(args["to"]), event, deps, zone)
     elif args.get("by") and _DAYS_BY.match(str(args["by"])):
         new_start = _by_days(str(args["by"]), event, tz, earlier=bool(args.get("earlier")))
         if new_start < _now(deps):
@@ -665,9 +683,13 @@ def _is_kept(event: Event, phrase: str, deps: GraphDeps, tz: str) -> bool:
     local = local_now(event.start, tz)
     if words and words[-1] in WEEKDAYS and len(words) <= 2:
         return local.weekday() == WEEKDAYS[words[-1]]
-    day = find_day(phrase, local_now(_now(deps), tz).date())
+    today = local_now(_now(deps), tz).date()
+    day = find_day(phrase, today)
     if day is not None:
         return local.date() == day
+    week = find_week_range(phrase.removesuffix("'s").removesuffix("’s"), today)
+    if week is not None and re.fullmatch(r"(?:this|next|last|the)\s+week(?:'s|’s)?(?:\s+ones?)?", phrase.strip(), re.I):
+        return week.start <= local.date() < week.end  # "keep next week's": every meeting that week stays
     return bool(title_matches(phrase, event.title))
 
 

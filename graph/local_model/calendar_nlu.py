@@ -14,6 +14,7 @@ from datetime import timedelta
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
 from graph.parsing.datetimes import (
+    day_list_span,
     day_range_span,
     day_span,
     find_duration,
@@ -23,6 +24,7 @@ from graph.parsing.datetimes import (
     week_range_span,
     when_phrase,
 )
+from graph.parsing.zones import zone_for_place
 
 _MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|appointments?|catch-ups?)"
 _CANCEL = re.compile(r"\b(cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of)\b", re.I)
@@ -168,6 +170,10 @@ class CalendarFrame:
     anchor_part: str | None = None
     at: str | None = None
     """The moment an availability question is about ("free monday at 4?"), when it names one."""
+    zone: str | None = None
+    """Whose clock or which place's a time is given in, when not the speaker's ("4pm his time" → the guest)."""
+    keep: list[str] = field(default_factory=list)
+    """What a cancellation spares, said beside it ("keep next week's as is")."""
     every: bool = False
     """Several meetings were named ("both my focus blocks", "all the retros"): each one that matches changes."""
     expect_count: int | None = None
@@ -564,11 +570,26 @@ _MAYBE_STRONG = re.compile(
     r"\b(?:don'?t|do not|dont)\s+(?:send|book|invite|schedule|put|ping|tell)\b[^.?!]*\byet\b|"
     r"\b(?:schedule|plan|fit|book|work|move|put)\b[^.?!]{0,40}?\b(?:a?round|after|before)\s+(?:it|that|them)\b|"
     r"\bor\s+(?:is|are|has|have|do (?:i|we) have|have (?:i|we) got)\s+(?:there\s+)?(?:\w+\s+)?"
-    r"(?:something|smth|sth|anything|stuff|meetings?|already)\b",
+    r"(?:something|smth|sth|anything|stuff|meetings?|already)\b|"
+    # "if so I need to book a desk": a plan that hangs on the answer is not asked for yet.
+    r"\bif\s+(?:so|yes|it is|it'?s|they are|they'?re)\s*,?\s+(?:then\s+)?(?:i|we)\b",
+    re.I,
+)
+# A change the person leans towards but has not made ("tempted to bin my office hours", "half a mind to move it",
+# "lemme see the whole day first"): it is never proposed, whether or not a question is asked beside it.
+_UNDECIDED = re.compile(
+    r"\b(?:tempted|inclined)\s+to\b|\bhalf a mind to\b|\bbefore (?:i|we)\s+(?:decide|commit|make up)\b|"
+    r"\b(?:let me|lemme|let'?s|lets|i'?ll|i want to|i wanna|wanna)\s+(?:see|check|look at|have a look at|look over)\b"
+    r"[^.?!]{0,60}?\bfirst\b",
     re.I,
 )
 # Softer musing ("might grab him", "maybe"): it only yields to a question asked in the same message.
-_MAYBE_WEAK = re.compile(r"\b(?:might|maybe|perhaps|possibly|probably|thinking of)\b", re.I)
+_MAYBE_WEAK = re.compile(
+    r"\b(?:might|maybe|perhaps|possibly|probably|thinking of|considering|toying with|on the fence)\b", re.I
+)
+# A person or moment a question points back at: "is he free then?" after "pulling omar in mon at 11".
+_PRONOUN_WHO = re.compile(r"\b(?:he|she|they|him|her|them)\b", re.I)
+_PRONOUN_WHEN = re.compile(r"\b(?:then|at that time|at that point|that time)\b", re.I)
 _CLAUSES = re.compile(r"(?<=[?!.;])\s+|\s+[-–—]+\s+")
 _QUESTION_OPENER = re.compile(
     r"^\W*(?:so\s+|and\s+|but\s+|also\s+)?(?:who|whom|what|when|where|which|how|is|are|am|was|were|does|did|do|"
@@ -583,7 +604,7 @@ def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) ->
     """A question about the calendar next to a booking the person is only thinking about ("who's in the retro
     friday? deciding whether to book a prep with Omar", "is Hana free at 3? might grab her") is the question: it is
     answered, and nothing is proposed. A maybe-booking at a named time with no other question checks that time."""
-    strong = _MAYBE_STRONG.search(text)
+    strong = _MAYBE_STRONG.search(text) or _UNDECIDED.search(text)
     if not strong and not _MAYBE_WEAK.search(text):
         return None
     clauses = [c.strip() for c in _CLAUSES.split(colloquial(text)) if c.strip()]
@@ -593,17 +614,24 @@ def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) ->
         if (c.endswith("?") or _QUESTION_OPENER.match(c))
         and not _POLITE_ASK.match(c)
         and not _MAYBE_STRONG.search(c)
+        and not _UNDECIDED.search(c)
         and not _MAYBE_WEAK.search(c)
     ]
     if questions:
-        frame = _parse_request(" ".join(questions), lexicon, suggested=None, bot_id=bot_id)
+        asked = _with_antecedents(" ".join(questions), [c for c in clauses if c not in questions], lexicon, bot_id)
+        frame = _parse_request(asked, lexicon, suggested=None, bot_id=bot_id)
         if frame.action in {"read", "availability", "find_time"}:
             return frame
         if frame.action is None:
-            return _parse_request(" ".join(questions), lexicon, suggested="read", bot_id=bot_id)
+            return _parse_request(asked, lexicon, suggested="read", bot_id=bot_id)
     if not strong:
         return None
     frame = _parse_request(text, lexicon, suggested=None, bot_id=bot_id)
+    if frame.action in {"cancel", "move", "rename"} and _UNDECIDED.search(text):
+        # "tempted to scrap friday's retro, let me see the day first": show what is there; change nothing.
+        shown = CalendarFrame(action="read", day=frame.day, with_people=frame.with_people)
+        shown.title = None if frame.day else frame.title
+        return shown
     if frame.action not in {None, "create"}:
         return None
     # "could I squeeze a call in wed at 5 or is something already there?": whether that time is free.
@@ -614,6 +642,21 @@ def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) ->
         checked.at = when
         checked.duration = frame.duration
     return checked
+
+
+def _with_antecedents(question: str, others: list[str], lexicon: Lexicon, bot_id: str | None) -> str:
+    """The question with "he"/"she"/"they" and "then" spelled out from the rest of the message ("pulling omar into a
+    debrief mon at 11. is he free then?" → "is omar free mon at 11?"), when the rest names exactly that."""
+    context = " ".join(others)
+    if _PRONOUN_WHO.search(question) and not _people(question, lexicon, bot_id):
+        named = _people(context, lexicon, bot_id)
+        if len(named) == 1:
+            question = _PRONOUN_WHO.sub(named[0], question, count=1)
+    if _PRONOUN_WHEN.search(question) and not day_span(question) and not when_phrase_has_clock(question):
+        when = when_phrase(context)
+        if when:
+            question = _PRONOUN_WHEN.sub(when, question, count=1)
+    return question
 
 
 def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None) -> CalendarFrame:
@@ -658,6 +701,15 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         frame.action = "read"
         text = _agenda_clause(unrestated)
         people = _people(text, lexicon, bot_id)
+    elif (
+        _NEEDS_TIME.search(text)
+        and people
+        and _OPEN_ASK.search(text)
+        and not when_phrase_has_clock(_WORKING_HOURS.sub(" ", text))
+    ):
+        # "need a full hour with tom and priya on the 26th. what've we got?": the time wanted is what is asked for.
+        frame.action = "find_time"
+        text = _WORKING_HOURS.sub(" ", text)
     elif _FIRST_FREE.search(text) and _CREATE.search(text):
         frame.action = "create"  # "find the first time we're both free and book X then"
     elif _GOT_TIME.search(text) or (_WHEN_QUESTION.search(text) and not when_phrase_has_clock(text)):
@@ -697,18 +749,28 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
             "find_time": "find_time",
             "read": "read",
         }.get(suggested or "")
+    if frame.action in {"cancel", "move", "rename"}:
+        spared, text = _spared(text)
+        if spared and frame.action == "cancel":
+            frame.keep = spared
+        stripped = _without_context(text, lexicon)
+        if stripped != text:
+            text = stripped
+            people = _people(text, lexicon, bot_id)
     frame.with_people = people
 
     if frame.action == "create":
         _fill_create(text, frame)
         frame.with_people += [p for p in _unknown_lowercase_guests(text, lexicon) if p not in frame.with_people]
         frame.location = _room(text, lexicon)
+        frame.zone = _zone_named(text, frame.with_people, lexicon) if frame.start else None
     elif frame.action in {"move", "rename", "cancel", "read"}:
         _fill_selector(text, frame)
         if frame.title is None and antecedent:
             frame.title = antecedent
         if frame.action == "move":
             _fill_move(text, frame)
+            frame.zone = _zone_named(text, frame.with_people, lexicon) if frame.to else None
         elif frame.action == "rename":
             frame.new_title = _new_title(text)
             call = _CALL_INSTEAD.search(text)
@@ -728,9 +790,99 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         frame.day = _span_text(text, day_span(text))
         if when_phrase_has_clock(text):
             frame.at = when_phrase(text)  # "is Omar free thursday at 3?": that moment, not the whole day
+            frame.zone = _zone_named(text, frame.with_people, lexicon)
     elif frame.action == "met":
         _fill_create(text, frame)
     return frame
+
+
+# A clock time read in someone else's zone: "4pm his time", "10am priya's time", "3pm london time", "9:30 (NYC)".
+_ZONE_REF = re.compile(
+    r"\b(?P<pron>his|her|their|my|our)\s+time\b|"
+    r"\b(?P<name>[A-Za-z][\w-]+)(?:'s|’s)\s+time\b|"
+    r"\b(?P<place>[A-Za-z]+(?:\s+[A-Za-z]+)?)\s+time\b|"
+    r"\((?P<paren>[A-Za-z][A-Za-z /_]{1,30}?)(?:\s+time)?\)|"
+    r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midday)\s+(?!(?:his|her|their|my|our)\b|[\w-]+(?:'s|’s)\s+time\b)(?P<after>[A-Za-z]{2,}(?:\s+[A-Za-z]+)?)\b",
+    re.I,
+)
+
+
+def _zone_named(text: str, people: list[str], lexicon: Lexicon) -> str | None:
+    """The zone a message gives its time in, as a person or a place for the tool to resolve; None for the
+    speaker's own ("my time") or when nothing says so. A place named outright wins over "his/her time"."""
+    place: str | None = None
+    person: str | None = None
+    for m in _ZONE_REF.finditer(text):
+        if m.group("pron"):
+            if m.group("pron").lower() in {"his", "her", "their"} and len(people) == 1:
+                person = people[0]  # the one guest "his time" can mean
+            continue
+        if m.group("name"):
+            if lexicon.is_person(m.group("name")):
+                person = m.group("name")
+            continue
+        words = (m.group("place") or m.group("paren") or m.group("after") or "").split()
+        # "4pm new york time", "9:30 (london)": the longest run of words that names a zone.
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                if place is None and zone_for_place(" ".join(words[i : i + n])):
+                    place = " ".join(words[i : i + n])
+    return place or person
+
+
+# "… keep next week's as is", "but leave friday's alone": what a cancellation spares, said beside it.
+_KEEP_CLAUSE = re.compile(
+    r"(?:^|[,;.!?]\s*|\s[-–—]+\s*|\s(?=(?:but|and)\s))\s*(?:(?:but|and|just|please|pls)\s+)*"
+    r"(?:keep|leave|spare|don'?t\s+(?:cancel|touch)|do not\s+(?:cancel|touch))\s+"
+    r"(?P<what>[^,;.!?]{2,60}?)\s*(?:as\s+(?:it\s+)?is|alone|untouched|in place|intact|where it is|as planned)?\s*"
+    r"(?=[,;.!?]|$)",
+    re.I,
+)
+
+
+def _spared(text: str) -> tuple[list[str], str]:
+    """What a request keeps ("keep next week's as is") and the request without that clause, so the clause never
+    becomes the selector's day or title."""
+    kept: list[str] = []
+    for m in _KEEP_CLAUSE.finditer(text):
+        what = re.sub(r"^(?:the|my|our)\s+", "", m.group("what").strip(), flags=re.I)
+        if not _NOT_TITLES.match(what):
+            kept.append(what)
+    return kept, (_KEEP_CLAUSE.sub(" ", text).strip() if kept else text)
+
+
+# A clause about someone's situation beside the request: "akira's off sick till fri, can you scrap …". Its person
+# and its day are why, not which meeting.
+_SUBJECT = re.compile(
+    r"^\W*(?P<who>[\w.'-]+?)(?:'s|’s|\s+(?:is|are|was|has|had|will be|won'?t be|'ll be|isn'?t|got))\b", re.I
+)
+_ABSENCE_DAY = re.compile(r"\b(?:till|until|til|back (?:on|from)|returns?(?: on)?|from|since)\s+\S", re.I)
+_REQUEST_VERB = re.compile(rf"{_CANCEL.pattern}|{_MOVE.pattern}|{_RENAME.pattern}", re.I)
+
+
+def _without_context(text: str, lexicon: Lexicon) -> str:
+    """``text`` without clauses that only say why (a person's situation, with no request in them), when another
+    clause holds the request."""
+    parts = [p for p in re.split(r"(?<=[,;.!?])\s+", text) if p.strip()]
+    if len(parts) < 2:
+        return text
+
+    def context(part: str) -> bool:
+        if _REQUEST_VERB.search(part) or _CREATE.search(part):
+            return False
+        subject = _SUBJECT.match(part)
+        named = bool(subject and lexicon.is_person(subject.group("who")))
+        return named or bool(day_span(part) and _ABSENCE_DAY.search(part) and not lexicon.find_people(part))
+
+    kept = [p for p in parts if not context(p)]
+    if len(kept) == len(parts) or not any(_REQUEST_VERB.search(p) for p in kept):
+        return text
+    rest = " ".join(kept)
+    if not (day_span(rest) or week_range_span(rest)):
+        return text  # "travelling from the 7th until the 9th, scrap the standups then": the days are the selector
+    if re.search(r"\b(?:our|his|her|their|him|them|we|us)\b", " ".join(kept), re.I):
+        return text  # "omar's leaving, can you move our 1:1": the request points back at that person
+    return " ".join(kept)
 
 
 # Chat shorthand read as the words it stands for: "arvo" (afternoon), "sesh" (session), "cal" (calendar), "w" (with).
@@ -768,6 +920,26 @@ _WHEN_QUESTION = re.compile(
     # "is there a half-hour gap tomorrow …?", "do we have an open slot on Friday?": asking whether time exists.
     r"\b(?:is there|are there|do (?:i|we) have|have (?:i|we) got)\s+(?:an?|any|some)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:windows?|slots?|gaps?|openings?|free time)\b",
+    re.I,
+)
+# Wanting a length of time with people: "need a full hour w tom", "looking for 45 min with the two of them".
+_NEEDS_TIME = re.compile(
+    r"\b(?:need|want|wanna|looking for|after|hoping for|trying to find|trying to get)\s+(?:us\s+|me\s+)?"
+    r"(?:an?\s+|one\s+|some\s+)?(?:(?:full|solid|good|whole|clear|spare|free)\s+)?"
+    r"(?:\d+(?:\.\d+)?|half|an?|one|two|three)?[\s-]*(?:an?\s+)?(?:hours?|hrs?|h|min(?:ute)?s?)\b",
+    re.I,
+)
+# An open question about the choices: "what've we got?", "what do we have?", "what's available?".
+_OPEN_ASK = re.compile(
+    r"\bwhat(?:'ve|\s+have|\s+do)\s+(?:we|i|you)\s+(?:got|have)\b|\bwhat(?:'s|\s+is)\s+(?:there|available|open|free)\b|"
+    r"\bwhat\s+can\s+(?:we|you|i)\s+(?:do|find|get)\b|\bwhat\s+(?:works|would work)\b",
+    re.I,
+)
+# Bounds that are everyone's working hours anyway: "inside everyone's 9-6", "within working hours".
+_WORKING_HOURS = re.compile(
+    r"\b(?:inside|within|in|during)\s+(?:(?:every(?:one|body)'?s|our|their|all our|both our|normal|usual|business|"
+    r"office)\s+)*(?:\d{1,2}(?::\d{2})?\s*(?:am)?\s*(?:-|–|to)\s*\d{1,2}(?::\d{2})?\s*(?:pm)?|"
+    r"(?:working|work|office|business)\s+hours|work\s*days?)\b",
     re.I,
 )
 # A question about what is on the asker's calendar: "what meetings do I have that day?", "what's on Friday?",
@@ -944,7 +1116,8 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
     # Day and week phrases are selectors of their own: "next" in "next week" or "next Tuesday" is not "the next
     # meeting", and "week" is not part of a title.
     # "I'm off wed 25th through fri 27th, cancel my standups on those days": a range of days is every day in it.
-    days = day_range_span(head) if frame.action in {"cancel", "read"} else None
+    # "i'm out thu 26th + fri 27th, cancel …": a list of days is each of those days.
+    days = (day_range_span(head) or day_list_span(head)) if frame.action in {"cancel", "read"} else None
     day = days or day_span(head)
     week = None if days else week_range_span(head)
     masked = head
@@ -1258,10 +1431,48 @@ def _day_first(selector: str) -> str:
     return selector
 
 
+# "can we do the laptop handover on tues instead of wed?", "could we have our sync at 3 instead": an existing
+# meeting (named with the/my/our) at another day or time is a move, from the day after "instead of" if given.
+_DO_INSTEAD = re.compile(
+    r"^\W*(?:(?:so|ok|okay|hey|hi)\s*,?\s*)?(?:can|could|shall|would|should)\s+(?:we|you|u|i)\s+"
+    r"(?:please\s+|pls\s+|maybe\s+|just\s+)?(?:do|have|hold|run|make)\s+"
+    r"(?P<sel>(?:the|my|our|this week'?s|next week'?s)\s+[^?!.;]+?)\s+"
+    r"(?P<new>(?:on|at|for|to)\s+[^?!.;]+?)\s+instead(?:\s+of\s+(?P<old>[^?!.;,]+?))?\s*(?P<tail>[?!.;,].*)?$",
+    re.I | re.S,
+)
+
+
+_WEEKDAY_INDEX = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+
+def _same_week_as(old: str, new: str) -> str:
+    """ "wed" said against "tues the 24th" is the Wednesday of that week, "wed the 25th": a bare weekday next to a
+    dated day means that week's, not the next one from today."""
+    bare = re.fullmatch(rf"(?:the\s+)?({_WEEKDAY_NAMES})", old.strip(), re.I)
+    dated = re.search(rf"\b({_WEEKDAY_NAMES})\b\W+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", new, re.I)
+    if not bare or not dated:
+        return old
+    shift = _WEEKDAY_INDEX[bare.group(1)[:3].lower()] - _WEEKDAY_INDEX[dated.group(1)[:3].lower()]
+    day = int(dated.group(2)) + shift
+    if not 1 <= day <= 28:
+        return old  # across a month end the number alone can't say which day
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{bare.group(1)} the {day}{suffix}"
+
+
 def _restate(text: str) -> str:
     """Shapes that name the meeting apart from the change, restated as "<verb> <meeting> <change>"."""
     if day_span(_ANAPHOR_DAY.sub("", text)) or week_range_span(_ANAPHOR_DAY.sub("", text)):
         text = _ANAPHOR_DAY.sub("", text)  # "I'm out Friday, cancel my office hours that day"
+    instead = _DO_INSTEAD.match(text)
+    if instead:
+        new = re.sub(r"^(?:on|at|for|to)\s+", "", instead.group("new").strip(), flags=re.I)
+        old = (instead.group("old") or "").strip()
+        if (day_span(new) or time_span(new)) and (not old or day_span(old) or time_span(old)):
+            sel = instead.group("sel").strip()
+            old = _same_week_as(old, new)
+            was = f" on {old}" if old and day_span(old) else f" at {old}" if old else ""
+            return f"move {sel}{was} to {new}"
     if not _CREATE.search(text):
         text = _MAKE_IT_WHEN.sub("move it to ", text)
     should = _SHOULD_BE.search(text)

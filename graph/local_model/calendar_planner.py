@@ -167,6 +167,31 @@ _ADD_PEOPLE = re.compile(r"\b(?:invite|add|include|too|also|as well|and)\b", re.
 _NEW_REQUEST = re.compile(r"\b(?:another|a second|a new|separate|also book|also schedule)\b", re.I)
 
 
+# Taking someone off a meeting being booked: "leave diego off it", "drop omar", "without sofia", "don't invite
+# hana", "priya doesn't need to come", "sofia instead of omar" (omar goes).
+_DROP_BEFORE = (
+    r"\b(?:(?:leave|keep|take|cut|count|rule)\s+{name}\s+(?:off|out)\b|"
+    r"(?:drop|remove|uninvite|un-invite|disinvite|exclude|ditch|scratch|strike|lose|cut|skip)\s+{name}\b|"
+    r"(?:without|minus|except|instead of|no need (?:for|to invite)|(?:^|,|\bbut|\band)\s*not)\s+{name}\b|"
+    r"(?:don'?t|do not|dont|no need to)\s+(?:invite|include|add|need|bother(?:\s+with)?|loop in|cc)\s+{name}\b|"
+    r"{name}\s+(?:doesn'?t|does not|won'?t|will not|needn'?t|need not|isn'?t|is not|can'?t|cannot)\s+"
+    r"(?:need to\s+|have to\s+|going to\s+)?"
+    r"(?:come|be there|join|attend|be invited|be on it|make it|needed|required)\b|"
+    r"{name}\s+can\s+(?:skip|sit (?:this|it) out|drop off)\b)"
+)
+_ADD_VERB = re.compile(r"\b(?:invite|add|include|bring in|loop in|cc)\b", re.I)
+
+
+def _dropped(text: str, people: list[str]) -> list[str]:
+    """The people a follow-up takes off the meeting, of those it names."""
+    out = []
+    for person in people:
+        name = re.escape(person)
+        if re.search(_DROP_BEFORE.format(name=rf"(?:{name})(?:'s)?"), text, re.I):
+            out.append(person)
+    return out
+
+
 def _changes(text: str, lexicon: Lexicon, bot_id: str | None) -> dict[str, Any]:
     """What a follow-up changes about a meeting being booked: length, time, people, name."""
     out: dict[str, Any] = {}
@@ -180,15 +205,44 @@ def _changes(text: str, lexicon: Lexicon, bot_id: str | None) -> dict[str, Any]:
     if when:
         out["start"] = when
     people = people_named(text, lexicon, bot_id)
+    dropped = _dropped(text, people)
+    if dropped:
+        out["drop"] = dropped
+        # "leave diego off it, noah's got the numbers": others named beside a removal are the reason, not guests,
+        # unless the message also asks to add them.
+        asks_to_add = _ADD_VERB.search(re.sub(r"\b(?:don'?t|do not|dont|no need to)\s+\w+", " ", text, flags=re.I))
+        people = [p for p in people if p not in dropped] if asks_to_add else []
     if people:
         out["attendees"] = people
     return out
 
 
-def _merge(args: dict[str, Any], changes: dict[str, Any], text: str) -> dict[str, Any]:
+def _same_person(a: str, b: str, lexicon: Lexicon) -> bool:
+    ids_a, ids_b = set(lexicon.person_ids(a.strip("<@>"))), set(lexicon.person_ids(b.strip("<@>")))
+    if a.startswith("<@"):
+        ids_a.add(a.strip("<@>"))
+    if b.startswith("<@"):
+        ids_b.add(b.strip("<@>"))
+    return a.strip().lower() == b.strip().lower() or bool(ids_a & ids_b)
+
+
+def _merge(args: dict[str, Any], changes: dict[str, Any], text: str, lexicon: Lexicon | None = None) -> dict[str, Any]:
     merged = {k: v for k, v in args.items() if k != "replaces"}
+    if changes.get("drop"):
+        known = lexicon or Lexicon()
+        merged["attendees"] = [
+            a
+            for a in merged.get("attendees") or []
+            if not any(_same_person(str(a), str(d), known) for d in changes["drop"])
+        ]
     for key, value in changes.items():
-        if key == "attendees":
+        if key == "drop":
+            continue
+        if key == "attendees" and changes.get("drop"):
+            merged["attendees"] = list(merged.get("attendees") or []) + [
+                p for p in value if p not in (merged.get("attendees") or [])
+            ]
+        elif key == "attendees":
             keep = (
                 []
                 if re.search(r"\binstead\b", text, re.I) and not _ADD_PEOPLE.search(text)
@@ -209,9 +263,9 @@ def _revise_awaited(awaiting: dict[str, Any], text: str, lexicon: Lexicon, bot_i
         return None
     changes = _changes(text, lexicon, bot_id)
     cued = bool(_REVISION_CUE.search(text))
-    if not changes or not (cued or "duration" in changes or "start" in changes):
+    if not changes or not (cued or "duration" in changes or "start" in changes or "drop" in changes):
         return None
-    args = _merge(dict(awaiting.get("args") or {}), changes, text)
+    args = _merge(dict(awaiting.get("args") or {}), changes, text, lexicon)
     if not args.get("title"):
         return Plan(text="Got it. What should the meeting be called?", awaiting={**awaiting, "args": args})
     if not args.get("start") and not args.get("first_free_after"):
@@ -223,14 +277,21 @@ def _revise_awaited(awaiting: dict[str, Any], text: str, lexicon: Lexicon, bot_i
 
 def _revise_pending(target: dict[str, Any], text: str, lexicon: Lexicon, bot_id: str | None) -> Plan | None:
     """A correction to the proposal awaiting approval: the same tool again, marked as replacing it."""
-    if not _REVISION_CUE.search(text) or _NEW_REQUEST.search(text):
+    if _NEW_REQUEST.search(text):
         return None
     args = dict(target.get("args") or {})
     if target.get("tool") == "create_event":
         changes = _changes(text, lexicon, bot_id)
-        if not changes:
+        # Taking someone off the meeting being booked is a correction however it is worded.
+        if not changes or not (_REVISION_CUE.search(text) or "drop" in changes):
             return None
-        args = _merge(args, changes, text)
+        invited = [str(a) for a in args.get("attendees") or []]
+        missing = [d for d in changes.get("drop", []) if not any(_same_person(a, d, lexicon) for a in invited)]
+        if missing and len(missing) == len(changes.get("drop", [])) and set(changes) == {"drop"}:
+            return Plan(text=f"{', '.join(missing)} isn't on that meeting, so there's nobody to take off.")
+        args = _merge(args, changes, text, lexicon)
+    elif not _REVISION_CUE.search(text):
+        return None
     else:
         length = find_duration(text) if re.search(r"\bmake (?:it|that)\b|\blong\b", text, re.I) else None
         when = when_phrase(text)
@@ -309,6 +370,8 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
         args["only_if_not_met_in_days"] = frame.not_met_days
     if frame.location:
         args["location"] = frame.location
+    if frame.zone and frame.start:
+        args["time_zone"] = frame.zone
     if frame.anchor and frame.anchor_title:
         args["anchor"] = frame.anchor
         args["anchor_title"] = frame.anchor_title
@@ -349,6 +412,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
             args["expect_one"] = True
         if frame.expect_count:
             args["expect_count"] = frame.expect_count
+        if frame.keep and not frame.expect_one:
+            args["keep"] = list(frame.keep)  # one meeting named: what is kept beside it is other meetings anyway
         return Plan(calls=[{"name": "cancel_events", "args": args}])
     if frame.action == "move":
         args = frame.selector_args()
@@ -360,6 +425,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
             args["by"] = f"{frame.shift_days} day{'s' if abs(frame.shift_days) != 1 else ''}"
         elif frame.to:
             args["to"] = frame.to
+            if frame.zone:
+                args["time_zone"] = frame.zone
         elif frame.new_duration is None:
             return Plan(
                 text="Where should it move to? Give me a new time, or how much later (“by 30 minutes”).",
@@ -393,6 +460,8 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
             args["day"] = frame.day
         if frame.at:
             args["at"] = frame.at
+            if frame.zone:
+                args["time_zone"] = frame.zone
             if frame.duration:
                 args["duration"] = duration_text(frame.duration)
         return Plan(calls=[{"name": "check_availability", "args": args}])

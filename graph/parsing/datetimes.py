@@ -601,6 +601,50 @@ def day_range_span(text: str) -> tuple[int, int] | None:
     return None
 
 
+# "thu 26th + fri 27th", "monday and wednesday", "tue & thu": named days, each on its own (not the days between).
+_LIST_JOIN = re.compile(r"\s*(?:\+|&|,\s*and|and|,)\s*", re.I)
+
+
+def _day_list_spans(text: str) -> list[tuple[int, int]]:
+    """The day phrases of the first list of two or more days, or nothing. "between X and Y" is a range, not a list."""
+    starts = sorted(
+        {m.span() for pattern in _DAY_PATTERNS for m in pattern.finditer(text)}, key=lambda s: (s[0], -s[1])
+    )
+    for first in starts:
+        if re.search(r"\bbetween\s+$", text[: first[0]], re.I):
+            continue
+        spans, joins = [first], []
+        while True:
+            join = _LIST_JOIN.match(text, spans[-1][1])
+            following = day_span(text[join.end() :]) if join else None
+            if not join or not following or following[0] != 0:
+                break
+            joins.append(join.group(0).strip())
+            spans.append((join.end(), join.end() + following[1]))
+        # Commas alone ("friday, tuesday's is fine") do not make a list; "mon, wed and fri" does.
+        if len(spans) >= 2 and any(j != "," for j in joins):
+            return spans
+    return []
+
+
+def day_list_span(text: str) -> tuple[int, int] | None:
+    """Where the first list of days is ("thu 26th + fri 27th", "monday and wednesday")."""
+    spans = _day_list_spans(text)
+    return (spans[0][0], spans[-1][1]) if spans else None
+
+
+def find_day_list(text: str, today: date) -> list[date] | None:
+    """The days a list names, in order ("thu 26th + fri 27th" → both), or None when ``text`` is not a list."""
+    spans = _day_list_spans(text)
+    phrases = [text[a:b] for a, b in spans]
+    week = week_range_span(phrases[-1]) if phrases else None
+    if week is not None:
+        # "tue & thu next week": the week named once is every day's week.
+        phrases = [p if week_range_span(p) else f"{p} {phrases[-1][week[0] : week[1]]}" for p in phrases]
+    days = [find_day(p, today) for p in phrases]
+    return [d for d in days if d is not None] if spans and all(days) else None
+
+
 def find_day_range(text: str, today: date) -> tuple[date, date] | None:
     """First and last day (both included) of a range of days ("wed 25th through fri 27th"). A last day before the
     first ("Friday to Monday") is in the week after."""

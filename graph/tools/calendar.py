@@ -14,6 +14,7 @@ from graph.actions.calendar import (
     ConditionNotMet,
     duration_text,
     event_line,
+    named_zone,
     names,
     prepare_cancel,
     prepare_create,
@@ -77,6 +78,9 @@ class AvailabilityArgs(BaseModel):
         default=None, description="A moment ('Monday at 4pm'): say whether each person is free then, not the day."
     )
     duration: str | None = Field(default=None, description="With at: how long must be free (default 30 minutes).")
+    time_zone: str | None = Field(
+        default=None, description="With at: the zone the time is given in when not yours ('omar', 'London')."
+    )
 
 
 class FreeSlotsArgs(BaseModel):
@@ -100,6 +104,11 @@ class CreateEventArgs(BaseModel):
         default=None, description="Instead of start: book the first slot everyone is free after this ('tomorrow')."
     )
     duration: str | None = Field(default=None, description="How long; default 30 minutes.")
+    time_zone: str | None = Field(
+        default=None,
+        description="The zone start is given in when it is not yours: a person ('4pm his time' → 'omar'), a city "
+        "('London') or a tz name.",
+    )
     description: str | None = Field(default=None)
     location: str | None = Field(default=None)
     only_if_not_met_in_days: int | None = Field(
@@ -122,6 +131,9 @@ class MoveEventArgs(_Select):
     by: str | None = Field(default=None, description="Shift: '2 hours' later, '-30 minutes' earlier.")
     to: str | None = Field(default=None, description="New start: 'Friday at 10'.")
     new_duration: str | None = Field(default=None, description="New length.")
+    time_zone: str | None = Field(
+        default=None, description="The zone 'to' is given in when it is not yours: a person, a city or a tz name."
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 
@@ -237,7 +249,8 @@ def _free_at(args: AvailabilityArgs, deps: GraphDeps, *, owner: str, tz: str) ->
     """ "Is Diego free Monday at 4?": a plain yes or no for that moment, and what is there when it is taken (by
     title on the asker's own calendar; only as busy time on someone else's)."""
     assert deps.calendar is not None and args.at
-    start = parse_datetime(args.at, now=deps.clock(), tz=tz, working_hours=deps.working_hours)
+    zone = named_zone(args.time_zone, deps, owner=owner, fallback=tz) if args.time_zone else tz
+    start = parse_datetime(args.at, now=deps.clock(), tz=zone, working_hours=deps.working_hours)
     length = parse_duration(args.duration) if args.duration else timedelta(minutes=30)
     end = start + max(length, timedelta(minutes=1))
     moment = f"{local_now(start, tz):%a %-d %b %H:%M} {local_now(start, tz).tzname()}"
@@ -307,7 +320,11 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
         events = select_events(selector, deps, owner_id=owner, tz=tz)[: args.limit]
         if not events:
             return f"No {selector.describe()} on your calendar.", []
-        lines = [f"• {event_line(e, deps, tz, owner_id=owner)} (id {e.id})" for e in events]
+        # Where a meeting is answers "is it in person?" and tells a room from a video call.
+        lines = [
+            f"• {event_line(e, deps, tz, owner_id=owner)}{f' · at {e.location}' if e.location else ''} (id {e.id})"
+            for e in events
+        ]
         return f"{len(events)} event{'s' if len(events) != 1 else ''}:\n" + "\n".join(lines), _event_artifact(events)
 
     def check_availability(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
