@@ -121,6 +121,60 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.35,
         ),
+        # Deadlines and priorities of work named only by a pronoun or a description: "bump it to highest", "mark
+        # it done", "X and Y can both slip a week", "what's due tmrw across the boards".
+        (
+            re.compile(
+                r"\b(?:bump|raise|drop|lower|set|make|move|put|change|escalate|knock)\s+(?:it|this|that|them|its\s+"
+                r"priority|the\s+priority)\s+(?:up\s+|down\s+)?(?:to\s+|as\s+)?(?:the\s+)?(?:highest|lowest|high|low|"
+                r"medium|urgent|critical|blocker|p[0-4]|top)\b|"
+                r"\b(?:highest|lowest|high|low|medium|top)\s+(?:priority|prio|pri)\b|"
+                r"\bmark\s+(?:it|this|that|them|both|all)\s+(?:of\s+them\s+)?(?:as\s+)?(?:done|complete(?:d)?|"
+                r"finished|fixed|resolved|closed|blocked|started|in[\s-]?progress|in[\s-]?review)\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        (
+            re.compile(
+                # A deadline slips by a length of time; a meeting slipping is the calendar's.
+                r"^(?![^.?!]*\b(?:meetings?|calls?|syncs?|1:1s?|invites?|events?|retros?|stand-?ups?|catch-?ups?|"
+                r"check-?ins?|offsites?|appointments?|sessions?|interviews?|calendar)\b)[^.?!]*"
+                r"\b(?:slip|slide)(?:s|ped|ping|d)?\s+(?:by\s+)?(?:a|an|one|two|three|four|five|six|\d+|a couple of|"
+                r"another|a few)\s+(?:more\s+)?(?:days?|weeks?)\b|"
+                r"\bdue\s+(?:tmrw|tmr|tmrow|2moro|2morrow|tomoz|soon|asap|eod|eow)\b|"
+                r"\b(?:what(?:'s|s| is| are)|anything|everything|stuff|things|whatever(?:'s| is)?)\s+"
+                r"(?:still\s+)?due\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        (
+            re.compile(
+                r"\b(?:all|every|each|across)\s+(?:of\s+)?(?:the\s+|our\s+)?(?:boards|projects|queues)\b",
+                re.I,
+            ),
+            0.3,
+        ),
+        # Who is on a piece of work: "is sam still on it?", "if nobody's touching it i'll grab it", "the crash i
+        # reported", "what's tom got open", "where's the badge one at?".
+        (
+            re.compile(
+                r"\b(?:still|already|even)\s+(?:on|working on|looking at|handling)\s+(?:it|this|that)\b|"
+                r"\b(?:nobody|no one|noone|anyone|anybody|someone|somebody)(?:'s|\s+is|\s+has)?\s+(?:been\s+)?"
+                r"(?:touching|touched|working on|looking at|picked up|on)\s+(?:it|this|that)\b|"
+                r"\bi(?:'ll|\s+can|\s+could|\s+will|\s+'d|\s+would)\s+(?:happily\s+)?(?:take|grab|pick up)\s+"
+                r"(?:it|this|that)(?:\s+(?:over|on))?\b|"
+                r"\b(?:i|we)\s+(?:reported|filed|raised|logged|opened|submitted)\b|"
+                r"\b(?:got|have|has|having)\s+(?:still\s+)?(?:open|outstanding|on\s+(?:her|his|their|my)\s+plate|"
+                r"in flight)\b(?!\s+(?:slots?|time|windows?|spots?|hours?|calendar|availability|on\b))|"
+                r"^\W*where(?:'s|s|\s+is|\s+are)\s+(?:the|that|this|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,6}?"
+                r"(?!(?:meeting|call|sync|standup|stand-up|offsite|party|event|session|review|interview|dinner|lunch|"
+                r"room|office|venue)s?\s)[\w'-]+\s+at\s*(?:[?.!,]|$|now|atm|right now)",
+                re.I,
+            ),
+            0.3,
+        ),
     ],
     "calendar": [
         # A person's own day or date is their agenda: "how's my thursday shaping up?", "what do I have going on on
@@ -179,8 +233,10 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
         # Who is invited, whether a meeting is still on, moving something to a day and time, when people can meet.
         (
             re.compile(
-                r"\b(?:invited|invitees|attendees|still on|town ?hall|qbr)\b|"
-                r"\b(?:move|push|shift|bring)\b[^.?!]*\bto\s+(?:\w+\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|"
+                # "is the sync still on?" asks after a meeting; "is priya still on it?" asks who works on something.
+                r"\b(?:invited|invitees|attendees|still on(?!\s+(?:it|this|that|them)\b)|town ?hall|qbr)\b|"
+                # Moving a due date is a ticket change, whatever day it moves to.
+                r"\b(?:move|push|shift|bring)\b(?![^.?!]*\bdue\b)[^.?!]*\bto\s+(?:\w+\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|"
                 r"(?:mon|tue|wed|thu|fri|sat|sun)\w*\b[^.?!]*\d)|"
                 r"\bwhen (?:could|can|would|are|is)\b[^.?!]*\b(?:\d+\s*(?:min(?:ute)?s?|hours?|hrs?)|free|meet)\b",
                 re.I,

@@ -13,7 +13,7 @@ from graph.local_model.context import AWAITING_KEY, ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
-from graph.local_model.ticket_bulk import due_shift_days, parse_bulk, search_due_filter
+from graph.local_model.ticket_bulk import due_shift_days, parse_bulk, parse_described_pair, search_due_filter
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, mask_quotes, parse_ticket_request
 from graph.tools.tickets import DUPLICATE_HEADER
 
@@ -133,7 +133,7 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
             return _answer_awaited(awaiting, text, explicit)
 
     if "update_tickets" in tools and not find_keys(mask_quotes(text), lexicon):
-        bulk = parse_bulk(text, lexicon, listed=_listed_keys(messages))
+        bulk = parse_bulk(text, lexicon, listed=_listed_keys(messages)) or parse_described_pair(text, lexicon)
         if bulk is not None:
             return Plan(calls=[{"name": "update_tickets", "args": bulk.tool_args()}])
 
@@ -150,7 +150,8 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
         if shift is not None and "update_tickets" in tools and set(frame.change_slots()) <= {"due_date"}:
             args = {"text": frame.about, "expect_one": True, "new_due_shift_days": shift}
             return Plan(calls=[{"name": "update_tickets", "args": args}])
-        described = _plan_described(frame, tools)
+        # "X is in review now, and push its due date back 3 days": other changes with a relative due shift.
+        described = _plan_described(frame, tools, shift=_due_shift(frame, text, alongside=True))
         if described is not None:
             return described
     if frame.action in {"update", "close", "comment"} and not frame.keys:
@@ -176,7 +177,7 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
 _BULK_CHANGE = {"status": "new_status", "assignee": "new_assignee", "priority": "new_priority"}
 
 
-def _plan_described(frame: TicketFrame, tools: set[str]) -> Plan | None:
+def _plan_described(frame: TicketFrame, tools: set[str], *, shift: int | None = None) -> Plan | None:
     """A change to the one open ticket ``frame.about`` describes ("the empty states one"); the tools look it up
     and list the candidates instead of choosing when several match. None when the change can't be made that way."""
     about = frame.about or ""
@@ -192,6 +193,8 @@ def _plan_described(frame: TicketFrame, tools: set[str]) -> Plan | None:
     for slot, value in changes.items():
         if slot in _BULK_CHANGE:
             args[_BULK_CHANGE[slot]] = value
+        elif slot == "due_date" and shift is not None:
+            args["new_due_shift_days"] = shift  # relative to the ticket's own due date, which the tool knows
         elif slot == "due_date":
             args["new_due_date"] = value
         elif slot == "add_labels":
@@ -203,10 +206,14 @@ def _plan_described(frame: TicketFrame, tools: set[str]) -> Plan | None:
     return Plan(calls=[{"name": "update_tickets", "args": args}])
 
 
-def _due_shift(frame: TicketFrame, text: str) -> int | None:
-    """Days to move the named tickets' due dates by, when that is the only change asked for."""
+def _due_shift(frame: TicketFrame, text: str, *, alongside: bool = False) -> int | None:
+    """Days to move the named tickets' due dates by, when that is the only change asked for (or, ``alongside``,
+    one of several)."""
     named = frame.keys or frame.about
-    if frame.action not in ("update", "get") or not named or not set(frame.change_slots()) <= {"due_date"}:
+    slots = set(frame.change_slots())
+    if frame.action not in ("update", "get") or not named:
+        return None
+    if not ("due_date" in slots if alongside else slots <= {"due_date"}):
         return None
     if re.search(r"\bdue\s+in\s+\w+\s+(?:days?|weeks?)", text, re.I):
         return None  # "due in 3 days" is a date, not a shift

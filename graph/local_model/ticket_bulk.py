@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from graph.local_model.lexicon import Lexicon
-from graph.local_model.tickets_nlu import NO_DUE_DATE, find_labels
+from graph.local_model.tickets_nlu import (
+    NO_DUE_DATE,
+    find_assignee,
+    find_labels,
+    find_priority,
+    find_status_target,
+    ticket_description_words,
+)
 from graph.local_model.tickets_nlu import NOT_FINISHED as _NOT_FINISHED
 from graph.parsing.datetimes import day_span, find_week
 
@@ -125,7 +132,7 @@ _ALSO = re.compile(
 )
 _GIVE_PRONOUN = re.compile(r"\b(?:give|hand|pass|assign)\s+(?:them|him|her)\b", re.I)
 _DUE_SHIFT = re.compile(
-    r"\b(?:push|move|shift|slide|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
+    r"\b(?:push|move|shift|slide|slip|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
     r"(?:by\s+)?(?P<n>an?|one|two|three|four|five|six|\d+)\s+(?P<unit>days?|weeks?)\b"
     r"(?:\s+(?P<dir2>later|earlier|back|out|forward))?",
     re.I,
@@ -327,6 +334,9 @@ def due_shift_days(text: str) -> int | None:
     return None
 
 
+_TOMORROW_SHORT = r"tmrw|tmr|tmrow|tomorow|tommorow|tommorrow|2moro|2morrow|tomoz"
+
+
 def search_due_filter(phrase: str | None) -> dict[str, str]:
     """Search arguments for a due phrase: "before the end of next week", "after Dec 5", "this week", "by Friday"."""
     if not phrase:
@@ -337,6 +347,8 @@ def search_due_filter(phrase: str | None) -> dict[str, str]:
         return {{"after": "due_after", "by": "due_by"}.get(m.group(1).lower(), "due_before"): m.group(2)}
     if re.fullmatch(r"(?:today|tomorrow|this week|next week)", phrase.strip(), re.I):
         return {"due_in": phrase.strip().lower()}
+    if re.fullmatch(_TOMORROW_SHORT, phrase.strip(), re.I):
+        return {"due_in": "tomorrow"}  # "due tmrw" is tomorrow's work only, not everything due by then
     return {"due_by": phrase}  # "due by thurs" reaches here as "thurs": that day counts
 
 
@@ -546,3 +558,54 @@ def _due_filter(phrase: str, frame: BulkFrame) -> None:
         frame.filters["due_before"] = phrase.split(" ", 1)[1]
     else:
         frame.filters["due_before"] = phrase
+
+
+# Two tickets, each named by its own words, given one change: "the onboarding checklist and the billing export
+# one can both slip two days", "push both the sso rollout and the badge audit back a week", "mark the X and the Y
+# ones done". "both"/"each" (or "one"/"ticket" closing each name) tells a pair from a title containing "and".
+_PAIR = r"(?P<a>[\w'-]+(?:\s+[\w'-]+){0,6}?)\s+(?:and|&)\s+(?:the\s+)?(?P<b>[\w'-]+(?:\s+[\w'-]+){0,6}?)"
+_PAIR_SUBJECT = re.compile(
+    rf"^\W*(?:(?:ok|okay|so|fyi|heads up|right)[\s,:]+)?(?:both\s+)?the\s+{_PAIR}\s+"
+    r"(?P<rest>(?:can|could|should|will|must|need to|needs to|have to|are|'re|both|each)\b[^.;!?]*)",
+    re.I,
+)
+_PAIR_OBJECT = re.compile(
+    r"\b(?:push|move|shift|slide|slip|bump|pull|bring|mark|set|put|give|hand|assign|reassign|make|raise|drop|"
+    rf"lower)\s+(?:both\s+)?the\s+{_PAIR}\s+(?P<rest>(?:back|out|forward|to|as|over|up|down|in|by|two|three|four|"
+    r"five|six|\d+|done|high|highest|low|lowest|urgent)\b[^.;!?]*)",
+    re.I,
+)
+_NAMED_ONE = re.compile(r"\s+(?:one|ticket|bug|issue|task)$", re.I)
+
+
+def parse_described_pair(text: str, lexicon: Lexicon) -> BulkFrame | None:
+    """A frame changing two tickets each named by description, or None. Each name must match exactly one open
+    ticket when the tool runs, so a loose name is asked about rather than guessed."""
+    for pattern in (_PAIR_SUBJECT, _PAIR_OBJECT):
+        m = pattern.search(text)
+        if not m:
+            continue
+        a, b = m.group("a"), m.group("b")
+        named = bool(_NAMED_ONE.search(a) and _NAMED_ONE.search(b)) or bool(re.search(r"\b(?:both|each)\b", text, re.I))
+        names = [ticket_description_words(_NAMED_ONE.sub("", part), lexicon) for part in (a, b)]
+        if not named or not all(names):
+            continue
+        # The change read as if said of one ticket: "mark it done", "give it to Tom", "bump it to highest".
+        lead = re.sub(r"(?:both\s+)?the\s*$", "", text[: m.start("a")], flags=re.I)
+        rest = re.sub(r"\b(?:both|each)\s+", "", f"{lead} it {m.group('rest')}", flags=re.I)
+        frame = BulkFrame(filters={"each_of": names})
+        shift = due_shift_days(text)
+        if shift is not None:
+            frame.changes["due_shift_days"] = shift
+        status = find_status_target(rest)
+        if status:
+            frame.changes["status"] = status
+        priority = find_priority(rest)
+        if priority:
+            frame.changes["priority"] = priority
+        assignee, unassign = find_assignee(rest, lexicon)
+        if assignee or unassign:
+            frame.changes["assignee"] = "nobody" if unassign else assignee
+        if frame.changes:
+            return frame
+    return None

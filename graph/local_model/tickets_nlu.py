@@ -132,7 +132,7 @@ _DATE_AFTER_BY = (
 _DUE = re.compile(
     r"\b(?:due(?:\s+date)?|deadline)(?:\s+of\s+(?:[A-Z][A-Z0-9]+-\d+|it|this|that|the ticket))?"
     r"(?:\s+(?:on|by|is|of|to|for|date|until|till))*\s+(.+?)(?=$|[,.;!?+&]|\s+(?:and|with|"
-    rf"assign|assigned|for|in the|priority)\b)|\bby\s+({_DATE_AFTER_BY})(?![\w-])",
+    rf"assign|assigned|for|in the|priority|across|over all|on all|in all)\b)|\bby\s+({_DATE_AFTER_BY})(?![\w-])",
     re.I,
 )
 _FINISHED_BY = re.compile(
@@ -550,6 +550,29 @@ _SHOULD_TAKE = re.compile(
     r"(?:\s+(?:it|this|that|over))?|(?:owns|'ll own|is owning|is taking)\s+(?:it|this|that))\b",
     re.I,
 )
+# "can omar take the macos vpn ticket?", "could Sam pick up the login one": a polite request to hand a ticket over,
+# asked as a question.
+_CAN_TAKE = re.compile(
+    r"\b(?:can|could|would|will)\s+(?P<who>[A-Za-z][\w-]*)\s+(?:please\s+)?(?:take(?:\s+over)?|have|grab|"
+    r"pick up|own|handle)\s+(?:the|this|that|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,6}?"
+    r"(?:one|ticket|bug|issue|task)\b|"
+    r"\b(?:can|could|would|will)\s+(?P<who2>[A-Za-z][\w-]*)\s+(?:please\s+)?(?:take(?:\s+over)?|grab|pick up|own)\s+"
+    r"[A-Z][A-Z0-9]+-\d+\b",
+    re.I,
+)
+
+
+def _can_take(text: str, lexicon: Lexicon) -> str | None:
+    """The person asked to take a ticket over in "can omar take the X ticket?" ("me" for "can i"), else None."""
+    for m in _CAN_TAKE.finditer(text):
+        who = m.group("who") or m.group("who2")
+        if who.lower() == "i":
+            return "me"
+        if lexicon.is_person(who):
+            return who
+    return None
+
+
 # "Omar's taking over the rate limiting work", "Priya will take over ENG-4": the new owner, named first.
 _TAKES_OVER = re.compile(
     r"\b(?P<who>[A-Za-z][\w-]*)(?:'s|\s+is|\s+will|'ll|\s+will be|\s+is going to|\s+can)\s+(?:be\s+)?"
@@ -570,7 +593,8 @@ _MINE = re.compile(
 _PUT_ON = re.compile(
     r"(?:\b(?:put|stick|throw|land|drop|pop|slap)\s+(?:it|this|that|this one|that one|the ticket)\s+on|"
     r"(?:^|[,;:.]\s*|\band\s+)(?:it'?s\s+|that'?s\s+)?on)\s+(?P<who>me|myself|<@[A-Z0-9]+(?:\|[^>]*)?>|@?[A-Za-z][\w'-]*)"
-    r"(?=\s*(?:[,;.!)]|$|\b(?:pls|plz|please|thanks|thx|and)\b))",
+    # A following "with/w a due date", "by friday" or "for the launch" starts the next slot, not the name.
+    r"(?=\s*(?:[,;.!)]|$|\b(?:pls|plz|please|thanks|thx|and|w/?|with|by|for|due|from|until|till|starting)\b))",
     re.I,
 )
 
@@ -614,6 +638,9 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
     m = _TAKES_OVER.search(text)
     if m and lexicon.is_person(m.group("who")):
         return m.group("who"), False
+    asked = _can_take(text, lexicon)
+    if asked:
+        return asked, False
     m = _SHOULD_TAKE.search(text)
     if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "i"):
         return ("me" if m.group(1).lower() == "i" else m.group(1)), False
@@ -1025,12 +1052,14 @@ def parse_ticket_request(
     frame.project = lexicon.find_project(unnegated) or _lower_case_key(unnegated, lexicon) or _raw_project(unnegated)
     status_target = find_status_target(plain) or (find_raw_status_target(plain, lexicon) if frame.keys else None)
     subject = None if frame.keys else find_statement_subject(plain, lexicon)
-    question_like = bool(_QUESTION.search(plain))
+    # "can omar take the X ticket?" asks for a change, though it ends in a question mark.
+    handover = bool(_can_take(plain, lexicon))
+    question_like = bool(_QUESTION.search(plain)) and not handover
     # "the rail-first travel policy ticket - push the due date back": a ticket named by description is a target.
     described = None if frame.keys or question_like else find_described_ticket(plain, lexicon)
     has_target = bool(frame.keys) or frame.refers_back or bool(subject) or bool(described)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
-    question = bool(_QUESTION.search(plain)) and not _EXPLICIT_CREATE.search(plain)
+    question = question_like and not _EXPLICIT_CREATE.search(plain)
     # "add a new task ...? Can you do that?" still asks to create; only a bare question ("is there a ticket for
     # X?") without a creating verb phrase is a lookup.
     explicit_create = bool(_CREATE.search(plain) or _EXPLICIT_CREATE.search(plain))
@@ -1084,7 +1113,9 @@ def parse_ticket_request(
     elif _OWN_REQUEST.search(plain) and _DONE_QUESTION.search(plain):
         frame.action = "search"  # "did my request for X ever get sorted": a lookup, with or without a "?"
     elif question and (
-        _SEARCH.search(plain) or re.search(r"\b(tickets?|issues?|bugs?|tasks?|tix|stuff)\b", plain, re.I)
+        _SEARCH.search(plain)
+        or _WHERE_AT.search(plain)
+        or re.search(r"\b(tickets?|issues?|bugs?|tasks?|tix|stuff)\b", plain, re.I)
     ):
         frame.action = "search"
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:
@@ -1238,6 +1269,48 @@ _LEAD_IN = re.compile(
     r"(?=(?:what|which|any|anything|are|is|how|who|whose|where|show|list|do|does|can|could)\b)",
     re.I,
 )
+# A later sentence saying why one asks ("want to know who to nudge", "wanna know before i hand her more",
+# "just curious") is context for the question before it, never a filter.
+_WHY_TAIL = re.compile(
+    r"(?<=[?.!])\s+(?:(?:i\s+)?(?:just\s+)?(?:want(?:ed)?|wanna|need|needed|trying|try(?:ing)? to)\s+(?:to\s+)?"
+    r"(?:know|check|figure|see|work out|find out)\b|just curious\b|asking (?:because|cos|since|so)\b|"
+    r"(?:so|before|because|cos|since) i\b|(?:i'?m\s+)?(?:about|going|planning) to\b|gonna\b).*$",
+    re.I | re.S,
+)
+# "the notification worker memory leak i reported", "the login crash maya filed": one ticket named by its subject
+# and by who filed it.
+_FILED_DESCRIBED = re.compile(
+    r"\bthe\s+(?P<words>(?:[\w'-]+\s+){0,6}?[\w'-]+)\s+(?:that\s+|which\s+)?(?P<who>i|we|[a-z][\w-]+)\s+"
+    r"(?:just\s+|already\s+)?(?:reported|filed|raised|logged|opened|submitted|put in)\b",
+    re.I,
+)
+# "is priya still on it?", "anyone on this?", "who's touching it": who works on the ticket is the question, so
+# the person named is no assignee filter.
+_OWNER_QUESTION = re.compile(
+    r"\b(?:is|'s|are)\s+(?:[\w-]+\s+)?(?:still\s+|already\s+)?(?:on|working on|handling|looking at|touching)\s+"
+    r"(?:it|this|that)\b|\bwho(?:'s|s|\s+is)\s+(?:on|touching|handling|working on)\s+(?:it|this|that)\b",
+    re.I,
+)
+
+
+def _filed_described(text: str, lexicon: Lexicon) -> str | None:
+    """The subject words of "the X i reported" when someone known (or the speaker) filed it, else None."""
+    for m in _FILED_DESCRIBED.finditer(text):
+        who = m.group("who")
+        if who.lower() not in {"i", "we"} and not lexicon.is_person(who):
+            continue
+        words = [
+            w
+            for w in re.findall(r"[\w'-]+", m.group("words"))
+            if w.lower() not in _DESCRIPTION_STOP | _NOT_DESCRIPTION | _NOT_TOPIC_WORDS | _STOPWORDS
+            and not lexicon.is_person(w)
+            and w.lower() not in {"tickets", "issues", "bugs", "ones", "stuff", "things"}
+        ]
+        if any(len(w) >= 3 for w in words):
+            return " ".join(words[:6])
+    return None
+
+
 # "how are the X tickets doing?", "how's the Y going": a progress question; "doing" is no status filter there.
 _HOW_GOING = re.compile(
     r"^\W*how(?:'s|s|\s+is|\s+are)\b(?P<what>.*?)\b(?:doing|going|getting on|coming along|looking)\b", re.I
@@ -1285,8 +1358,13 @@ _WHO_HAS = re.compile(
 )
 
 
+# "where's the offsite receipts one at?", "where are we at with the badge bug": where one ticket stands.
+_WHERE_AT = re.compile(r"^\W*(?:so\s+|and\s+)?where(?:'s|s|\s+is|\s+are)\b[^.?!]*\bat\b", re.I)
+
+
 def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
     text = _LEAD_IN.sub("", text, count=1)
+    text = _WHY_TAIL.sub("", text)
     going = _HOW_GOING.search(text)
     if going:
         text = text[: going.end("what")] + text[going.end() :]  # "how are X doing?" asks after X, any status
@@ -1376,12 +1454,19 @@ def _fill_search(text: str, lexicon: Lexicon, frame: TicketFrame) -> None:
             and not lexicon.is_person(w)
         ]
         frame.search_text = " ".join(words[:6]) or None
-    described = find_described_ticket(text, lexicon) if _WHO_HAS.search(text) else None
+    described = find_described_ticket(text, lexicon) if _WHO_HAS.search(text) or _WHERE_AT.search(text) else None
     if described and what is None:
         # "who's got the per-token rate limiting ticket, has anyone started on it?": that one ticket, whatever its
         # owner or status; those are what the question asks, not filters.
         frame.search_text, frame.status, frame.topic = described, None, None
         frame.assignee = None if frame.assignee == "me" else frame.assignee
+    filed = _filed_described(text, lexicon) if what is None and not described else None
+    if filed and (_OWNER_QUESTION.search(text) or _QUESTION.search(text)):
+        # "the notification worker memory leak i reported - is priya still on it?": that one ticket, whoever has
+        # it; its owner is what the question asks.
+        frame.search_text, frame.status, frame.topic = filed, None, None
+        if _OWNER_QUESTION.search(text) or frame.assignee in {"me", "nobody"}:
+            frame.assignee = None
     if reported and frame.search_text:
         frame.search_text = re.sub(r"\b(?:report(?:ed)?|filed|opened|raised|logged)\b", "", frame.search_text).strip()
         frame.search_text = frame.search_text or None
@@ -1488,22 +1573,29 @@ def find_described_ticket(text: str, lexicon: Lexicon) -> str | None:
     the phrase only points ("the same one", "the other ticket") or names a person, project, status or priority."""
     plain = mask_quotes(text)
     for m in _DESCRIBED.finditer(plain):
-        phrase = m.group("words") or m.group("after") or ""
-        for start, end, _surface in reversed(lexicon.find_people(phrase)):
-            phrase = phrase[:start] + " " + phrase[end:]
-        words = [
-            w
-            for w in re.findall(r"[\w'-]+", phrase)
-            if w.lower() not in _DESCRIPTION_STOP
-            and w.lower() not in _NOT_DESCRIPTION
-            and w.lower() not in _NOT_TOPIC_WORDS
-            and not _is_status_word(w)
-            and not re.fullmatch(_PRIORITY_WORD, w, re.I)
-            and not any(w.lower() in {k.lower(), n.lower()} for k, n in lexicon.projects)
-        ]
-        if any(len(w) >= 3 for w in words):
-            return " ".join(words)
+        words = ticket_description_words(m.group("words") or m.group("after") or "", lexicon)
+        if words:
+            return words
     return None
+
+
+def ticket_description_words(phrase: str, lexicon: Lexicon) -> str | None:
+    """The words of ``phrase`` that describe a ticket's subject ("the settings page redesign" → "settings page
+    redesign"): no people, projects, statuses, priorities or pointing words; None when nothing of substance is
+    left."""
+    for start, end, _surface in reversed(lexicon.find_people(phrase)):
+        phrase = phrase[:start] + " " + phrase[end:]
+    words = [
+        w
+        for w in re.findall(r"[\w'-]+", phrase)
+        if w.lower() not in _DESCRIPTION_STOP
+        and w.lower() not in _NOT_DESCRIPTION
+        and w.lower() not in _NOT_TOPIC_WORDS
+        and not _is_status_word(w)
+        and not re.fullmatch(_PRIORITY_WORD, w, re.I)
+        and not any(w.lower() in {k.lower(), n.lower()} for k, n in lexicon.projects)
+    ]
+    return " ".join(words) if any(len(w) >= 3 for w in words) else None
 
 
 # Work named by what it is, in a statement about where it stands: "starting the postgres upgrade today",
@@ -1519,8 +1611,12 @@ _STATEMENT_SUBJECTS = (
     ),
     re.compile(
         r"^\W*(?:(?:ok|so|fyi|heads up|good news)[\s,:]+)?(?:the\s+|our\s+|my\s+)?"
-        r"(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)\s+(?:is|are|'s|has been|have been|got|was|were)\s+"
-        r"(?:now\s+|finally\s+|all\s+)?(?:fixed|merged|done|resolved|shipped|finished|deployed|complete(?:d)?)\b",
+        # "the postgres upgrade's done", "the parental leave page update is in review now"; never a question
+        # ("which tickets are in review?").
+        r"(?!(?:which|what|whats|how|any|anything|who|whose|where|when|are|is|do|does)\b)"
+        r"(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)(?:\s+(?:is|are|has been|have been|got|was|were)|'s)\s+"
+        r"(?:now\s+|finally\s+|all\s+)?(?:fixed|merged|done|resolved|shipped|finished|deployed|complete(?:d)?|"
+        r"in[\s-]review|in[\s-]progress|ready for review|blocked)\b",
         re.I,
     ),
     re.compile(
@@ -1536,7 +1632,9 @@ _STATEMENT_FILLER = {"work", "stuff", "thing", "things", "job", "piece", "bit", 
 # first clause, that a later "it" points at.
 _LEADING_SUBJECT = re.compile(
     r"^\W*(?:(?:ok|so|fyi|heads up|right)[\s,:]+)?(?:the\s+|our\s+)?(?P<what>(?:[\w'-]+\s+){0,5}?[\w'-]+)\s+"
-    r"(?:has to|have to|needs? to|must|should|is going to|will|won't|can'?t|keeps?|got)\s",
+    r"(?:has to|have to|needs? to|must|should|is going to|will|won't|can'?t|keeps?|got|"
+    # "the pricing page mobile thing is blowing up in support, bump it to highest": what is happening to it.
+    r"(?:is|are)\s+(?:still\s+|now\s+|really\s+|totally\s+)?[a-z]+ing\b)(?=[\s,;.!?])",
     re.I,
 )
 
@@ -1551,7 +1649,11 @@ def _leading_subject(text: str, lexicon: Lexicon) -> str | None:
         w.lower() in {"i", "we", "you", "he", "she", "they", "it", "this", "that", "someone", "everyone"} for w in words
     ):
         return None
-    kept = [w for w in words if w.lower() not in _DESCRIPTION_STOP and not _is_status_word(w)]
+    kept = [
+        w
+        for w in words
+        if w.lower() not in _DESCRIPTION_STOP and w.lower() not in _STATEMENT_FILLER and not _is_status_word(w)
+    ]
     return " ".join(kept) if any(len(w) >= 3 for w in kept) else None
 
 

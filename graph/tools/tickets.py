@@ -79,6 +79,11 @@ class BulkUpdateArgs(_TicketFilters):
     add_labels: list[str] | None = Field(default=None, description="Labels to add to each (existing ones stay).")
     remove_labels: list[str] | None = Field(default=None, description="Labels to remove from each.")
     expect_one: bool = Field(default=False, description="True when the person meant a single ticket.")
+    each_of: list[str] | None = Field(
+        default=None,
+        description="Several tickets named by description ('the empty states one and the settings redesign' → "
+        "['empty states', 'settings redesign']); each must match exactly one open ticket.",
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 
@@ -337,7 +342,15 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             raise ActionInvalidError(
                 "What should change on those tickets? (status, assignee, priority, due date or labels)"
             )
-        found = find(args, limit=200, include_done=bool(args.status))
+        if args.each_of:
+            picked = _each_described(args)
+            if isinstance(picked, str):
+                return picked
+            found = picked
+        else:
+            found = find(args, limit=200, include_done=bool(args.status))
+            if args.expect_one and args.text and len(found) > 1:
+                found = _clear_best(found, args.text) or found
         if not found and args.expect_one:
             return (
                 f"I couldn't find an open ticket matching that ({_describe_filters(args)}). "
@@ -370,6 +383,22 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         more = f" (and {len(skipped) - 5} more)" if len(skipped) > 5 else ""
         tail = f"\nLeft alone: {'; '.join(skipped[:5])}{more}." if skipped else ""
         return "\n".join(lines) + " They run only after a person approves." + tail
+
+    def _each_described(args: BulkUpdateArgs) -> list[Ticket] | str:
+        """One open ticket per description in ``args.each_of``, or what to ask when one matches none or several."""
+        picked: list[Ticket] = []
+        for words in args.each_of or []:
+            single = args.model_copy(update={"text": words, "each_of": None, "keys": None})
+            found = find(single, limit=20, include_done=False)
+            found = _clear_best(found, words) or found
+            if not found:
+                return f"I couldn't find an open ticket matching “{words}”. Which ticket do you mean? Give me its key."
+            if len(found) > 1:
+                listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in found[:10])
+                raise ActionInvalidError(f"{len(found)} tickets match “{words}”; which one do you mean?\n{listed}")
+            if found[0].key not in {t.key for t in picked}:
+                picked.append(found[0])
+        return picked
 
     def get_ticket(key: str) -> str:
         return _format_ticket_detail(deps.tickets.get(key), deps)
@@ -490,3 +519,12 @@ def _as_tool_text(fn: Callable[..., Any], with_artifact: bool = False) -> Callab
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+def _clear_best(found: list[Ticket], text: str) -> list[Ticket]:
+    """The one ticket whose title or description holds every significant word of ``text`` when no other does
+    ("settings page redesign" is the redesign, not the dark-mode ticket that only mentions the settings page);
+    otherwise nothing, and the caller asks."""
+    words = significant_words(text)
+    full = [t for t in found if words and all(match_score([w], t.title, t.description or "") for w in words)]
+    return full if len(full) == 1 else []
