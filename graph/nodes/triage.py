@@ -76,7 +76,10 @@ _REQUEST_OR_OWN = re.compile(
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
 )
-_ASKS_SOMETHING = re.compile(r"\?|^\W*whose\b", re.I)
+_ASKS_SOMETHING = re.compile(
+    r"\?|^\W*whose\b|\b(?:asking|wondering|know|sure) (?:where|how|when|who|whether|if)\b|\bhow long (?:till|until)\b",
+    re.I,
+)
 _FILE_IT = re.compile(
     r"\b(?:tickets?|file|open (?:a|an|one)|raise|log (?:a|an|it|this|one)|report|create|track)\b", re.I
 )
@@ -85,15 +88,17 @@ _HELP_ASK = re.compile(r"\b(?:i need|i'm locked out|i am locked out|i can't|i ca
 # proposal, greetings, thanks and the language notice.
 _SETTLED_LABELS = re.compile(r"\.(?:answer|revise)$|^chat\.(?:thanks|help|language)$")
 _STRONG_DENSE, _STRONG_COVERAGE, _HOW_TO_COVERAGE, _CLOSE_DENSE = 0.45, 0.7, 0.4, 0.55
-# A question about what the company allows, pays or gives ("what's the cap per person?", "is there any money for a
-# course?", "do we get a day off on our birthday?", "can I just sign up?") or when its offices are open ("will the
-# office be open on the 28th?"): policy, whatever day or week it mentions in passing.
+# A question about what the company allows, pays, gives or expects ("what's the cap per person?", "is there any money
+# for a course?", "do we get a day off on our birthday?", "can I just sign up?", "ok if I buy one myself?", "do I
+# need a note?") or when its offices are open ("will the office be open on the 28th?"): policy, whatever day, week
+# or broken laptop it mentions in passing.
 _POLICY_ASK = re.compile(
     r"\b(?:cap|limit|max(?:imum)?|budget|allowance|allowed|policy|rules?|reimburs\w*|expens\w*|claim|entitled|"
     r"money|pay for|paid for|covered|per (?:person|head|day|night)|do (?:we|i) get|are we allowed|is it ok|"
     r"how much (?:can|may|do|should) (?:i|we)|(?:can|may) (?:i|we) (?:just |still |also )?(?:sign up|accept|keep|"
     r"use|bring|install|expense|buy)|(?:office|building)\b.{0,40}\b(?:open|closed?|shut|closing)|"
-    r"what time does .{0,30}\b(?:open|close|shut))\b",
+    r"what time does .{0,30}\b(?:open|close|shut)|(?:is it )?ok if (?:i|we)|do (?:i|we) (?:need|have) to|"
+    r"am i (?:still )?(?:expected|supposed|required))\b",
     re.I,
 )
 # ...unless it is plainly about the person's own schedule.
@@ -116,8 +121,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     - a how-to question ("how do I fix the VPN on my Mac?") that a document matches strongly;
     - an unsure question or plea for help ("I need admin rights to install a driver") that a document matches
       strongly and almost word for word;
-    - a policy question (what is allowed, paid or given) that the calendar route took for its date words ("next
-      week", "on my birthday") although it names nothing on a calendar, when a document matches it fairly;
+    - a policy question (what is allowed, paid, given or expected) that the calendar or tickets route took for its
+      date or problem words ("next week", "my laptop died") although it names no meeting or ticket, when a document
+      matches it fairly;
     - a question, plea or how-to the classifier could not place at all, when a document covers it fairly.
     """
     # "help" alone asks what deskhand can do; "locked out of Okta and lost my phone, help" is a problem to solve.
@@ -150,9 +156,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     if how_to and dense >= _STRONG_DENSE and coverage >= _HOW_TO_COVERAGE:
         return True
     policy = QUESTION.search(text) and _POLICY_ASK.search(text) and not _CALENDAR_OBJECT.search(text)
-    if policy and decision.route == "calendar" and coverage >= _POLICY_COVERAGE:
+    if policy and decision.route in ("calendar", "tickets") and coverage >= _POLICY_COVERAGE:
         return True
-    if decision.label == "chat.unclear" and coverage >= (_HOW_TO_COVERAGE if how_to else _UNCLEAR_COVERAGE):
+    if decision.label == "chat.unclear" and coverage >= (_HOW_TO_COVERAGE if how_to or asks else _UNCLEAR_COVERAGE):
         # The classifier has no idea and the alternative is the help menu: a page that covers the question or
         # plea ("locked out of Okta and lost my phone, help") is the better answer.
         return True

@@ -111,6 +111,19 @@ def test_a_problem_told_that_a_page_answers_goes_to_docs_but_a_ticket_asked_for_
     assert _route(core, "log a ticket: since my password reset the staff wifi keeps asking me to log in") == "tickets"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "keyboard on my laptop stopped working, ok if i buy a cheap one myself?",
+        "our new contractor is asking where to send his invoice and how long till he gets paid",
+    ],
+)
+def test_may_i_questions_and_questions_passed_on_go_to_docs(core: Core, text: str) -> None:
+    """ "ok if I …?" is a policy question even when it sounds like a ticket, and a question passed on ("she's asking
+    where…", "how long till…") is a question without its question mark."""
+    assert _route(core, text) == "docs"
+
+
 def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
     """Small talk that no page covers stays with chat."""
     assert _route(core, "hmm what now") == "chat"
