@@ -44,6 +44,8 @@ class EventSelector:
     starts_at: str | None = None
     only_with: list[str] | None = None
     """Only events whose other attendees are exactly these people ("only me and Omar")."""
+    organised_by_me: bool = False
+    """Only events the owner organises ("the meetings I'm running"), not ones they are invited to."""
 
     def describe(self) -> str:
         """The selector in words, for messages like "no meeting matches ..."."""
@@ -53,6 +55,8 @@ class EventSelector:
         if self.which != "all":
             bits.append(self.which)
         bits.append(f"“{self.title}”" if self.title else "meeting")
+        if self.organised_by_me:
+            bits.append("that you organise")
         if self.only_with:
             bits.append(f"with only {', '.join(self.only_with)}")
         elif self.with_person:
@@ -228,6 +232,8 @@ def select_events(selector: EventSelector, deps: GraphDeps, *, owner_id: str, tz
     events = [e for e in events if start <= e.start < end]
     if attendee_id:
         events = [e for e in events if attendee_id in e.attendee_ids()]
+    if selector.organised_by_me:
+        events = [e for e in events if e.organizer_id == owner_id]
     if only is not None:
         # Guests without an account (an outside email) count as other people too.
         events = [e for e in events if set(_others(e, owner_id)) == only]

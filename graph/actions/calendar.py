@@ -150,6 +150,7 @@ def _selector(args: dict[str, Any]) -> EventSelector:
         include_past=bool(args.get("include_past")),
         starts_at=args.get("starts_at"),
         only_with=list(args["only_with"]) if args.get("only_with") else None,
+        organised_by_me=bool(args.get("organised_by_me")),
     )
 
 
@@ -635,6 +636,7 @@ def prepare_cancel(
             or selector.title
             or selector.with_person
             or selector.only_with
+            or selector.organised_by_me
             or selector.after
             or selector.before
         ):

@@ -156,6 +156,8 @@ class CalendarFrame:
     not_met_days: int | None = None
     exact_start: bool = False
     only_with: list[str] | None = None
+    organised_by_me: bool = False
+    """Only meetings the speaker runs ("the meetings I'm running", "ones I organise"), not invitations."""
     new_duration: timedelta | None = None
     shift_days: int | None = None
     """A move by whole days or weeks ("a day later", "back a week"): same clock time, another day."""
@@ -195,6 +197,8 @@ class CalendarFrame:
             out["with_person"] = self.with_people[0]
         if self.only_with:
             out["only_with"] = list(self.only_with)
+        if self.organised_by_me:
+            out["organised_by_me"] = True
         return out
 
 
@@ -1159,6 +1163,7 @@ def _fill_selector(text: str, frame: CalendarFrame) -> None:
         frame.title = _residual_title(masked, from_start=True)  # "roadmap review next week -> Tuesday 10am"
     frame.with_people = _people_in(head, frame.with_people)
     frame.only_with = _only_with(head, frame.with_people)
+    frame.organised_by_me = bool(_RUN_BY_ME.search(head))
     _time_filters(head, frame)
     if _REST_OF_TODAY.search(head) and not frame.after:
         frame.day, frame.after = frame.day or "today", "now"  # what is still ahead today
@@ -1241,6 +1246,16 @@ _CALENDAR_WORDS = re.compile(
 _ONLY = re.compile(
     r"\b(?:only|just|solely)\s+(?:(?:me|myself|us)\s*(?:and|&|\+|,)\s*|with\s+|between\s+(?:me|us)\s+and\s+)?"
     r"(?P<rest>.{1,80})|\b(?:no ?one|nobody) else\b|\bjust the (?:two|three|four) of us\b",
+    re.I,
+)
+
+
+# "the meetings I'm running", "ones I organise", "my own meetings", "the calls I host": the speaker's own, not invites.
+_RUN_BY_ME = re.compile(
+    r"\b(?:(?:i(?:'m| am)|am i)\s+(?:running|hosting|organi[sz]ing|chairing|leading)|"
+    r"i\s+(?:run|host|organi[sz]e|own|chair|lead|set up|booked|scheduled|sent out)|"
+    r"(?:that|which)\s+i(?:'ve| have)?\s+(?:set up|booked|scheduled|organi[sz]ed)|"
+    r"my own\s+(?:meetings?|calls?|events?|ones?))\b",
     re.I,
 )
 

@@ -60,6 +60,9 @@ class _Select(BaseModel):
     only_with: list[str] | None = Field(
         default=None, description="Only events whose other attendees are exactly these people ('only me and Omar')."
     )
+    organised_by_me: bool = Field(
+        default=False, description="Only events you organise ('the meetings I'm running'), not ones you're invited to."
+    )
 
 
 class FindEventsArgs(_Select):
@@ -316,6 +319,7 @@ def build_calendar_tools(deps: GraphDeps, ctx: ConversationContext, collector: P
             include_past=args.include_past,
             starts_at=args.starts_at,
             only_with=args.only_with,
+            organised_by_me=args.organised_by_me,
         )
         events = select_events(selector, deps, owner_id=owner, tz=tz)[: args.limit]
         if not events:

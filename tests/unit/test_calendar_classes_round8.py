@@ -170,6 +170,16 @@ def test_cancelling_on_a_list_of_days_covers_every_day_then_keeps_one_by_title(d
     assert kept == titles - {"Q1 planning"}
 
 
+def test_the_meetings_i_run_leave_out_invitations(deps: GraphDeps) -> None:  # noqa: F811
+    """ "cancel the meetings I'm running on wed 9th + fri 11th" proposes only meetings the speaker organises (the
+    laptop handover, office hours), never ones they are invited to (ops standups, the town hall)."""
+    text = "off wed 9th + fri 11th - can you cancel the meetings i'm running on those days"
+    collector, reply = _run(deps, DIEGO, text, "cancel")
+    assert {a.params["title"] for a in collector.actions} == {"Laptop handover: new CS hire", "IT office hours"}, reply
+    _collector, listed = _run(deps, DIEGO, "what meetings am i running on fri the 11th?", "read")
+    assert "IT office hours" in listed and "Ops standup" not in listed
+
+
 # -- a time in someone else's zone ----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "zone", "hour"),
