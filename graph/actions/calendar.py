@@ -13,6 +13,7 @@ from graph.errors import ActionInvalidError
 from graph.parsing.datetimes import (
     WEEKDAYS,
     DateTimeParseError,
+    day_span,
     find_day,
     find_period,
     find_time,
@@ -688,7 +689,11 @@ def _is_kept(event: Event, phrase: str, deps: GraphDeps, tz: str) -> bool:
     today = local_now(_now(deps), tz).date()
     day = find_day(phrase, today)
     if day is not None:
-        return local.date() == day
+        # "thursday's focus time" keeps the focus time on Thursday, not everything that day.
+        span = day_span(phrase)
+        rest = phrase[: span[0]] + " " + phrase[span[1] :] if span else ""
+        rest = re.sub(r"(?:^|\s)(?:'s|’s)\b|\b(?:the|one|ones|on|of|my|our)\b", " ", rest, flags=re.I).strip()
+        return local.date() == day and (not rest or bool(title_matches(rest, event.title)))
     week = find_week_range(phrase.removesuffix("'s").removesuffix("’s"), today)
     if week is not None and re.fullmatch(r"(?:this|next|last|the)\s+week(?:'s|’s)?(?:\s+ones?)?", phrase.strip(), re.I):
         return week.start <= local.date() < week.end  # "keep next week's": every meeting that week stays

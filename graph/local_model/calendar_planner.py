@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from graph.actions.calendar import duration_text
+from graph.calendar_select import title_matches
 from graph.local_model.calendar_nlu import CalendarFrame, explicit_title, parse_calendar_request, people_named
 from graph.local_model.context import ModelContext
 from graph.local_model.intents import shared_classifier
@@ -40,6 +41,8 @@ def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
     spared = _spare_from_pending_cancels(ctx.pending, text)
     if spared is not None:
         return spared
+    if any(p.get("tool") == "cancel_events" for p in ctx.pending) and _ALSO_SKIP.search(text):
+        text = re.sub(r"\b(?:skip|exclude)\b", "cancel", text, flags=re.I)  # "also skip X" adds X to the cancellations
     picked = _book_offered_slot(messages, text, ctx)
     if picked is not None:
         return picked
@@ -129,12 +132,48 @@ def _quoted(text: str) -> list[str]:
 
 
 # "actually keep friday's", "leave the retro", "all but thursday's": one of several pending cancellations stays.
+# "skip"/"exclude" are not here: "also skip thursday's focus time" means cancel that too.
 _SPARE = re.compile(
-    r"\b(?:keep|leave|spare|skip|save|exclude|hold on to|don'?t cancel|do not cancel|except|but not|all but)\s+"
-    r"(?:the\s+one\s+on\s+|the\s+|my\s+|our\s+)?(?P<what>[\w'’ -]{2,60}?)(?:\s+(?:one|standup|meeting)s?)?"
-    r"(?=\s*(?:[,.;!?]|$)|\s+(?:as is|alone|though|please|pls|we|i|since|because|for|and)\b)",
+    r"\b(?:keep|leave|spare|save|hold on to|don'?t cancel|do not cancel|except|but not|all but)\s+"
+    r"(?P<what>[\w'’ ,-]{2,120}?)"
+    r"(?=\s*(?:[.;!?]|$)|\s+(?:as is|alone|though|please|pls|we|i|since|because|for)\b)",
     re.I,
 )
+_SPARE_LEAD = re.compile(r"^(?:the\s+one\s+on\s+|the\s+ones?\s+|the\s+|my\s+|our\s+)", re.I)
+_SPARE_TAIL = re.compile(r"\s+(?:one|standup|meeting)s?$", re.I)
+_SPARE_SPLIT = re.compile(r"\s*(?:,\s*and\b|,|\band\b|&|\+)\s*", re.I)
+# A day in a kept phrase: a weekday, a date, today/tomorrow, a week.
+_SPARE_DAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day)?(?:'s|’s)?\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
+    r"\b\d{1,2}/\d{1,2}\b|\b(?:today|tomorrow|tmrw)(?:'s|’s)?\b|\b(?:this|next|last)\s+week|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b",
+    re.I,
+)
+# Another request beside the "keep …": "keep friday's and book 30 min with priya" is not only a keep.
+_OTHER_REQUEST = re.compile(
+    r"\b(?:book|schedule|set up|arrange|reschedule|move|push|create|invite|find|add|make|put)\b", re.I
+)
+
+
+_ALSO_SKIP = re.compile(r"\balso\s+(?:skip|exclude)\b|\b(?:skip|exclude)\b.*\b(?:too|as well)\b", re.I)
+
+
+def _pending_titles(cancels: list[dict[str, Any]]) -> list[str]:
+    return [t for p in cancels for t in re.findall(r"[“\"]([^”\"]+)[”\"]", str(p.get("summary") or ""))]
+
+
+def _kept_phrases(what: str, titles: list[str]) -> list[str]:
+    """The meetings "keep <what>" names, one per "and"/"," part, each a day or a pending title; none when the
+    first part names neither ("keep me posted")."""
+    out = []
+    for part in _SPARE_SPLIT.split(what):
+        part = _SPARE_TAIL.sub("", _SPARE_LEAD.sub("", part.strip())).strip()
+        if not part:
+            continue
+        if _OTHER_REQUEST.search(part) or not (_SPARE_DAY.search(part) or any(title_matches(part, t) for t in titles)):
+            break
+        out.append(part)
+    return out
 
 
 def _spare_from_pending_cancels(pending: list[dict[str, Any]], text: str) -> Plan | None:
@@ -146,8 +185,16 @@ def _spare_from_pending_cancels(pending: list[dict[str, Any]], text: str) -> Pla
     m = _SPARE.search(text)
     if m is None or re.fullmatch(r"(?:it|that|them|those|all|everything|going)", m.group("what").strip(), re.I):
         return None
+    kept = _kept_phrases(m.group("what"), _pending_titles(cancels))
+    if not kept:
+        return None
+    rest = text
+    for phrase in kept:
+        rest = rest.replace(phrase, " ")
+    if _OTHER_REQUEST.search(rest):
+        return None  # "keep friday's and book 30 min with priya": more than a keep, read as a new request
     args = {k: v for k, v in dict(cancels[-1].get("args") or {}).items() if k not in {"replaces", "keep"}}
-    keep = [str(k) for k in cancels[-1].get("args", {}).get("keep") or []] + [m.group("what").strip()]
+    keep = [str(k) for k in cancels[-1].get("args", {}).get("keep") or []] + kept
     args["keep"] = keep
     args.pop("expect_count", None)  # the count promised before no longer holds once one is spared
     args["replaces"] = [str(p["id"]) for p in cancels if p.get("id")]

@@ -1,0 +1,108 @@
+"""Wrong-write fixes from the code review of the calendar and ticket changes, each checked on the demo company.
+
+Classes: a "keep …" follow-up on a pending set of cancellations keeps every meeting it names, needs a day and a title
+to both match when both are given, and does not fire on "keep me posted" or beside another request; "also skip X"
+adds X to the cancellations.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from graph.deps import GraphDeps
+from graph.local_model.calendar_nlu import parse_calendar_request
+from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
+from graph.local_model.context import CONTEXT_KEY, ModelContext
+from graph.local_model.planner import Plan
+from graph.tools.calendar import build_calendar_tools
+from graph.tools.proposals import ProposalCollector
+
+from .test_calendar_generalisation import LEX, PEOPLE, TOM, ZONES, _ctx, deps  # noqa: F401
+
+_CAL_TOOLS = {"cancel_events", "find_events", "create_event", "move_event", "find_free_slots"}
+
+
+def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
+    """The tool calls the local model plans for ``text``."""
+    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
+
+
+def _propose(
+    calendar: GraphDeps, user: str, calls: list[dict[str, Any]], taken: set[str] | None = None
+) -> ProposalCollector:
+    """Runs ``calls`` against the demo calendar as ``user`` and returns what they proposed."""
+    collector = ProposalCollector(taken=taken or set())
+    tools = {t.name: t for t in build_calendar_tools(calendar, _ctx(user), collector)}
+    for call in calls:
+        tools[str(call["name"])].invoke(call["args"])
+    return collector
+
+
+def _follow_up(user: str, text: str, pending: list[dict[str, Any]]) -> Plan:
+    """The plan for a follow-up ``text`` while ``pending`` proposals await approval."""
+    context = {"user_id": user, "user_tz": ZONES[user], "people": PEOPLE, "pending": pending}
+    messages: list[BaseMessage] = [
+        SystemMessage(content="", additional_kwargs={CONTEXT_KEY: context}),
+        HumanMessage(content=text),
+    ]
+    return plan_calendar(messages, ModelContext.from_messages(messages), _CAL_TOOLS)
+
+
+def _after(calendar: GraphDeps, first: str, follow: str) -> tuple[list[dict[str, Any]], Plan, list[tuple[str, int]]]:
+    """Proposes ``first`` as Tom, plans ``follow`` on it, and returns the first card, the plan and the (title,
+    weekday) of every action left on the card once the plan's proposals are merged in."""
+    before = _propose(calendar, TOM, _calls(first, "cancel"))
+    pending = [{"id": a.id, "tool": a.tool, "args": a.tool_args, "summary": a.summary} for a in before.actions]
+    plan = _follow_up(TOM, follow, pending)
+    after = _propose(calendar, TOM, plan.calls, taken={a.id for a in before.actions})
+    merged = after.merged_with([a.model_dump(mode="json") for a in before.actions])
+    params = [dict(p["params"]) for p in merged]  # type: ignore[call-overload]
+    left = [
+        (str(p["title"]), datetime.fromisoformat(str(p["start"])).astimezone(ZoneInfo(ZONES[TOM])).weekday())
+        for p in params
+    ]
+    return pending, plan, left
+
+
+_STANDUPS = "scrap the platform standups for the rest of the week"
+
+
+# -- "keep"/"skip" follow-ups on pending cancellations ----------------------------------------------------------------
+def test_also_skip_adds_a_cancellation_and_keeps_the_others(deps: GraphDeps) -> None:  # noqa: F811
+    """ "also skip thursday's focus time" cancels Thursday's focus time too; Thursday's standup stays on the card."""
+    pending, _, left = _after(deps, _STANDUPS, "also skip thursday's focus time")
+    assert ("Platform standup", 3) in left
+    assert ("Focus time", 3) in left
+    assert len([t for t in left if t[0] == "Platform standup"]) == len(pending)
+
+
+def test_keeping_two_named_days_keeps_both(deps: GraphDeps) -> None:  # noqa: F811
+    """ "keep the one on the 3rd and the one on the 4th" takes both Thursday's and Friday's standups off the card."""
+    pending, plan, left = _after(deps, _STANDUPS, "keep the one on the 3rd and the one on the 4th")
+    assert [c["name"] for c in plan.calls] == ["cancel_events"]
+    assert all(day not in {3, 4} for _, day in left)
+    assert len(left) == len(pending) - 2
+
+
+def test_a_kept_day_and_title_must_both_match(deps: GraphDeps) -> None:  # noqa: F811
+    """ "keep thursday's focus time" on a set of standup cancellations does not spare Thursday's standup."""
+    calls = _calls(_STANDUPS, "cancel")
+    calls[0]["args"]["keep"] = ["thursday's focus time"]
+    kept = _propose(deps, TOM, calls)
+    assert 3 in {
+        datetime.fromisoformat(a.params["start"]).astimezone(ZoneInfo(ZONES[TOM])).weekday() for a in kept.actions
+    }
+
+
+def test_keep_me_posted_or_keep_beside_a_booking_is_not_a_spare(deps: GraphDeps) -> None:  # noqa: F811
+    """ "keep me posted" and "keep friday's free and book 30 min with priya …" never re-propose the cancellations
+    with something kept."""
+    before = _propose(deps, TOM, _calls(_STANDUPS, "cancel"))
+    pending = [{"id": a.id, "tool": a.tool, "args": a.tool_args, "summary": a.summary} for a in before.actions]
+    for text in ("keep me posted", "leave friday's and book 30 min with priya tomorrow at 3 called 'api sync'"):
+        plan = _follow_up(TOM, text, pending)
+        assert not any(c["args"].get("keep") for c in plan.calls), (text, plan.calls)
