@@ -124,6 +124,19 @@ def test_may_i_questions_and_questions_passed_on_go_to_docs(core: Core, text: st
     assert _route(core, text) == "docs"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who's in the sprint planning next monday? wondering whether sofia should join us",
+        "could we do sprint planning tuesday instead? same time works",
+    ],
+)
+def test_who_is_in_and_instead_about_an_own_meeting_go_to_the_calendar(core: Core, text: str) -> None:
+    """Asking who is in a meeting on the asker's calendar, or to hold it on another day "instead", is calendar work
+    even when the classifier is unsure."""
+    assert _route(core, text) == "calendar"
+
+
 def test_unplaceable_small_talk_still_gets_the_help_menu(core: Core) -> None:
     """Small talk that no page covers stays with chat."""
     assert _route(core, "hmm what now") == "chat"
