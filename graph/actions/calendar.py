@@ -260,10 +260,20 @@ def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, 
         raise ActionInvalidError("Which meeting should it go next to?", field="start")
     selector = EventSelector(title=wanted, day=args.get("anchor_day"))
     found = select_events(selector, deps, owner_id=owner, tz=tz)
+    whose = str(args.get("anchor_with") or "").strip()
+    where = "your calendar"
+    if whose:
+        # "right after Priya's focus time": a meeting Priya is in, looked for on her calendar too; the asker's own
+        # similarly named meeting never stands in for it.
+        person = resolve_person(whose, deps.directory, speaker_id=owner)
+        found = [e for e in found if person.id in e.attendee_ids()]
+        if not found and person.id != owner:
+            found = select_events(selector, deps, owner_id=person.id, tz=tz)
+            where = f"{person.name}'s calendar"
     if not found:
         raise ActionInvalidError(
-            f"I couldn't find a {selector.describe()} on your calendar, so I can't tell when this should be. "
-            "Which day and time?",
+            f"I couldn't find a {selector.describe()} on {where if whose else 'your calendar'}, so I can't tell when "
+            "this should be. Which day and time?",
             field="start",
         )
     if len(found) > 1:

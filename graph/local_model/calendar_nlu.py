@@ -170,6 +170,8 @@ class CalendarFrame:
     anchor_day: str | None = None
     """The day that existing meeting is on, when named ("our pipeline review on Friday")."""
     anchor_part: str | None = None
+    anchor_with: str | None = None
+    """Someone the existing meeting belongs to or includes ("priya's focus time", "my check-in with lena")."""
     at: str | None = None
     """The moment an availability question is about ("free monday at 4?"), when it names one."""
     zone: str | None = None
@@ -764,7 +766,10 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
     frame.with_people = people
 
     if frame.action == "create":
-        _fill_create(text, frame)
+        _fill_create(text, frame, people)
+        if frame.anchor:
+            # "a sync with priya right after my check-in with lena": lena is in the other meeting, not this one.
+            frame.with_people = _people(_anchor(text, CalendarFrame(), people), lexicon, bot_id)
         frame.with_people += [p for p in _unknown_lowercase_guests(text, lexicon) if p not in frame.with_people]
         frame.location = _room(text, lexicon)
         frame.zone = _zone_named(text, frame.with_people, lexicon) if frame.start else None
@@ -1313,11 +1318,19 @@ _ANCHOR = re.compile(
 )
 
 
-def _anchor(text: str, frame: CalendarFrame) -> str:
-    """Fill the anchor of a new meeting placed against an existing one; ``text`` without the anchor phrase."""
+# "… right after my check-in with lena (on thursday)": the person and day belong to that meeting, not the new one.
+_ANCHOR_WITH = re.compile(r"\s+(?:with|w/|w)\s+(?P<who>[\w.-]+)(?P<day>\s+(?:on\s+)?[^,.;!?]{2,30})?", re.I)
+
+
+def _anchor(text: str, frame: CalendarFrame, people: list[str] | None = None) -> str:
+    """Fill the anchor of a new meeting placed against an existing one; ``text`` without the anchor phrase.
+    ``people``: the names in the message; a possessive ("priya's focus time") or a "with <name>" right after the
+    anchor that is one of them says whose meeting the anchor is."""
     m = _ANCHOR.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), text))
     if not m:
         return text
+    named = {p.lower() for p in people or []}
+    whose = re.match(r"([\w-]+)(?:'s|’s)\s", m.group("ev").strip())
     phrase = re.sub(r"^(?:the|our|my|their|[\w-]+'s)\s+", "", m.group("ev").strip(), flags=re.I)
     span = day_span(phrase)
     day = _span_text(phrase, span)
@@ -1326,6 +1339,15 @@ def _anchor(text: str, frame: CalendarFrame) -> str:
     if not name or time_span(name) or _NOT_TITLES.match(name):
         return text  # "the day before friday" is a day, not a meeting
     frame.anchor_title, frame.anchor_day = name, day
+    end = m.end()
+    if whose and whose.group(1).lower() in named:
+        frame.anchor_with = whose.group(1)
+    with_ = _ANCHOR_WITH.match(text, end)
+    if with_ and with_.group("who").lower() in named:
+        frame.anchor_with, end = with_.group("who"), with_.end("who")
+        later = day_span(with_.group("day") or "")
+        if later and not frame.anchor_day and not (with_.group("day") or "")[: later[0]].strip(" on"):
+            frame.anchor_day, end = _span_text(with_.group("day"), later), with_.start("day") + later[1]
     if m.group("side"):
         frame.anchor = f"right_{m.group('side').lower()}"
     else:
@@ -1333,14 +1355,16 @@ def _anchor(text: str, frame: CalendarFrame) -> str:
         part = m.group("part").lower()
         if part != "day":
             frame.anchor_part = part  # "the morning after": a time that morning unless a clock time is given
-    return text[: m.start()] + " " + text[m.end() :]
+    return text[: m.start()] + " " + text[end:]
 
 
-def _fill_create(text: str, frame: CalendarFrame) -> None:
+def _fill_create(text: str, frame: CalendarFrame, people: list[str] | None = None) -> None:
     frame.title = _create_title(text)
     frame.duration = find_duration(text)
-    rest = _anchor(_without_title(text, frame.title), frame)
+    rest = _anchor(_without_title(text, frame.title), frame, people)
     if frame.anchor:
+        # The anchor phrase names another meeting: the new one's title comes from the rest ("a retro").
+        frame.title = _create_title(_anchor(text, CalendarFrame(), people)) or frame.title
         if frame.anchor.startswith("day_"):
             clock = time_span(rest)
             frame.start = _span_text(rest, clock) if clock else frame.anchor_part

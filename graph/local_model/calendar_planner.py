@@ -424,6 +424,8 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
         args["anchor_title"] = frame.anchor_title
         if frame.anchor_day:
             args["anchor_day"] = frame.anchor_day
+        if frame.anchor_with:
+            args["anchor_with"] = frame.anchor_with
     return args
 
 

@@ -124,6 +124,11 @@ class CreateEventArgs(BaseModel):
     )
     anchor_title: str | None = Field(default=None, description="With anchor: the existing meeting's title.")
     anchor_day: str | None = Field(default=None, description="With anchor: the day that meeting is on, if named.")
+    anchor_with: str | None = Field(
+        default=None,
+        description="With anchor: whose meeting it is or who is in it ('priya's focus time' → 'priya', 'my check-in "
+        "with lena' → 'lena').",
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 

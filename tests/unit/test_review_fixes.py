@@ -21,7 +21,7 @@ from graph.local_model.planner import Plan
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import LEX, PEOPLE, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
 
 _CAL_TOOLS = {"cancel_events", "find_events", "create_event", "move_event", "find_free_slots"}
 
@@ -106,3 +106,25 @@ def test_keep_me_posted_or_keep_beside_a_booking_is_not_a_spare(deps: GraphDeps)
     for text in ("keep me posted", "leave friday's and book 30 min with priya tomorrow at 3 called 'api sync'"):
         plan = _follow_up(TOM, text, pending)
         assert not any(c["args"].get("keep") for c in plan.calls), (text, plan.calls)
+
+
+# -- a new meeting placed against someone else's meeting ---------------------------------------------------------------
+def test_anchor_on_someone_elses_meeting_uses_their_meeting(deps: GraphDeps) -> None:  # noqa: F811
+    """ "right after priya's focus block tomorrow" (as Tom) starts when Priya's focus ends, not Tom's own focus time;
+    a possessive anchor that can't be found is asked about, never swapped for the asker's similar meeting."""
+    booked = _propose(deps, TOM, _calls("book 'api sync' with priya right after priya's focus block tomorrow"))
+    assert len(booked.actions) == 1
+    start = datetime.fromisoformat(booked.actions[0].params["start"])
+    assert start.astimezone(ZoneInfo(ZONES[PRIYA])).strftime("%a %H:%M") == "Thu 12:00"
+    asked = _propose(deps, TOM, _calls("book 'api sync' with priya right after Priya's focus time tomorrow"))
+    assert not asked.actions
+
+
+def test_anchor_phrase_with_a_person_is_not_read_as_attendees_or_title() -> None:
+    """ "… right after my check-in with lena" invites only Priya (Lena is in the other meeting), and "a retro right
+    after the focus time on thursday" is titled "Retro"."""
+    (sync,) = _calls("set up a 30 min sync with priya right after my check-in with lena")
+    assert [a.lower() for a in sync["args"]["attendees"]] == ["priya"]
+    assert sync["args"]["anchor_with"].lower() == "lena"
+    (retro,) = _calls("schedule a retro right after the focus time on thursday")
+    assert retro["args"]["title"] == "Retro" and retro["args"]["anchor_title"] == "focus time"
