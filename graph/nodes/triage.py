@@ -187,7 +187,8 @@ def _work_without_docs(deps: GraphDeps, decision: RouteDecision) -> str | None:
 _MEETING_VERB = re.compile(
     r"\b(?:cancel|delete|remove|call off|drop|clear|scrap|kill|axe|nix|bin|get rid of|move|reschedule|push|bump|"
     r"delay|postpone|shift|slide|bring|pull|rename|retitle|re-title|change|update|decline|skip|invite|add|shorten|"
-    r"extend|when(?:'s| is))\b",
+    r"extend|when(?:'s| is)|who(?:s|'s|’s| is| all's| else is) (?:in|on|at|coming to|invited to|joining)|instead|"
+    r"same time)\b",
     re.I,
 )
 _NAME_SPLIT = re.compile(r"\s*[:(\[|–—]\s*|\s+-\s+")
