@@ -573,14 +573,47 @@ _MAYBE_STRONG = re.compile(
     r"\b(?:decid(?:e|ing)|debating|wondering|considering|thinking|unsure|not sure)\s+(?:about\s+)?(?:if|whether)\b|"
     r"\bshould (?:i|we)\s+(?:book|schedule|set up|put|grab|add|invite|block)\b|"
     r"\bbefore (?:i|we)\s+(?:go\s+(?:and\s+)?|actually\s+)?(?:book|schedule|set up|put|grab|send|invite|block)\b|"
-    r"\b(?:don'?t|do not|dont)\s+(?:send|book|invite|schedule|put|ping|tell)\b[^.?!]*\byet\b|"
-    r"\b(?:schedule|plan|fit|book|work|move|put)\b[^.?!]{0,40}?\b(?:a?round|after|before)\s+(?:it|that|them)\b|"
     r"\bor\s+(?:is|are|has|have|do (?:i|we) have|have (?:i|we) got)\s+(?:there\s+)?(?:\w+\s+)?"
     r"(?:something|smth|sth|anything|stuff|meetings?|already)\b|"
     # "if so I need to book a desk": a plan that hangs on the answer is not asked for yet.
     r"\bif\s+(?:so|yes|it is|it'?s|they are|they'?re)\s*,?\s+(?:then\s+)?(?:i|we)\b",
     re.I,
 )
+# "don't book it yet": musing only when the booking verb is in that clause ("don't send the invite to omar yet, but
+# book 30 min with priya" books).
+_DONT_YET = re.compile(
+    r"\b(?:don'?t|do not|dont)\s+(?:send|book|invite|schedule|put|ping|tell)\b[^.?!,;]*\byet\b", re.I
+)
+_DONT_YET_BOOKS = re.compile(r"\b(?:book|schedule|put|set up|block|pencil)\b", re.I)
+# "what should I schedule around it?": musing only with a question or hedge beside it ("schedule a debrief with priya
+# right after that" is a request).
+_AROUND_IT = re.compile(
+    r"\b(?:schedule|plan|fit|book|work|move|put)\b[^.?!]{0,40}?\b(?:a?round|after|before)\s+(?:it|that|them)\b", re.I
+)
+_HEDGE_NEAR = re.compile(
+    r"\?|\b(?:should|whether|if|how|what|where|trying to|figure out|idea|ideas|thoughts|options?|could (?:i|we))\b",
+    re.I,
+)
+# A hedge about one more guest beside a booking ("…, thinking about whether to invite omar too"): the booking stands,
+# without that guest.
+_HEDGED_GUEST = re.compile(
+    r"(?:[,;]\s*|\s+[-–—]+\s*|\s+)(?:(?:but|and)\s+)?(?:i'?m\s+|still\s+)?"
+    r"(?:thinking|wondering|deciding|debating|considering|not sure|unsure)\s+(?:about\s+)?(?:if|whether)\s+"
+    r"(?:(?:i|we)\s+should\s+|to\s+)?(?:invite|add|include|loop in|bring in|bring|cc|ask)\b[^.?!;]*",
+    re.I,
+)
+
+
+def _maybe_strong(text: str) -> bool:
+    """Whether ``text`` only muses about a booking, strongly enough to rule out a proposal."""
+    if _MAYBE_STRONG.search(text):
+        return True
+    dont = _DONT_YET.search(text)
+    if dont and _DONT_YET_BOOKS.search(dont.group(0)):
+        return True
+    return bool(_AROUND_IT.search(text) and (_HEDGE_NEAR.search(text) or _MAYBE_WEAK.search(text)))
+
+
 # A change the person leans towards but has not made ("tempted to bin my office hours", "half a mind to move it",
 # "lemme see the whole day first"): it is never proposed, whether or not a question is asked beside it.
 _UNDECIDED = re.compile(
@@ -610,7 +643,17 @@ def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) ->
     """A question about the calendar next to a booking the person is only thinking about ("who's in the retro
     friday? deciding whether to book a prep with Omar", "is Hana free at 3? might grab her") is the question: it is
     answered, and nothing is proposed. A maybe-booking at a named time with no other question checks that time."""
-    strong = _MAYBE_STRONG.search(text) or _UNDECIDED.search(text)
+    guest = _HEDGED_GUEST.search(text)
+    if guest and _CREATE.search(text[: guest.start()]):
+        # "book a call with hana at 3, thinking about whether to invite omar too": the booking, without omar.
+        rest = text[: guest.start()] + text[guest.end() :]
+        return parse_calendar_request(rest, lexicon, suggested=None, bot_id=bot_id)
+    dont = _DONT_YET.search(text)
+    if dont and not _DONT_YET_BOOKS.search(dont.group(0)) and _CREATE.search(text[dont.end() :]):
+        # "don't send the invite to omar yet, but book 30 min with priya": the booking, and omar is not invited.
+        rest = re.sub(r"^[\s,;]*(?:but|and|just)?\s*", "", text[dont.end() :], flags=re.I)
+        return parse_calendar_request(text[: dont.start()] + rest, lexicon, suggested=None, bot_id=bot_id)
+    strong = _maybe_strong(text) or _UNDECIDED.search(text)
     if not strong and not _MAYBE_WEAK.search(text):
         return None
     clauses = [c.strip() for c in _CLAUSES.split(colloquial(text)) if c.strip()]
@@ -619,7 +662,7 @@ def _question_beside_a_maybe(text: str, lexicon: Lexicon, bot_id: str | None) ->
         for c in clauses
         if (c.endswith("?") or _QUESTION_OPENER.match(c))
         and not _POLITE_ASK.match(c)
-        and not _MAYBE_STRONG.search(c)
+        and not _maybe_strong(c)
         and not _UNDECIDED.search(c)
         and not _MAYBE_WEAK.search(c)
     ]

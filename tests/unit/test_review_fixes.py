@@ -128,3 +128,19 @@ def test_anchor_phrase_with_a_person_is_not_read_as_attendees_or_title() -> None
     assert sync["args"]["anchor_with"].lower() == "lena"
     (retro,) = _calls("schedule a retro right after the focus time on thursday")
     assert retro["args"]["title"] == "Retro" and retro["args"]["anchor_title"] == "focus time"
+
+
+# -- musing read too broadly -------------------------------------------------------------------------------------------
+def test_a_clear_booking_beside_a_side_remark_is_proposed() -> None:
+    """ "don't send the invite to omar yet, but book …" books without Omar; "…, thinking about whether to invite omar
+    too" books without Omar; "schedule a debrief … right after that" is a booking, not an availability check."""
+    (api,) = _calls("don't send the invite to omar yet, but book 30 min with priya tomorrow at 4 called 'api sync'")
+    assert api["name"] == "create_event" and [a.lower() for a in api["args"]["attendees"]] == ["priya"]
+    assert api["args"]["title"] == "api sync" and api["args"]["start"] == "tomorrow at 4"
+    (call,) = _calls("book a call with hana tomorrow at 3, thinking about whether to invite omar too")
+    assert call["name"] == "create_event" and [a.lower() for a in call["args"]["attendees"]] == ["hana"]
+    debrief = _calls("schedule a 30 min debrief with priya right after that")
+    assert all(c["name"] != "check_availability" for c in debrief)
+    # Musing with the booking verb in its own clause, or a question beside "around it", still proposes nothing.
+    for text in ("don't book it yet, is priya free thursday at 3?", "what should I schedule around it?"):
+        assert all(c["name"] != "create_event" for c in _calls(text)), text
