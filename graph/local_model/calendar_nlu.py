@@ -557,6 +557,10 @@ def _create_title(text: str) -> str | None:
     return _purpose_title(text)
 
 
+_INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.I)
+_NEW_THING = re.compile(r"\b(?:do|have|grab|get|set up|make it)\s+(?:a|an|some)\b", re.I)
+
+
 def parse_calendar_request(
     text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
 ) -> CalendarFrame:
@@ -790,6 +794,10 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         frame.action = "availability"
     elif _READ.search(text) or _AGENDA_ASK.search(text):
         frame.action = "read"
+    elif suggested == "cancel" and _INSTEAD.search(text):
+        # "can we do a call with omar on friday instead?" asks for another meeting or time, never a cancellation:
+        # a meeting named with "a" is a new one (when can it be?), otherwise the one named moves.
+        frame.action = "find_time" if _NEW_THING.search(text) else "move"
     else:
         frame.action = {
             "book": "create",

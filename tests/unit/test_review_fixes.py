@@ -7,17 +7,20 @@ adds X to the cancellations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from bot.composition import Core
 from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
 from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.local_model.planner import Plan
+from graph.state import ConversationContext
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
@@ -144,3 +147,13 @@ def test_a_clear_booking_beside_a_side_remark_is_proposed() -> None:
     # Musing with the booking verb in its own clause, or a question beside "around it", still proposes nothing.
     for text in ("don't book it yet, is priya free thursday at 3?", "what should I schedule around it?"):
         assert all(c["name"] != "create_event" for c in _calls(text)), text
+
+
+# -- "instead" without a cancel word ----------------------------------------------------------------------------------
+def test_can_we_do_a_call_instead_is_never_a_cancellation(core: Core, ctx: Callable[..., ConversationContext]) -> None:
+    """ "can we do a call with omar on friday instead?" never proposes a cancellation: it offers times for a call."""
+    outcome = core.runtime.handle_message(ctx(user=TOM), "can we do a call with omar on friday instead?")
+    kinds = [a["kind"] for a in outcome.new_approval.actions] if outcome.new_approval else []
+    assert "calendar.delete" not in kinds, outcome.reply
+    (call,) = _calls("can we do a call with omar on friday instead?", "cancel")
+    assert call["name"] == "find_free_slots" and [a.lower() for a in call["args"]["attendees"]] == ["omar"]
