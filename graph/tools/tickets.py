@@ -307,8 +307,23 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             found = [t for t in found if not _described_by(t, args.exclude_text)]
         return found
 
+    def topic_known(topic: str) -> bool:
+        """Whether some ticket carries ``topic`` as a label or has its words in the title."""
+        words = significant_words(topic)
+        wanted = {topic.strip().lower()} | {w.lower() for w in words}
+        for ticket in deps.tickets.search(TicketQuery(include_done=True, limit=500)):
+            if {w.lower() for w in ticket.labels} & wanted or (words and match_score(words, ticket.title, "")):
+                return True
+        return False
+
     def search_tickets(**kwargs: Any) -> tuple[str, list[dict[str, Any]]]:
         args = SearchTicketsArgs(**kwargs)
+        note = ""
+        if args.topic and not topic_known(args.topic):
+            # "the recently updated tickets", "the blocked tickets": words no label or title carries describe the
+            # tickets rather than name a subject; a search (never a write) goes on without them.
+            note = f"(No ticket is labelled or titled “{args.topic}”, so I didn't filter on that.)\n"
+            args = args.model_copy(update={"topic": None})
         found = find(args, limit=args.limit, include_done=args.include_done)
         header = f"{len(found)} ticket{'s' if len(found) != 1 else ''}:"
         if not found and args.text:
@@ -320,8 +335,8 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             looks = "this one looks" if len(found) == 1 else "these look"
             header = f"No ticket uses those exact words, but {looks} related:"
         if not found:
-            return "No tickets match.", []
-        lines = [header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
+            return note + "No tickets match.", []
+        lines = [note + header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
         return "\n".join(lines), [ticket_item(t, deps) for t in found]
 
     def update_tickets(**kwargs: Any) -> str:

@@ -7,6 +7,7 @@ adds X to the cancellations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -157,3 +158,14 @@ def test_can_we_do_a_call_instead_is_never_a_cancellation(core: Core, ctx: Calla
     assert "calendar.delete" not in kinds, outcome.reply
     (call,) = _calls("can we do a call with omar on friday instead?", "cancel")
     assert call["name"] == "find_free_slots" and [a.lower() for a in call["args"]["attendees"]] == ["omar"]
+
+
+# -- ticket topics that are only adjectives ---------------------------------------------------------------------------
+def test_a_topic_no_ticket_carries_does_not_empty_a_search(core: Core, ctx: Callable[..., ConversationContext]) -> None:
+    """ "the recently updated / blocked tickets" lists tickets (the words are no label or title); a real label such
+    as "accessibility" still filters."""
+    for text in ("show me the recently updated tickets", "list the blocked tickets"):
+        outcome = core.runtime.handle_message(ctx(user=TOM), text)
+        assert outcome.new_approval is None and re.search(r"\b[A-Z]+-\d+\b", outcome.reply), (text, outcome.reply)
+    labelled = core.runtime.handle_message(ctx(user=TOM), "how are the accessibility tickets doing?").reply
+    assert "DES-4" in labelled and "DES-3" not in labelled, labelled
