@@ -55,8 +55,11 @@ _CREATE = re.compile(
     r"\b(schedule|book|set up|arrange|create|add|put|plan|organi[sz]e|invite|block|hold|reserve|pop|pencil)\b|"
     # "need a 1 hr meeting w/ Hana …", "I'd like a call with Omar …": wanting a meeting is asking for one.
     rf"\b(?:need|want|would like|'d like|like to have)\s+(?:an?|some)\s+(?:[\w.-]+\s+){{0,3}}{_MEETING}\b|"
-    # "grab another 30 min with Priya", "snag the earliest one": taking time is booking it.
-    r"\b(?:grab|snag|nab)\s+(?:me\s+|us\s+)?(?:another|an?|some|\d+|half|the\s+(?:earliest|first|next|second|last))\b",
+    # "grab another 30 min with Priya", "snag the earliest one": taking time is booking it; "grab a desk near the
+    # window" is not, so "grab a/some" needs a length, a person or a meeting word.
+    r"\b(?:grab|snag|nab)\s+(?:me\s+|us\s+)?the\s+(?:earliest|first|next|second|last)\b|"
+    r"\b(?:grab|snag|nab)\s+(?:me\s+|us\s+)?(?:another|an?|some|\d+|half)\b"
+    rf"(?=[^.?!,;]{{0,40}}?(?:\bwith\b|\bw/|\d|<@|\b(?:mins?|minutes?|hours?|hrs?|half|{_MEETING})\b))",
     re.I,
 )
 _FIND_TIME = re.compile(
@@ -557,6 +560,11 @@ def _create_title(text: str) -> str | None:
     return _purpose_title(text)
 
 
+_OWN_ERRAND = re.compile(
+    rf"^\W*(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna)\s+(?:just\s+)?(?:grab|get|take|snag|pick up)\b"
+    rf"(?![^.?!]*\b{_MEETING}\b)",
+    re.I,
+)
 _INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.I)
 _NEW_THING = re.compile(r"\b(?:do|have|grab|get|set up|make it)\s+(?:a|an|some)\b", re.I)
 
@@ -794,6 +802,9 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         frame.action = "availability"
     elif _READ.search(text) or _AGENDA_ASK.search(text):
         frame.action = "read"
+    elif suggested == "book" and _OWN_ERRAND.search(text) and not (people or find_duration(text)):
+        # "I'll grab a desk near the window tomorrow": the speaker's own errand, no meeting to book.
+        frame.action = None
     elif suggested == "cancel" and _INSTEAD.search(text):
         # "can we do a call with omar on friday instead?" asks for another meeting or time, never a cancellation:
         # a meeting named with "a" is a new one (when can it be?), otherwise the one named moves.

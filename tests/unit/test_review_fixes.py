@@ -169,3 +169,16 @@ def test_a_topic_no_ticket_carries_does_not_empty_a_search(core: Core, ctx: Call
         assert outcome.new_approval is None and re.search(r"\b[A-Z]+-\d+\b", outcome.reply), (text, outcome.reply)
     labelled = core.runtime.handle_message(ctx(user=TOM), "how are the accessibility tickets doing?").reply
     assert "DES-4" in labelled and "DES-3" not in labelled, labelled
+
+
+# -- lesser: an errand is no booking -----------------------------------------------------------------------------------
+def test_grabbing_a_desk_is_not_a_booking() -> None:
+    """ "I'll grab a desk near the window tomorrow" books nothing and asks for no title; "grab another 30 min with
+    priya …" still books."""
+    for suggested in (None, "book"):
+        plan = plan_from_frame(
+            parse_calendar_request("I'll grab a desk near the window tomorrow", LEX, suggested=suggested)
+        )
+        assert not any(c["name"] == "create_event" for c in plan.calls) and "called" not in (plan.text or ""), plan
+    (booked,) = _calls("grab another 30 min with priya tomorrow at 3 called 'api sync'")
+    assert booked["name"] == "create_event"
