@@ -16,7 +16,7 @@ from graph.local_model.context import ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.planner import Plan, _awaiting, clean_human_text
-from graph.parsing.datetimes import find_duration, when_phrase
+from graph.parsing.datetimes import day_span, find_duration, when_phrase
 from graph.tools.calendar import WRITE_TOOLS
 
 
@@ -297,11 +297,20 @@ def _merge(args: dict[str, Any], changes: dict[str, Any], text: str, lexicon: Le
             )
             merged["attendees"] = keep + [p for p in value if p not in keep]
         elif key == "start":
-            merged["start"] = value
+            merged["start"] = _keep_day(str(merged.get("start") or ""), str(value))
             merged.pop("first_free_after", None)
         else:
             merged[key] = value
     return merged
+
+
+def _keep_day(old: str, new: str) -> str:
+    """A new start that gives only a time ("make it 4:30") keeps the day the old one named ("tomorrow at 3")."""
+    span = day_span(old)
+    if span is None or day_span(new) is not None:
+        return new
+    day = old[span[0] : span[1]]
+    return f"{day} {new}" if re.match(r"\s*at\b", new, re.I) else f"{day} at {new}"
 
 
 def _revise_awaited(awaiting: dict[str, Any], text: str, lexicon: Lexicon, bot_id: str | None) -> Plan | None:

@@ -182,3 +182,11 @@ def test_grabbing_a_desk_is_not_a_booking() -> None:
         assert not any(c["name"] == "create_event" for c in plan.calls) and "called" not in (plan.text or ""), plan
     (booked,) = _calls("grab another 30 min with priya tomorrow at 3 called 'api sync'")
     assert booked["name"] == "create_event"
+
+
+def test_revising_only_the_time_of_a_pending_booking_keeps_its_day() -> None:
+    """ "actually make it 4:30" on a pending booking for "tomorrow at 3" moves it to 4:30 tomorrow, not today."""
+    args = {"attendees": ["priya"], "title": "api sync", "start": "tomorrow at 3", "duration": "30 min"}
+    plan = _follow_up(TOM, "actually make it 4:30", [{"id": "a1", "tool": "create_event", "args": args}])
+    (call,) = plan.calls
+    assert call["name"] == "create_event" and call["args"]["start"] == "tomorrow at 4:30", call
