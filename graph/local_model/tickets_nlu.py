@@ -1032,6 +1032,14 @@ def is_vague(title: str | None) -> bool:
     return not any(w not in _VAGUE_WORDS and len(w) > 2 for w in words)
 
 
+# "put it on hold", "park that for now", "leave this for later": something to do to a ticket already in view.
+_DO_TO_IT = re.compile(
+    r"^\W*(?:(?:pls|please|ok|okay|actually|just)\W+)*(?:put|set|move|mark|make|keep|leave|park|pause|shelve|hold|"
+    r"punt|deprioriti[sz]e|bump)\s+(?:it|this|that|this one|that one)\b",
+    re.I,
+)
+
+
 def parse_ticket_request(
     text: str, lexicon: Lexicon, *, suggested: str | None, bot_id: str | None = None
 ) -> TicketFrame:
@@ -1118,6 +1126,9 @@ def parse_ticket_request(
         or re.search(r"\b(tickets?|issues?|bugs?|tasks?|tix|stuff)\b", plain, re.I)
     ):
         frame.action = "search"
+    elif suggested == "create" and _DO_TO_IT.match(plain):
+        # "put it on hold for now": an instruction about the ticket already talked about, never a new ticket.
+        frame.action = "update"
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:
         # A question never files a ticket on the classifier's say-so: "where are we with X?" is a lookup.
         frame.action = "search" if question and suggested == "create" else suggested

@@ -21,11 +21,13 @@ from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
 from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.local_model.planner import Plan
+from graph.local_model.tickets_nlu import parse_ticket_request
 from graph.state import ConversationContext
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
 from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_ticket_nlu import LEX as TICKET_LEX
 
 _CAL_TOOLS = {"cancel_events", "find_events", "create_event", "move_event", "find_free_slots"}
 
@@ -190,3 +192,9 @@ def test_revising_only_the_time_of_a_pending_booking_keeps_its_day() -> None:
     plan = _follow_up(TOM, "actually make it 4:30", [{"id": "a1", "tool": "create_event", "args": args}])
     (call,) = plan.calls
     assert call["name"] == "create_event" and call["args"]["start"] == "tomorrow at 4:30", call
+
+
+def test_put_it_on_hold_files_no_ticket() -> None:
+    """ "put it on hold for now" is about the ticket in view: never a new ticket titled with the instruction."""
+    frame = parse_ticket_request("put it on hold for now", TICKET_LEX, suggested="create")
+    assert frame.action != "create" and frame.title is None, vars(frame)
