@@ -29,7 +29,7 @@ test: install browser-deps
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check bot graph integrations evals sandbox
+	$(BIN)/ruff format --check bot graph integrations evals sandbox tests bench
 	$(BIN)/mypy
 
 format: install

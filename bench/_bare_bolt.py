@@ -22,8 +22,11 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     parser.add_argument("--token", required=True)
     args = parser.parse_args()
-    app = App(signing_secret=args.secret, client=WebClient(token=args.token, base_url=args.api_url),
-              token_verification_enabled=False)
+    app = App(
+        signing_secret=args.secret,
+        client=WebClient(token=args.token, base_url=args.api_url),
+        token_verification_enabled=False,
+    )
 
     @app.event("app_mention")
     def _noop() -> None:
@@ -34,8 +37,13 @@ def main() -> None:
         bolt_request = BoltRequest(body=body, query=dict(request.query_params), headers=dict(request.headers))
         return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
 
-    uvicorn.run(Starlette(routes=[Route("/slack/events", events, methods=["POST"])]), host="127.0.0.1",
-                port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        Starlette(routes=[Route("/slack/events", events, methods=["POST"])]),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

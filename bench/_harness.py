@@ -34,8 +34,12 @@ def percentile(values: list[float], q: float) -> float:
 
 def summary(values_ms: list[float]) -> dict[str, float]:
     """p50, p95, p99 and mean in milliseconds."""
-    return {"p50": percentile(values_ms, 50), "p95": percentile(values_ms, 95), "p99": percentile(values_ms, 99),
-            "mean": statistics.fmean(values_ms)}
+    return {
+        "p50": percentile(values_ms, 50),
+        "p95": percentile(values_ms, 95),
+        "p99": percentile(values_ms, 99),
+        "mean": statistics.fmean(values_ms),
+    }
 
 
 def median(values: list[float]) -> float:
@@ -85,15 +89,27 @@ def servers(*, bare: bool = True, worker_processes: int = 2) -> Iterator[Servers
         sandbox_port, bot_port = free_port(), free_port()
         # The sandbox stands in for Slack's servers, which are not on our machine in production: run it at
         # low priority so that emulating them does not take CPU from the processes being measured.
-        procs.append(subprocess.Popen(["chrt", "--idle", "0", sys.executable, "-m", "sandbox", "--port",
-                                       str(sandbox_port)], env=env, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                ["chrt", "--idle", "0", sys.executable, "-m", "sandbox", "--port", str(sandbox_port)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         sandbox = f"http://127.0.0.1:{sandbox_port}"
         wait_http(f"{sandbox}/sandbox/health")
         data_dir = tempfile.mkdtemp(prefix="deskhand-bench-")
-        bot_env = {**env, "DESKHAND_DATA_DIR": data_dir, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                   "DESKHAND_SLACK_API_URL": f"{sandbox}/api/", "DESKHAND_PORT": str(bot_port),
-                   "DESKHAND_LOG_LEVEL": "WARNING", "DESKHAND_WORKER_PROCESSES": str(worker_processes)}
+        bot_env = {
+            **env,
+            "DESKHAND_DATA_DIR": data_dir,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "DESKHAND_SLACK_API_URL": f"{sandbox}/api/",
+            "DESKHAND_PORT": str(bot_port),
+            "DESKHAND_LOG_LEVEL": "WARNING",
+            "DESKHAND_WORKER_PROCESSES": str(worker_processes),
+        }
         log = open(Path(data_dir) / "deskhand.log", "wb")  # noqa: SIM115 - lives as long as the process
         command = [sys.executable, "-m", "bot", "serve"]
         if os.environ.get("BENCH_SERVE_SCRIPT"):  # experiments only: a wrapper that patches the server
@@ -104,9 +120,23 @@ def servers(*, bare: bool = True, worker_processes: int = 2) -> Iterator[Servers
         bare_url = None
         if bare:
             bare_port = free_port()
-            procs.append(subprocess.Popen(
-                [sys.executable, str(ROOT / "bench" / "_bare_bolt.py"), "--port", str(bare_port), "--api-url",
-                 f"{sandbox}/api/", "--secret", SECRET, "--token", TOKEN], env=env))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        str(ROOT / "bench" / "_bare_bolt.py"),
+                        "--port",
+                        str(bare_port),
+                        "--api-url",
+                        f"{sandbox}/api/",
+                        "--secret",
+                        SECRET,
+                        "--token",
+                        TOKEN,
+                    ],
+                    env=env,
+                )
+            )
             bare_url = f"http://127.0.0.1:{bare_port}"
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -137,8 +167,9 @@ def wait_idle(deskhand: str, timeout: float = 600) -> None:
     raise SystemExit("deskhand did not drain its inbox")
 
 
-def post_as_user(client: httpx.Client, sandbox: str, *, user: str, channel: str, text: str,
-                 thread_ts: str | None = None) -> dict[str, object]:
+def post_as_user(
+    client: httpx.Client, sandbox: str, *, user: str, channel: str, text: str, thread_ts: str | None = None
+) -> dict[str, object]:
     """Create a person's message in the sandbox (the parent a reply will thread under)."""
     body: dict[str, object] = {"user": user, "channel": channel, "text": text}
     if thread_ts:

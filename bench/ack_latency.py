@@ -22,8 +22,12 @@ from bench._harness import SECRET, median, post_as_user, servers, summary, wait_
 from tests.support.slack_requests import event_body, mention_event, sign
 
 CHANNEL, USER = "C0ITHELP02", "U0TOMB0004"
-TEXTS = ["<@U0DESKHAND> what tickets are assigned to me?", "<@U0DESKHAND> open a ticket: printer jam on floor 3",
-         "<@U0DESKHAND> hello", "<@U0DESKHAND> show ENG-2"]
+TEXTS = [
+    "<@U0DESKHAND> what tickets are assigned to me?",
+    "<@U0DESKHAND> open a ticket: printer jam on floor 3",
+    "<@U0DESKHAND> hello",
+    "<@U0DESKHAND> show ENG-2",
+]
 
 
 def prepare(client: httpx.Client, sandbox: str, count: int) -> list[str]:
@@ -57,8 +61,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rate", type=float, default=0.0,
-                        help="requests per second (0 = back to back, each waiting for the previous ack)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="requests per second (0 = back to back, each waiting for the previous ack)",
+    )
     args = parser.parse_args()
     runs: list[dict[str, dict[str, float]]] = []
     with servers() as s, httpx.Client(timeout=30) as client:
@@ -77,11 +85,15 @@ def main() -> None:
                 result[name] = summary(timed_posts(client, url, bodies, args.rate))
                 if name == "deskhand":
                     wait_idle(s.deskhand)
-            result["ratio"] = {"p50": result["deskhand"]["p50"] / result["bare"]["p50"],
-                               "p99": result["deskhand"]["p99"] / result["bare"]["p99"]}
+            result["ratio"] = {
+                "p50": result["deskhand"]["p50"] / result["bare"]["p50"],
+                "p99": result["deskhand"]["p99"] / result["bare"]["p99"],
+            }
             runs.append(result)
-            print(f"run {run + 1}: " + json.dumps({k: {m: round(v, 2) for m, v in d.items()}
-                                                   for k, d in result.items()}), flush=True)
+            print(
+                f"run {run + 1}: " + json.dumps({k: {m: round(v, 2) for m, v in d.items()} for k, d in result.items()}),
+                flush=True,
+            )
 
     def med(app: str, metric: str) -> float:
         return median([r[app][metric] for r in runs])
@@ -90,8 +102,10 @@ def main() -> None:
     print(f"\nmedian of {args.runs} runs x {args.requests} signed app_mention requests, {pace} (ms):")
     print(f"  deskhand  p50 {med('deskhand', 'p50'):.2f}  p99 {med('deskhand', 'p99'):.2f}")
     print(f"  bare Bolt p50 {med('bare', 'p50'):.2f}  p99 {med('bare', 'p99'):.2f}")
-    print(f"  ratio     p50 {med('ratio', 'p50'):.2f}  p99 {med('ratio', 'p99'):.2f}"
-          "   (targets: deskhand p99 < 50 ms, p99 ratio <= 1.5)")
+    print(
+        f"  ratio     p50 {med('ratio', 'p50'):.2f}  p99 {med('ratio', 'p99'):.2f}"
+        "   (targets: deskhand p99 < 50 ms, p99 ratio <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

@@ -62,8 +62,9 @@ def serve_echo(api_url: str) -> tuple[str, uvicorn.Server]:
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(Starlette(routes=[Route("/slack/events", events, methods=["POST"])]),
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(Starlette(routes=[Route("/slack/events", events, methods=["POST"])]), log_level="warning")
+    )
     threading.Thread(target=lambda: server.run(sockets=[sock]), daemon=True).start()
     while not server.started:
         time.sleep(0.01)
@@ -103,8 +104,11 @@ def main() -> None:
                 samples[kind].append(one_turn(workspace, c, stack.bot.events_url, MESSAGES[kind].format(n=i)))
                 baseline.append(one_turn(workspace, c, echo_url, "<@U0DESKHAND> hi"))
             every = [v for values in samples.values() for v in values]
-            result = {"p50": percentile(every, 50), "p95": percentile(every, 95),
-                      "baseline_p50": percentile(baseline, 50)}
+            result = {
+                "p50": percentile(every, 50),
+                "p95": percentile(every, 95),
+                "baseline_p50": percentile(baseline, 50),
+            }
             result.update({f"{k}_p50": percentile(v, 50) for k, v in samples.items()})
             result["ratio_p50"] = result["p50"] / result["baseline_p50"]
             per_run.append(result)

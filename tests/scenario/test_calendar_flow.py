@@ -14,8 +14,11 @@ def _events(stack: Stack, person: str, title: str) -> list:
     calendar = stack.bot.core.calendar
     assert calendar is not None
     now = stack.bot.core.deps.clock()
-    return [e for e in calendar.list_events(person, start=now - timedelta(days=1), end=now + timedelta(days=60))
-            if e.title == title]
+    return [
+        e
+        for e in calendar.list_events(person, start=now - timedelta(days=1), end=now + timedelta(days=60))
+        if e.title == title
+    ]
 
 
 def test_booking_is_proposed_then_created_on_approval(stack: Stack) -> None:
@@ -41,12 +44,23 @@ def test_conflict_found_at_recheck_is_reported_and_nothing_is_booked(stack: Stac
     proposal = stack.bot.services.approvals.get(card["blocks"][-1]["block_id"].split(":", 1)[1])
     assert proposal is not None
     start = datetime.fromisoformat(proposal.actions[0]["params"]["start"])
-    calendar.create(HANA, EventCreate(title="Dentist", start=start, end=start + timedelta(minutes=30), tz="UTC",
-                                      organizer_id=HANA, attendees=[Attendee(person_id=HANA)]),
-                    idempotency_key="someone-else-booked-it")
+    calendar.create(
+        HANA,
+        EventCreate(
+            title="Dentist",
+            start=start,
+            end=start + timedelta(minutes=30),
+            tz="UTC",
+            organizer_id=HANA,
+            attendees=[Attendee(person_id=HANA)],
+        ),
+        idempotency_key="someone-else-booked-it",
+    )
     stack.click(TOM, IT_HELP, card, APPROVE)
-    reply = wait_for(lambda: next((m for m in stack.bot_replies(IT_HELP, ts) if "no longer free" in m.get("text", "")),
-                                  None), what="conflict reply")
+    reply = wait_for(
+        lambda: next((m for m in stack.bot_replies(IT_HELP, ts) if "no longer free" in m.get("text", "")), None),
+        what="conflict reply",
+    )
     assert "Dentist" in reply["text"]
     assert _events(stack, TOM, "Budget chat") == []
 
@@ -58,9 +72,17 @@ def test_agenda_and_free_slot_buttons_book_through_approval(stack: Stack) -> Non
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert buttons and all(b["action_id"].startswith("slot_book_") for b in buttons)
     trigger = stack.sandbox.sandbox.views.issue_trigger(TOM)
-    body = block_actions_body(user=TOM, channel=IT_HELP, message=reply, action_id=buttons[0]["action_id"],
-                              value=buttons[0]["value"], trigger_id=trigger)
+    body = block_actions_body(
+        user=TOM,
+        channel=IT_HELP,
+        message=reply,
+        action_id=buttons[0]["action_id"],
+        value=buttons[0]["value"],
+        trigger_id=trigger,
+    )
     assert post_form_signed(stack.bot.events_url, body, SECRET).status_code == 200
-    card = wait_for(lambda: next((m for m in stack.bot_replies(IT_HELP, ts) if "Approval needed" in str(m["blocks"])),
-                                 None), what="approval card from the slot button")
+    card = wait_for(
+        lambda: next((m for m in stack.bot_replies(IT_HELP, ts) if "Approval needed" in str(m["blocks"])), None),
+        what="approval card from the slot button",
+    )
     assert "Meeting with Priya Raman" in str(card["blocks"])

@@ -10,7 +10,7 @@ from tests.support.stack import BOT, IT_HELP, PRIYA, TOM, Stack, wait_for
 
 
 def test_bulk_reassignment_is_one_card_listing_each_ticket(stack: Stack) -> None:
-    """"give all of Priya's in-progress tickets to Tom" proposes one change per ticket on a single card."""
+    """ "give all of Priya's in-progress tickets to Tom" proposes one change per ticket on a single card."""
     before = stack.bot.core.tickets.search(TicketQuery(assignee_id=PRIYA, statuses=["In Progress"]))
     assert len(before) >= 2
     ts = stack.say(TOM, IT_HELP, f"<@{BOT}> Priya is out this week, give all of her in progress tickets to Tom")

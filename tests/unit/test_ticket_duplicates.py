@@ -106,4 +106,3 @@ def test_search_with_no_related_ticket_says_so(core: Core, ctx: Callable[..., Co
     """A search for something nobody filed answers plainly instead of listing near misses."""
     outcome = core.runtime.handle_message(ctx(), "do we have a ticket for the dishwasher in the kitchen leaking?")
     assert "No tickets match" in outcome.reply
-
