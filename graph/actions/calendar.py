@@ -268,7 +268,17 @@ def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, 
         person = resolve_person(whose, deps.directory, speaker_id=owner)
         found = [e for e in found if person.id in e.attendee_ids()]
         if not found and person.id != owner:
-            found = select_events(selector, deps, owner_id=person.id, tz=tz)
+            theirs = select_events(selector, deps, owner_id=person.id, tz=tz)
+            # Someone else's meeting the asker is not in is only busy time to them: never listed, and never used to
+            # place a booking (which would reveal when it is). Ask for a time instead.
+            found = [e for e in theirs if owner in e.attendee_ids()]
+            if theirs and not found:
+                several = "several meetings" if len(theirs) > 1 else "a meeting"
+                raise ActionInvalidError(
+                    f"{person.name} has {several} matching that which you're not in, so I can't place this next to "
+                    "it. Give me a day and time instead?",
+                    field="start",
+                )
             where = f"{person.name}'s calendar"
     if not found:
         raise ActionInvalidError(
