@@ -95,9 +95,9 @@ def _now(deps: GraphDeps) -> datetime:
     return deps.clock()
 
 
-def _parse_start(text: str, deps: GraphDeps, tz: str) -> datetime:
+def _parse_start(text: str, deps: GraphDeps, tz: str, *, day_tz: str | None = None) -> datetime:
     try:
-        start = parse_datetime(text, now=_now(deps), tz=tz, working_hours=deps.working_hours)
+        start = parse_datetime(text, now=_now(deps), tz=tz, working_hours=deps.working_hours, day_tz=day_tz)
     except DateTimeParseError as exc:
         raise ActionInvalidError(str(exc), field="start") from exc
     _check_weekday(text, start, tz)
@@ -231,7 +231,7 @@ def prepare_create(
     elif args.get("start"):
         # "4pm his time", "10am London time": the clock is read in that zone; the card still shows the requester's.
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
-        start = _parse_start(str(args["start"]), deps, zone)
+        start = _parse_start(str(args["start"]), deps, zone, day_tz=tz)
     elif args.get("first_free_after"):
         start = _first_free(deps, attendees, str(args["first_free_after"]), length, tz)
     else:
@@ -466,9 +466,10 @@ def _names_date(to: str, now: datetime) -> bool:
         return True
 
 
-def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
+def _move_target(to: str, event: Event, deps: GraphDeps, tz: str, *, day_tz: str | None = None) -> datetime:
     """The new start for "move it to …": a time alone keeps the meeting's day ("to 3pm"), a day alone keeps its
-    time of day ("to Thursday", "…, same time")."""
+    time of day ("to Thursday", "…, same time"). A clock read in a named zone (``tz``) still counts a relative day
+    from the speaker's today (``day_tz``)."""
     has_clock = find_time(to) is not None or find_period(to) is not None
     local_start = event.start.astimezone(local_now(event.start, tz).tzinfo)
     try:
@@ -487,14 +488,14 @@ def _move_target(to: str, event: Event, deps: GraphDeps, tz: str) -> datetime:
     if _BARE_WEEKDAY.search(to):
         # "to the Wednesday" may name today's weekday in another week: resolve the week before judging the past.
         try:
-            parsed = parse_datetime(to, now=_now(deps), tz=tz, working_hours=deps.working_hours)
+            parsed = parse_datetime(to, now=_now(deps), tz=tz, working_hours=deps.working_hours, day_tz=day_tz)
         except DateTimeParseError as exc:
             raise ActionInvalidError(str(exc), field="to") from exc
         new_start = _same_week(to, parsed, local_start, _now(deps))
         if has_clock and new_start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
     else:
-        new_start = _same_week(to, _parse_start(to, deps, tz), local_start, _now(deps))
+        new_start = _same_week(to, _parse_start(to, deps, tz, day_tz=day_tz), local_start, _now(deps))
     if not has_clock:
         new_start = new_start.replace(hour=local_start.hour, minute=local_start.minute)
         if new_start < _now(deps):
@@ -533,7 +534,7 @@ def prepare_update(
     if args.get("to"):
         owner = ctx.get("user_id", "")
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
-        new_start = _move_target(str(args["to"]), event, deps, zone)
+        new_start = _move_target(str(args["to"]), event, deps, zone, day_tz=tz)
     elif args.get("by") and _DAYS_BY.match(str(args["by"])):
         new_start = _by_days(str(args["by"]), event, tz, earlier=bool(args.get("earlier")))
         if new_start < _now(deps):

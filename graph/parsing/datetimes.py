@@ -492,12 +492,19 @@ def local_now(now: datetime, tz: str) -> datetime:
 
 
 def parse_datetime(
-    text: str, *, now: datetime, tz: str, working_hours: tuple[int, int] = (9, 18), default_time: time | None = None
+    text: str,
+    *,
+    now: datetime,
+    tz: str,
+    working_hours: tuple[int, int] = (9, 18),
+    default_time: time | None = None,
+    day_tz: str | None = None,
 ) -> datetime:
     """A moment from a phrase: ISO ("2023-12-04 15:30"), "December 8 at 3:30", "tomorrow at 3", "next Tuesday 10am".
 
     A day without a time takes ``default_time`` (or the start of working hours); a time without a day is today,
-    or tomorrow if that time has passed.
+    or tomorrow if that time has passed. The clock is read in ``tz``; a relative day ("tomorrow", "Friday") is
+    counted from today in ``day_tz`` when given: "10am LA time tomorrow" is the speaker's tomorrow, at 10 in LA.
     """
     current = local_now(now, tz)
     if re.fullmatch(r"\s*(?:right\s+)?now\s*", text, re.I):
@@ -513,7 +520,7 @@ def parse_datetime(
             int(iso.group(6) or 0),
         )
         return naive.replace(tzinfo=current.tzinfo)
-    day = find_day(text, current.date())
+    day = find_day(text, local_now(now, day_tz).date() if day_tz else current.date())
     tod = find_time(text)
     period = find_period(text)
     if day is None and tod is None and period is None:
