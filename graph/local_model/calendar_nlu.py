@@ -1374,10 +1374,14 @@ def _people_in(head: str, people: list[str]) -> list[str]:
 _ANCHOR = re.compile(
     r"\b(?:(?P<next>right|just|straight|immediately|directly)\s+(?P<side>after|before)|"
     r"(?:the\s+)?(?P<part>day|morning|afternoon|evening)\s+(?P<dayside>before|after))\s+"
-    r"(?P<ev>(?:the|our|my|their|[\w-]+'s)\s+[^,.;!?]{2,70}?)"
+    r"(?P<ev>(?:the|our|my|their|his|her|[\w-]+'s)\s+[^,.;!?]{2,70}?)"
     r"(?=\s*(?:[,.;!?]|$)|\s+(?:can|could|would|will|pls|please|at|for|with|w/|w|and|to|so|i|we)\b)",
     re.I,
 )
+
+
+# An anchor naming no particular meeting ("right after the meeting", "before her call"): ask which one.
+_GENERIC_MEETING = re.compile(r"^(?:meetings?|events?|calls?|one|thing)$", re.I)
 
 
 # "… right after my check-in with lena (on thursday)": the person and day belong to that meeting, not the new one.
@@ -1393,17 +1397,23 @@ def _anchor(text: str, frame: CalendarFrame, people: list[str] | None = None) ->
         return text
     named = {p.lower() for p in people or []}
     whose = re.match(r"([\w-]+)(?:'s|’s)\s", m.group("ev").strip())
-    phrase = re.sub(r"^(?:the|our|my|their|[\w-]+'s)\s+", "", m.group("ev").strip(), flags=re.I)
+    pronoun = re.match(r"(?:his|her)\s", m.group("ev").strip(), re.I)
+    phrase = re.sub(r"^(?:the|our|my|their|his|her|[\w-]+'s)\s+", "", m.group("ev").strip(), flags=re.I)
     span = day_span(phrase)
     day = _span_text(phrase, span)
     name = (phrase[: span[0]] + " " + phrase[span[1] :] if span else phrase).strip()
     name = re.sub(r"\s+(?:on|this|next)$", "", name, flags=re.I).strip()
-    if not name or time_span(name) or _NOT_TITLES.match(name):
+    # "his standup" is the standup of the one person the message names; "the meeting" names no meeting at all.
+    # Either left unresolved keeps the anchor without a title, so the request asks which meeting (never a default).
+    unresolved = bool(_GENERIC_MEETING.match(name)) or bool(pronoun and len(named) != 1)
+    if not unresolved and (not name or time_span(name) or _NOT_TITLES.match(name)):
         return text  # "the day before friday" is a day, not a meeting
-    frame.anchor_title, frame.anchor_day = name, day
+    frame.anchor_title, frame.anchor_day = (None if unresolved else name), day
     end = m.end()
     if whose and whose.group(1).lower() in named:
         frame.anchor_with = whose.group(1)
+    if pronoun and len(named) == 1:
+        frame.anchor_with = next(p for p in people or [] if p.lower() in named)
     with_ = _ANCHOR_WITH.match(text, end)
     if with_ and with_.group("who").lower() in named:
         frame.anchor_with, end = with_.group("who"), with_.end("who")

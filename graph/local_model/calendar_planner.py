@@ -454,6 +454,12 @@ def plan_from_frame(frame: CalendarFrame) -> Plan:
                 text="What should the meeting be called?",
                 awaiting={"domain": "calendar", "slot": "title", "args": args},
             )
+        if frame.anchor and not frame.anchor_title:
+            # "right after her meeting": an anchor no meeting title was given for is asked about, never dropped.
+            return Plan(
+                text=f"Which meeting should “{frame.title}” go next to? Tell me its title, or give me a day and time.",
+                awaiting={"domain": "calendar", "slot": "start", "args": args},
+            )
         if not frame.start and not frame.first_free_after and not args.get("anchor"):
             return Plan(
                 text=f"When should “{frame.title}” be? A day and time works, or “first free slot”.",

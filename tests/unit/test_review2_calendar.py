@@ -58,3 +58,20 @@ def test_tomorrow_in_a_named_zone_is_the_speakers_tomorrow() -> None:
     # The move path reads its target the same way: the day in the speaker's zone, the clock in the named one.
     moved = parse_datetime("tomorrow at 10", now=_EARLY_MONDAY, tz="America/Los_Angeles", day_tz=ZONES[TOM])
     assert (moved.date().isoformat(), moved.hour) == ("2026-12-01", 10)
+
+
+# -- "right after his/her …" and anchors naming no meeting ------------------------------------------------------------
+def test_an_anchor_is_never_dropped_for_a_default_time(core: Core, ctx: Callable[..., ConversationContext]) -> None:
+    """ "right after his standup / her meeting / the meeting tomorrow" books nothing at 09:00: it anchors or asks."""
+    for text in (
+        "book a call with sam right after his standup tomorrow",
+        "book a call with priya right after her meeting tomorrow",
+        "book a call with priya right before her 1:1 tomorrow",
+        "book a call with sam right after the meeting tomorrow",
+    ):
+        outcome = core.runtime.handle_message(ctx(user=TOM), text)
+        assert outcome.new_approval is None, (text, outcome.reply)
+    (call,) = plan_from_frame(
+        parse_calendar_request("book a call with sam right after his standup tomorrow", LEX, suggested="book")
+    ).calls
+    assert call["args"]["anchor_title"] == "standup" and call["args"]["anchor_with"] == "sam"
