@@ -21,7 +21,7 @@ from graph.state import ConversationContext
 from graph.ticket_similarity import CANDIDATE_LIMIT, find_similar_open, rank_similar
 from graph.tools.proposals import ProposalCollector
 from integrations.errors import IntegrationError
-from integrations.tickets.base import Ticket, TicketQuery, match_score, significant_words
+from integrations.tickets.base import Ticket, TicketQuery, match_score, significant_words, title_hits
 
 READ_TOOLS = ("search_tickets", "get_ticket")
 ARTIFACT_TOOLS = frozenset({"search_tickets", "create_ticket"})
@@ -307,6 +307,36 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             found = [t for t in found if not _described_by(t, args.exclude_text)]
         return found
 
+    def closed_matching(args: _TicketFilters) -> list[Ticket]:
+        """Finished tickets the filters match, for saying so when no open one does."""
+        if not args.text or args.status:
+            return []
+        final = deps.tickets.workflow()[-1].lower()
+        return [t for t in find(args, limit=20, include_done=True) if t.status.lower() == final][:5]
+
+    def none_open(args: _TicketFilters, what: str) -> str:
+        """What to ask when no open ticket matches ``what``, naming any finished ticket that does."""
+        closed = closed_matching(args)
+        if closed:
+            listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in closed)
+            which = "The only match is" if len(closed) == 1 else "The matches are"
+            return (
+                f"No open ticket matches {what}. {which} already finished:\n{listed}\n"
+                "Which open ticket do you mean? Give me its key, like OPS-12."
+            )
+        return (
+            f"I couldn't find an open ticket matching {what}. Which ticket do you mean? Give me its key, like OPS-12."
+        )
+
+    def require_title_word(ticket: Ticket, text: str) -> None:
+        """A description that matches only a ticket's body (no word of its title) is a guess: ask instead."""
+        words = significant_words(text)
+        if words and not title_hits(words, ticket.title):
+            raise ActionInvalidError(
+                f"The only open ticket that mentions “{text}” is {format_ticket_line(ticket, deps)}, and only in "
+                "its description, so I'm not sure that's the one. Which ticket do you mean? Give me its key."
+            )
+
     def topic_known(topic: str) -> bool:
         """Whether some ticket carries ``topic`` as a label or has its words in the title."""
         words = significant_words(topic)
@@ -335,6 +365,11 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             looks = "this one looks" if len(found) == 1 else "these look"
             header = f"No ticket uses those exact words, but {looks} related:"
         if not found:
+            closed = [] if args.include_done else closed_matching(args)
+            if closed:
+                lines = [note + "No open tickets match, but these finished ones do:"]
+                lines += [f"• {format_ticket_line(t, deps)}" for t in closed]
+                return "\n".join(lines), [ticket_item(t, deps) for t in closed]
             return note + "No tickets match.", []
         lines = [note + header, *(f"• {format_ticket_line(t, deps)}" for t in found)]
         return "\n".join(lines), [ticket_item(t, deps) for t in found]
@@ -367,10 +402,9 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             if args.expect_one and args.text and len(found) > 1:
                 found = _clear_best(found, args.text) or found
         if not found and args.expect_one:
-            return (
-                f"I couldn't find an open ticket matching that ({_describe_filters(args)}). "
-                "Which ticket do you mean? Give me its key, like OPS-12."
-            )
+            return none_open(args, f"that ({_describe_filters(args)})")
+        if args.expect_one and args.text and len(found) == 1 and not args.each_of:
+            require_title_word(found[0], args.text)
         if not found:
             return f"No tickets match ({_describe_filters(args)}), so there is nothing to change."
         if args.expect_one and len(found) > 1:
@@ -407,10 +441,11 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             found = find(single, limit=20, include_done=False)
             found = _clear_best(found, words) or found
             if not found:
-                return f"I couldn't find an open ticket matching “{words}”. Which ticket do you mean? Give me its key."
+                return none_open(single, f"“{words}”")
             if len(found) > 1:
                 listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in found[:10])
                 raise ActionInvalidError(f"{len(found)} tickets match “{words}”; which one do you mean?\n{listed}")
+            require_title_word(found[0], words)
             if found[0].key not in {t.key for t in picked}:
                 picked.append(found[0])
         return picked
@@ -444,12 +479,10 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
         """The key of the one open ticket ``about`` describes; several or none is a question, never a guess."""
         found = find(_TicketFilters(text=about), limit=10, include_done=False)
         if len(found) == 1:
+            require_title_word(found[0], about)
             return found[0].key
         if not found:
-            raise ActionInvalidError(
-                f"I couldn't find an open ticket matching “{about}”. Which ticket do you mean? "
-                "Give me its key, like OPS-12."
-            )
+            raise ActionInvalidError(none_open(_TicketFilters(text=about), f"“{about}”"))
         listed = "\n".join(f"• {format_ticket_line(t, deps)}" for t in found)
         raise ActionInvalidError(f"{len(found)} tickets match “{about}”; which one do you mean?\n{listed}")
 

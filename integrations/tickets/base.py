@@ -6,6 +6,7 @@ the local backend declares its own table classes built on ``TicketBase``.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -321,32 +322,47 @@ _SUFFIX = re.compile(r"(?<=\w{4})(?:ing|ed|es|s)$")
 
 
 def _stem(word: str) -> str:
-    # Inflections first ("overlapping" → "overlap", "limiting" → "limit"), then a short tail so that
-    # "flake"/"flaky" and "postgres"/"PostgreSQL" still meet.
-    word = _SUFFIX.sub("", word)
+    # Inflections off ("overlapping" → "overlap", "limiting" → "limit", "backups" → "backup"), then a final e/y/i
+    # so that "flake"/"flaky", "cache"/"caching" and "query"/"queries" meet. The stem is matched only at the start
+    # of a word, so "backup" never matches inside "backend" and "reporting" never inside "repository".
+    word = _SUFFIX.sub("", word.lower().replace("-", ""))
     word = re.sub(r"([b-df-hj-np-tv-z])\1$", r"\1", word) if len(word) > 4 else word
-    return word[: max(4, len(word) - 2)] if len(word) > 4 else word
+    return word[:-1] if len(word) > 4 and word[-1] in "eyi" else word
+
+
+def _word_starts(text: str) -> set[str]:
+    """The text's words, plus each pair of neighbours run together ("set up" → "setup", "week start")."""
+    words = re.findall(r"\w+", text.lower())
+    return set(words) | {a + b for a, b in itertools.pairwise(words)}
+
+
+def _matches(stem: str, words: set[str]) -> bool:
+    return any(w.startswith(stem) for w in words)
 
 
 def match_score(words: list[str], title: str, description: str) -> float:
     """0 when too few words match; otherwise title hits count double."""
     if not words:
         return 1.0
-    title_l, description_l = title.lower(), description.lower()
-    title_hay = title_l + " " + title_l.replace(" ", "")
-    body_hay = description_l + " " + description_l.replace(" ", "")
+    title_words, body_words = _word_starts(title), _word_starts(description)
     hits = 0
     score = 0.0
     for word in words:
-        # "week-start" matches "week start" and "weekstart" as well as itself.
-        stems = [_stem(word), _stem(word.replace("-", ""))] if "-" in word else [_stem(word)]
-        if any(stem in title_hay for stem in stems):
+        # "week-start" matches "week start", "week-start" and "weekstart".
+        stem = _stem(word)
+        if _matches(stem, title_words):
             hits += 1
             score += 2
-        elif any(stem in body_hay for stem in stems):
+        elif _matches(stem, body_words):
             hits += 1
             score += 1
     return score if hits >= required_hits(len(words)) else 0.0
+
+
+def title_hits(words: list[str], title: str) -> int:
+    """How many of ``words`` match a word of ``title`` (the same whole-word rule as ``match_score``)."""
+    title_words = _word_starts(title)
+    return sum(1 for word in words if _matches(_stem(word), title_words))
 
 
 def required_hits(count: int) -> int:
