@@ -817,6 +817,10 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
             "find_time": "find_time",
             "read": "read",
         }.get(suggested or "")
+    if frame.action == "create" and _INSTEAD.search(text) and not time_span(text):
+        # "can we do a call with priya on friday instead?": a meeting offered in place of another, with no time
+        # given, is a search for when it can be, never a booking at a time nobody said.
+        frame.action = "find_time"
     if frame.action in {"cancel", "move", "rename"}:
         spared, text = _spared(text)
         if spared and frame.action == "cancel":

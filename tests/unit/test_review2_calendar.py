@@ -75,3 +75,14 @@ def test_an_anchor_is_never_dropped_for_a_default_time(core: Core, ctx: Callable
         parse_calendar_request("book a call with sam right after his standup tomorrow", LEX, suggested="book")
     ).calls
     assert call["args"]["anchor_title"] == "standup" and call["args"]["anchor_with"] == "sam"
+
+
+# -- "… instead" with no time -----------------------------------------------------------------------------------------
+def test_a_call_instead_without_a_time_offers_times(core: Core, ctx: Callable[..., ConversationContext]) -> None:
+    """ "can we do a call with priya on friday instead?" offers free times on Friday; it books no default time."""
+    outcome = core.runtime.handle_message(ctx(user=TOM), "can we do a call with priya on friday instead?")
+    assert outcome.new_approval is None, outcome.reply
+    (call,) = plan_from_frame(
+        parse_calendar_request("can we do a call with priya on friday instead?", LEX, suggested="book")
+    ).calls
+    assert call["name"] == "find_free_slots" and call["args"]["attendees"] == ["priya"]
