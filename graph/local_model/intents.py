@@ -48,6 +48,17 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.25,
         ),
+        # Two described things handed to somebody: "give both the vpn one and the badge one to omar", "the laptop
+        # one and the printer one can both go to omar" (not meetings moved to another day).
+        (
+            re.compile(
+                r"(?:\b(?:give|hand|pass|assign|reassign)\s+(?:both|each)\b|\b(?:both|each)\s+go\s+(?:over\s+)?to\b)"
+                r"(?![^.?!]*\b(?:meetings?|events?|calls?|calendar|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|"
+                r"wednesday|thursday|friday|saturday|sunday|today|tomorrow|week|month|\d{1,2}(?::\d\d)?\s*(?:am|pm))\b)",
+                re.I,
+            ),
+            0.3,
+        ),
         # A problem report asking for help: "X is super loud since the update, can someone look?"
         (
             re.compile(

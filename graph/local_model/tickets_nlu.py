@@ -574,6 +574,13 @@ def _can_take(text: str, lexicon: Lexicon) -> str | None:
 
 
 # "Omar's taking over the rate limiting work", "Priya will take over ENG-4": the new owner, named first.
+# "it can go to omar", "they should both go over to priya": handed to that person (a known person only, so that
+# "it can go to review" stays a status).
+_GOES_TO = re.compile(
+    r"\b(?:it|that|this|they|them|both|each)\s+(?:(?:can|could|should|will|may|must|needs? to|ha(?:s|ve) to)\s+)?"
+    r"(?:both\s+|all\s+|each\s+)?go(?:es)?\s+(?:over\s+)?to\s+(@?[A-Za-z][\w'-]*)",
+    re.I,
+)
 _TAKES_OVER = re.compile(
     r"\b(?P<who>[A-Za-z][\w-]*)(?:'s|\s+is|\s+will|'ll|\s+will be|\s+is going to|\s+can)\s+(?:be\s+)?"
     r"(?:taking|take)\s+over\b",
@@ -635,6 +642,9 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
     m = _ARROW_TO.search(text)
     if m and (lexicon.is_person(m.group(1)) or m.group(1).lower() == "me"):
         return m.group(1), False  # "ENG-12 -> priya": handed to that person
+    m = _GOES_TO.search(text)
+    if m and (lexicon.is_person(m.group(1).lstrip("@")) or m.group(1).lower() == "me"):
+        return m.group(1).lstrip("@"), False
     m = _TAKES_OVER.search(text)
     if m and lexicon.is_person(m.group("who")):
         return m.group("who"), False

@@ -7,10 +7,12 @@ from collections.abc import Callable
 import pytest
 
 from bot.composition import Core
+from graph.local_model.ticket_bulk import parse_described_pair
 from graph.state import ConversationContext
 from integrations.tickets.base import match_score
 
 from .conftest import TOM
+from .test_ticket_nlu import LEX
 
 # -- 1. a word matches whole words and their inflections, never a cut-down stem inside another word ------------
 
@@ -69,3 +71,50 @@ def test_a_description_matching_only_a_tickets_body_is_asked_about_not_written(
     outcome = core.runtime.handle_message(ctx(user=TOM), "comment on the headcount ticket: draft is ready")
     assert outcome.new_approval is None, outcome.new_approval
     assert "PPL-5" in outcome.reply and "which ticket" in outcome.reply.lower(), outcome.reply
+
+
+# -- 2. "the X one and the Y one can both go to Z" / "give both X and Y to Z" reassign the described tickets ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("the laptop one and the printer one can both go to omar", ["laptop", "printer"]),
+        ("the backup ticket and the memory leak ticket can both go to omar", ["backup", "memory leak"]),
+        ("give both the vpn one and the badge one to omar", ["vpn", "badge"]),
+    ],
+)
+def test_both_go_to_a_person_is_a_reassignment_of_each_described_ticket(text: str, names: list[str]) -> None:
+    """ "can both go to omar" hands each described ticket to Omar."""
+    frame = parse_described_pair(text, LEX)
+    assert frame is not None and frame.filters["each_of"] == names, frame
+    assert frame.changes == {"assignee": "omar"}, frame
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("the laptop one and the printer one can both go to omar", {"OPS-3", "OPS-2"}),
+        ("give both the vpn one and the flicker one to omar", {"OPS-1", "OPS-7"}),
+    ],
+)
+def test_both_go_to_a_person_proposes_reassignments_never_a_create(
+    core: Core, ctx: Callable[..., ConversationContext], text: str, keys: set[str]
+) -> None:
+    """End to end: the card reassigns the described tickets to Omar; no ticket is created or merely listed."""
+    outcome = core.runtime.handle_message(ctx(user=TOM), text)
+    assert outcome.new_approval is not None, outcome.reply
+    actions = outcome.new_approval.actions
+    assert {a["kind"] for a in actions} == {"ticket.update"}, actions
+    assert {a["params"]["key"] for a in actions} == keys, actions
+
+
+def test_both_go_to_with_a_finished_ticket_asks_and_creates_nothing(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """ "the backup ticket and the memory leak ticket can both go to omar": no create card titled with the text."""
+    outcome = core.runtime.handle_message(
+        ctx(user=TOM), "the backup ticket and the memory leak ticket can both go to omar"
+    )
+    assert outcome.new_approval is None, outcome.new_approval
+    assert "ENG-13" in outcome.reply, outcome.reply
