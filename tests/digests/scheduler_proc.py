@@ -58,7 +58,11 @@ def main() -> None:
         store, deliver=deliver, lease_ttl=timedelta(seconds=args.ttl), sync_every=0.25, lease_name=args.lease
     )
     scheduler.start()
-    (args.out / f"{args.name}.ready").write_text(json.dumps({"leading": scheduler.leading, "pid": os.getpid()}))
+    # Written under a temporary name and renamed: the test polls for the file and reads it at once, so it must never
+    # see it empty (a plain write_text creates the file before its content is in it).
+    partial = args.out / f"{args.name}.ready.tmp"
+    partial.write_text(json.dumps({"leading": scheduler.leading, "pid": os.getpid()}))
+    partial.replace(args.out / f"{args.name}.ready")
     deadline = time.monotonic() + args.max_seconds
     while not (args.out / "stop").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
