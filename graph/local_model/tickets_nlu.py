@@ -240,14 +240,19 @@ _ALREADY_FILED = re.compile(
 )
 
 
+def _filer(who: str, lexicon: Lexicon) -> str | None:
+    """The filer a "<who> reported/raised" phrase names: "me" for the speaker (i/we), a known person, else None."""
+    if who.lower() in {"i", "we"}:
+        return "me"
+    return who if lexicon.is_person(who) else None
+
+
 def _filed_by(text: str, lexicon: Lexicon) -> str | None:
     """Who filed the tickets a message is about ("i raised" → "me", "priya filed" → "priya"), or None."""
     for m in _ALREADY_FILED.finditer(text):
-        who = m.group("who")
-        if who.lower() in {"i", "we"}:
-            return "me"
-        if lexicon.is_person(who):
-            return who
+        filer = _filer(m.group("who"), lexicon)
+        if filer:
+            return filer
     return None
 
 
@@ -1317,8 +1322,7 @@ _OWNER_QUESTION = re.compile(
 def _filed_described(text: str, lexicon: Lexicon) -> str | None:
     """The subject words of "the X i reported" when someone known (or the speaker) filed it, else None."""
     for m in _FILED_DESCRIBED.finditer(text):
-        who = m.group("who")
-        if who.lower() not in {"i", "we"} and not lexicon.is_person(who):
+        if not _filer(m.group("who"), lexicon):
             continue
         words = [
             w

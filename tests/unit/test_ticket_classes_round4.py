@@ -8,7 +8,6 @@ something "should be"; "give it another week"; bulk "stuff" and weekday-plus-dat
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
@@ -16,21 +15,16 @@ from bot.composition import Core
 from graph.errors import ActionInvalidError
 from graph.local_model.router import route_text
 from graph.local_model.ticket_bulk import due_shift_days, parse_bulk
-from graph.local_model.tickets_nlu import find_priority, find_statement_subject, parse_ticket_request
+from graph.local_model.tickets_nlu import find_priority, find_statement_subject
 from graph.resolve import resolve_due_date
 from graph.state import ConversationContext
 from graph.tools.tickets import resolve_statuses
 from integrations.tickets.base import match_score, significant_words
 
 from .conftest import DIEGO, HANA, MAYA, PRIYA, TOM
-from .test_ticket_nlu import LEX
+from .test_ticket_nlu import LEX, parsed_frame
 
 SOFIA = "U0SOFIA012"
-
-
-def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
-    frame = parse_ticket_request(text, LEX, suggested=suggested)
-    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
 
 
 # -- 1. routing ----------------------------------------------------------------------------------------------
@@ -86,7 +80,7 @@ def test_the_new_ticket_cues_leave_calendar_and_docs_alone(text: str) -> None:
 )
 def test_a_statement_names_the_work_and_the_change(text: str, expected: dict[str, object]) -> None:
     """ "starting the X", "X is fixed and merged", "Y's taking over the X work" name the ticket by X and the change."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert {k: frame.get(k) for k in expected} == expected
 
 
@@ -136,7 +130,7 @@ def test_a_statement_about_unknown_work_asks_instead_of_writing(
 )
 def test_search_filters_in_other_words(text: str, expected: dict[str, object]) -> None:
     """Unassigned, "-tagged" labels, top priority, a team's name and "not started" are filters, not search words."""
-    frame = _frame(text, suggested="search")
+    frame = parsed_frame(text, suggested="search")
     assert frame["action"] == "search"
     assert {k: frame.get(k) for k in expected} == expected and frame.get("search_text") is None
 
@@ -151,7 +145,7 @@ def test_own_request_question_searches_what_i_filed_including_finished(
     core: Core, ctx: Callable[..., ConversationContext]
 ) -> None:
     """ "did my report about X ever get fixed?" searches the asker's own tickets, finished ones too."""
-    frame = _frame("did my report about the invoice export ever get fixed", suggested="create")
+    frame = parsed_frame("did my report about the invoice export ever get fixed", suggested="create")
     assert frame.get("reporter") == "me" and frame.get("include_done") is True and frame.get("assignee") is None
     outcome = core.runtime.handle_message(ctx(user=SOFIA), "did my report about the invoice export ever get fixed?")
     assert "ENG-1" in outcome.reply and outcome.new_approval is None
@@ -159,7 +153,7 @@ def test_own_request_question_searches_what_i_filed_including_finished(
 
 def test_is_anyone_tracking_searches_the_whole_description(core: Core, ctx: Callable[..., ConversationContext]) -> None:
     """ "is anyone tracking X?" searches for X as a whole, not only the words after its last preposition."""
-    frame = _frame("is anyone already tracking secondary text failing contrast in dark mode?", suggested="create")
+    frame = parsed_frame("is anyone already tracking secondary text failing contrast in dark mode?", suggested="create")
     assert frame["action"] == "search" and "secondary" in frame["search_text"]
     outcome = core.runtime.handle_message(
         ctx(user=PRIYA), "is anyone tracking secondary text failing contrast in dark mode?"
@@ -188,20 +182,20 @@ def test_inflected_words_still_match_their_stems() -> None:
 )
 def test_a_noun_and_please_before_the_colon_is_a_create(text: str, expected: dict[str, object]) -> None:
     """ "bug pls: …", "task please - …" file a ticket with every slot, never search."""
-    frame = _frame(text, suggested="search")
+    frame = parsed_frame(text, suggested="search")
     assert {k: frame.get(k) for k in expected} == expected
     assert frame.get("title") and "pls" not in frame["title"].lower()
 
 
 def test_someone_owns_it_names_the_assignee_of_a_new_ticket() -> None:
     """ "… . hana owns it" on a create makes Hana the assignee."""
-    frame = _frame("open one for refreshing the icon set. hana owns it")
+    frame = parsed_frame("open one for refreshing the icon set. hana owns it")
     assert frame["action"] == "create" and frame["assignee"] == "hana"
 
 
 def test_open_one_on_an_unknown_board_changes_nothing(core: Core, ctx: Callable[..., ConversationContext]) -> None:
     """ "open one on the IOS board: …" names a project that doesn't exist: no proposal, and the reply says so."""
-    assert _frame("open one on the IOS board: login button is hidden")["project"] == "IOS"
+    assert parsed_frame("open one on the IOS board: login button is hidden")["project"] == "IOS"
     outcome = core.runtime.handle_message(ctx(user=PRIYA), "open one on the IOS board: login button is hidden")
     assert outcome.new_approval is None and "no project" in outcome.reply.lower()
 
@@ -220,7 +214,7 @@ def test_open_one_on_an_unknown_board_changes_nothing(core: Core, ctx: Callable[
 def test_the_priority_something_should_be(text: str, priority: str) -> None:
     """ "X should be low", "needs to be highest", "top priority" set that priority."""
     assert find_priority(text) == priority
-    assert _frame(text)["action"] == "update"
+    assert parsed_frame(text)["action"] == "update"
 
 
 @pytest.mark.parametrize(
@@ -250,7 +244,7 @@ def test_more_time_proposes_a_later_due_date_not_a_reassignment(
 
 def test_comment_on_a_ticket_named_first_by_description() -> None:
     """ "on the colour palette ticket add a note that …" comments on the described ticket with the body after "that"."""
-    frame = _frame("on the colour palette ticket add a note that we need the WCAG numbers")
+    frame = parsed_frame("on the colour palette ticket add a note that we need the WCAG numbers")
     assert frame["action"] == "comment" and frame["about"] == "colour palette"
     assert frame["comment"] == "we need the WCAG numbers"
 

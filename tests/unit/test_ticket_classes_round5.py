@@ -8,22 +8,15 @@ a due date and "+" between changes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from bot.composition import Core
-from graph.local_model.tickets_nlu import find_due, parse_ticket_request
+from graph.local_model.tickets_nlu import find_due
 from graph.state import ConversationContext
 
 from .conftest import DIEGO, HANA, MAYA, PRIYA, TOM
-from .test_ticket_nlu import LEX
-
-
-def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
-    frame = parse_ticket_request(text, LEX, suggested=suggested)
-    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
-
+from .test_ticket_nlu import parsed_frame
 
 # -- 1. "do we already have a ticket for X?" is a search -----------------------------------------------------
 
@@ -40,14 +33,14 @@ def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
 )
 def test_a_question_whether_a_ticket_exists_is_a_search(text: str) -> None:
     """Asking whether a ticket exists searches, even when the message goes on to mention filing one."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "search" and frame.get("search_text"), frame
     assert "title" not in frame
 
 
 def test_is_there_a_ticket_if_not_open_one_is_a_create_titled_with_the_topic() -> None:
     """ "is there a ticket for X? if not, open one" asks for a create, titled X (not the question)."""
-    frame = _frame("is there a ticket for the lift on floor 2 being stuck? if not please open one")
+    frame = parsed_frame("is there a ticket for the lift on floor 2 being stuck? if not please open one")
     assert frame["action"] == "create" and frame["title"] == "Lift on floor 2 being stuck"
 
 
@@ -86,7 +79,7 @@ def test_an_existence_question_proposes_nothing_and_names_the_ticket(
 )
 def test_a_create_names_the_project_it_files_into_whatever_the_preposition(text: str, project: str) -> None:
     """ "in/on/under/for X:" after the ticket noun names the project, kept even when no such project exists."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "create" and frame["project"] == project
 
 
@@ -101,7 +94,7 @@ def test_a_create_names_the_project_it_files_into_whatever_the_preposition(text:
 )
 def test_known_projects_people_and_acronyms_in_titles_are_no_unknown_project(text: str) -> None:
     """A known project (by key or name word), a person or an acronym inside the title is not refused."""
-    assert _frame(text).get("project") in {None, "ENG", "OPS"}
+    assert parsed_frame(text).get("project") in {None, "ENG", "OPS"}
 
 
 @pytest.mark.parametrize(
@@ -136,7 +129,7 @@ def test_a_create_in_an_unknown_project_proposes_nothing_and_lists_projects(
 )
 def test_put_it_on_someone_names_the_assignee(text: str, assignee: str) -> None:
     """ "put it on me", "stick it on X", a bare ", on X" clause: that person owns the new ticket."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "create" and frame["assignee"] == assignee
     assert " on " + assignee not in frame["title"].lower()
 
@@ -147,12 +140,12 @@ def test_put_it_on_someone_names_the_assignee(text: str, assignee: str) -> None:
 )
 def test_on_inside_the_problem_names_nobody(text: str) -> None:
     """ "drops on me" inside the problem sentence is no assignment."""
-    assert "assignee" not in _frame(text)
+    assert "assignee" not in parsed_frame(text)
 
 
 def test_put_it_on_me_on_an_existing_ticket_is_a_reassignment() -> None:
     """ "OPS-7: put it on me" assigns OPS-7 to the speaker."""
-    frame = _frame("OPS-7: put it on me")
+    frame = parsed_frame("OPS-7: put it on me")
     assert frame["action"] == "update" and frame["assignee"] == "me"
 
 
@@ -190,7 +183,7 @@ def test_a_problem_stated_first_is_the_title_and_the_person_the_assignee(
     text: str, title_word: str, assignee: str
 ) -> None:
     """The problem sentence titles the ticket; "for PERSON" assigns it; "needs sorting" is not a title."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "create" and title_word in frame["title"].lower()
     assert frame["assignee"] == assignee and "needs" not in frame["title"].lower()
 
@@ -230,7 +223,7 @@ def test_politeness_after_a_due_date_is_no_part_of_it(text: str, due: str) -> No
 
 def test_plus_joins_two_changes() -> None:
     """ "OPS-3: lowest + due 2 feb" sets both the priority and the due date."""
-    frame = _frame("OPS-3: drop it to lowest + due 2 feb pls")
+    frame = parsed_frame("OPS-3: drop it to lowest + due 2 feb pls")
     assert frame["action"] == "update" and frame["priority"] == "lowest" and frame["due"] == "2 feb"
 
 

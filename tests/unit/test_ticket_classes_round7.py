@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from bot.composition import Core
 from graph.local_model.ticket_bulk import search_due_filter
-from graph.local_model.tickets_nlu import find_due, parse_ticket_request
+from graph.local_model.tickets_nlu import find_due
 from graph.state import ConversationContext
 
 from .conftest import HANA, MAYA, PRIYA, TOM
-from .test_ticket_nlu import LEX
-
-
-def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
-    frame = parse_ticket_request(text, LEX, suggested=suggested)
-    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Europe/Berlin")).date()
-
+from .test_ticket_nlu import berlin_today, parsed_frame
 
 # -- 1. tickets somebody already filed: a search by reporter, never a create ----------------------------------
 
@@ -48,14 +36,14 @@ def test_a_question_about_tickets_already_filed_is_a_search_by_reporter(
     text: str, reporter: str, project: str | None
 ) -> None:
     """Past-tense "i filed / we logged / maya reported" names existing tickets: a reporter search, no title."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "search" and frame["reporter"] == reporter, frame
     assert frame.get("project") == project and "title" not in frame
 
 
 def test_filing_a_new_ticket_that_mentions_an_old_one_is_still_a_create() -> None:
     """An explicit "open a ticket" wins over a past-tense "i filed" inside the problem description."""
-    frame = _frame("open a ticket: the expense claim i submitted yesterday vanished from the list")
+    frame = parsed_frame("open a ticket: the expense claim i submitted yesterday vanished from the list")
     assert frame["action"] == "create" and "expense claim" in frame["title"].lower()
 
 
@@ -99,7 +87,7 @@ def test_a_deadline_clause_in_a_create_is_the_due_date_and_no_part_of_the_title(
     text: str, due: str, title_word: str
 ) -> None:
     """ "needs fixing by", "has to be done by", "must be finished by" <date> set the due date, not the title."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "create" and frame["due"] == due, frame
     assert title_word in frame["title"].lower()
     assert not re.search(r"\b(?:by|needs|has to|must|should)\b", frame["title"], re.I), frame["title"]
@@ -115,7 +103,7 @@ def test_a_create_with_a_deadline_clause_proposes_that_due_date(
     core: Core, ctx: Callable[..., ConversationContext]
 ) -> None:
     """End to end: "needs fixing by the <day number>" proposes a ticket due on that day of the month."""
-    target = _today() + timedelta(days=10)
+    target = berlin_today() + timedelta(days=10)
     outcome = core.runtime.handle_message(
         ctx(user=HANA),
         f"could you log a bug: chart tooltips overlap the legend on narrow screens. medium prio, give it to tom, "
@@ -143,7 +131,7 @@ def test_tickets_due_by_a_day_include_that_day_and_overdue_ones_but_not_later(
 ) -> None:
     """End to end: mine due by a weekday lists the one due that very day and the overdue one, not later ones."""
     # Priya's demo tickets: ENG-11 due in 1 day, ENG-5 in 2, ENG-1 in 3, ENG-9 one day overdue.
-    day = (_today() + timedelta(days=2)).strftime("%A").lower()
+    day = (berlin_today() + timedelta(days=2)).strftime("%A").lower()
     outcome = core.runtime.handle_message(ctx(user=PRIYA), f"which of my tickets have to be finished by {day}?")
     assert outcome.new_approval is None, outcome.reply
     for key in ("ENG-5", "ENG-9", "ENG-11"):
@@ -164,7 +152,7 @@ def test_tickets_due_by_a_day_include_that_day_and_overdue_ones_but_not_later(
 )
 def test_a_label_filter_after_a_lead_in_searches_by_that_label_only(text: str, label: str) -> None:
     """ "<x>-labelled tix" / "tix labelled x" filter by label; the lead-in adds no status, topic or close."""
-    frame = _frame(text, suggested="close")
+    frame = parsed_frame(text, suggested="close")
     assert frame["action"] == "search" and frame["labels"] == [label], frame
     assert "search_text" not in frame and "status" not in frame and "topic" not in frame
 
@@ -179,7 +167,7 @@ def test_a_label_filter_after_a_lead_in_searches_by_that_label_only(text: str, l
 )
 def test_how_are_the_x_tickets_doing_asks_after_that_topic_in_any_status(text: str, topic: str) -> None:
     """A progress question about "the <x> tickets" searches that label or subject; "doing/going" is no status."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "search" and frame["topic"] == topic, frame
     assert "status" not in frame and "title" not in frame
 
@@ -187,7 +175,7 @@ def test_how_are_the_x_tickets_doing_asks_after_that_topic_in_any_status(text: s
 @pytest.mark.parametrize("text", ["which people-team tickets are unassigned?", "any of my tickets overdue?"])
 def test_projects_and_filters_before_the_noun_are_no_topic(text: str) -> None:
     """A team name or a filter word before "tickets" is read as that filter, not as a topic."""
-    assert "topic" not in _frame(text)
+    assert "topic" not in parsed_frame(text)
 
 
 def test_the_x_tickets_progress_question_lists_tickets_with_that_label(
@@ -216,7 +204,7 @@ def test_the_x_tickets_progress_question_lists_tickets_with_that_label(
 )
 def test_who_has_the_described_ticket_searches_for_it_without_owner_or_status_filters(text: str, words: str) -> None:
     """A who-has / has-anyone-started question about a described ticket looks that ticket up; nothing is filed."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "search" and frame["search_text"] == words, frame
     assert "status" not in frame and "assignee" not in frame and "title" not in frame
 
@@ -239,7 +227,7 @@ def test_who_has_the_described_ticket_answers_with_its_owner_and_status(
 
 def test_the_subject_of_the_first_clause_is_the_ticket_a_later_it_changes() -> None:
     """ "X has to be fixed before …, make it highest and bring the due date forward to D" updates the X ticket."""
-    frame = _frame(
+    frame = parsed_frame(
         "invoice export timeout has to be fixed before month end. make it highest and bring the due date forward "
         "to dec 3"
     )
@@ -256,7 +244,7 @@ def test_the_subject_of_the_first_clause_is_the_ticket_a_later_it_changes() -> N
 )
 def test_a_described_ticket_with_a_due_change_is_an_update_not_a_create(text: str, about: str) -> None:
     """A ticket named by description plus a due-date change is an update of that ticket; nothing is filed."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "update" and frame["about"].startswith(about), frame
     assert "title" not in frame
 
@@ -272,7 +260,7 @@ def test_a_relative_due_shift_on_a_described_ticket_moves_its_own_due_date(
     assert outcome.new_approval is not None, outcome.reply
     [action] = outcome.new_approval.actions
     assert action["params"]["key"] == "ENG-12", action
-    assert action["params"]["changes"]["due_date"] == (_today() + timedelta(days=4)).isoformat(), action
+    assert action["params"]["changes"]["due_date"] == (berlin_today() + timedelta(days=4)).isoformat(), action
 
 
 def test_a_priority_and_due_change_on_the_subject_of_the_sentence_proposes_both(

@@ -10,31 +10,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from bot.composition import Core
 from graph.local_model.router import route_text
 from graph.local_model.ticket_bulk import parse_described_pair, search_due_filter
-from graph.local_model.tickets_nlu import find_assignee, parse_ticket_request
+from graph.local_model.tickets_nlu import find_assignee
 from graph.state import ConversationContext
 
 from .conftest import DIEGO, HANA, PRIYA, TOM
-from .test_ticket_nlu import LEX
+from .test_ticket_nlu import LEX, berlin_today, parsed_frame
 
 NOAH, OMAR, LENA = "U0NOAH0010", "U0OMAR0008", "U0LENA0007"
-
-
-def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
-    frame = parse_ticket_request(text, LEX, suggested=suggested)
-    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
-
-
-def _today() -> date:
-    return datetime.now(ZoneInfo("Europe/Berlin")).date()
 
 
 # -- 1. ticket talk without the word "ticket" routes to tickets; meeting talk stays on the calendar ----------------
@@ -85,7 +74,7 @@ def test_meeting_talk_with_the_same_words_stays_on_the_calendar(text: str) -> No
 )
 def test_put_it_on_someone_followed_by_a_due_date_keeps_the_person(text: str, who: str, due: str) -> None:
     """ "put it on X with/w/by <date>": X is the assignee and the date the due date; neither swallows the other."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["assignee"] == who and frame["due"] == due, frame
 
 
@@ -111,7 +100,9 @@ def test_a_follow_up_adding_owner_and_due_date_to_a_pending_create_revises_it_wi
 
 def test_the_x_i_reported_is_someone_still_on_it_looks_up_that_ticket_without_an_owner_filter() -> None:
     """The ticket named by subject and filer is searched by its words; the owner is the question, not a filter."""
-    frame = _frame("the side entrance badge reader i reported - is omar still on it? if not i can chase the vendor")
+    frame = parsed_frame(
+        "the side entrance badge reader i reported - is omar still on it? if not i can chase the vendor"
+    )
     assert frame["action"] == "search" and frame["search_text"] == "side entrance badge reader", frame
     assert "assignee" not in frame
 
@@ -133,20 +124,20 @@ def test_asking_whether_someone_is_still_on_a_ticket_one_filed_lists_it(
 )
 def test_what_someone_has_got_open_is_their_open_tickets(text: str, who: str) -> None:
     """ "what's X got open" searches X's tickets; a trailing reason adds no topic filter."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "search" and frame["assignee"] == who, frame
     assert "search_text" not in frame and "topic" not in frame
 
 
 def test_where_is_the_x_one_at_looks_up_the_described_ticket() -> None:
     """ "where's the X one at?" searches for that ticket by its words."""
-    frame = _frame("where's the wildcard cert one at?")
+    frame = parsed_frame("where's the wildcard cert one at?")
     assert frame["action"] == "search" and frame["search_text"] == "wildcard cert", frame
 
 
 def test_what_is_due_tomorrow_shorthand_searches_tomorrows_due_tickets_and_ignores_the_reason() -> None:
     """ "due tmr across all projects? want to know who to ping at the sync": due tomorrow, no topic filter."""
-    frame = _frame("anything due tmr across all projects? want to know who to ping at the sync")
+    frame = parsed_frame("anything due tmr across all projects? want to know who to ping at the sync")
     assert frame["action"] == "search" and frame["due"] == "tmr", frame
     assert "search_text" not in frame
     assert search_due_filter("2moro") == {"due_in": "tomorrow"}
@@ -166,19 +157,19 @@ def test_the_subject_of_an_ongoing_statement_is_the_ticket_a_later_it_changes(
     text: str, about: str, slot: str, value: str
 ) -> None:
     """ "the X is <doing something>, bump it to Y": an update of X, never a create, with no filler word in X."""
-    frame = _frame(text, suggested="create")
+    frame = parsed_frame(text, suggested="create")
     assert frame["action"] == "update" and frame["about"] == about and frame[slot] == value, frame
 
 
 def test_a_finished_statement_with_an_apostrophe_names_the_ticket_to_close() -> None:
     """ "the X's finished, mark it complete": X is the ticket closed."""
-    frame = _frame("the backup verification job's finished, mark it complete")
+    frame = parsed_frame("the backup verification job's finished, mark it complete")
     assert frame["action"] in {"close", "update"} and frame["about"] == "backup verification", frame
 
 
 def test_a_status_question_is_never_a_statement_about_a_ticket() -> None:
     """ "which ones are in progress?" stays a search; its question words are no ticket's description."""
-    frame = _frame("which ones are in progress right now?")
+    frame = parsed_frame("which ones are in progress right now?")
     assert frame["action"] == "search" and "about" not in frame, frame
 
 
@@ -195,7 +186,7 @@ def test_a_status_statement_with_a_relative_due_shift_proposes_both_on_the_descr
     assert action["params"]["key"] == "ENG-5", action
     changes = action["params"]["changes"]
     assert changes["status"].lower() == "in review", action
-    assert changes["due_date"] == (_today() + timedelta(days=4)).isoformat(), action
+    assert changes["due_date"] == (berlin_today() + timedelta(days=4)).isoformat(), action
 
 
 # -- 5. "can <person> take the X ticket?" hands the described ticket over ----------------------------------------
@@ -211,7 +202,7 @@ def test_a_status_statement_with_a_relative_due_shift_proposes_both_on_the_descr
 )
 def test_can_someone_take_the_x_ticket_is_a_reassignment(text: str, who: str, about: str) -> None:
     """A question asking a person to take a described ticket proposes giving it to them, not a search."""
-    frame = _frame(text)
+    frame = parsed_frame(text)
     assert frame["action"] == "update" and frame["assignee"] == who and frame["about"] == about, frame
 
 
@@ -282,8 +273,8 @@ def test_two_described_tickets_slipping_propose_one_card_with_each_due_date_move
     assert outcome.new_approval is not None, outcome.reply
     moved = {a["params"]["key"]: a["params"]["changes"]["due_date"] for a in outcome.new_approval.actions}
     assert moved == {
-        "ENG-6": (_today() + timedelta(days=9)).isoformat(),
-        "ENG-10": (_today() + timedelta(days=17)).isoformat(),
+        "ENG-6": (berlin_today() + timedelta(days=9)).isoformat(),
+        "ENG-10": (berlin_today() + timedelta(days=17)).isoformat(),
     }, moved
 
 

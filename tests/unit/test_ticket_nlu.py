@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -141,3 +145,14 @@ def test_statements_addressees_and_filters_are_understood(text: str, expected: d
     frame = parse_ticket_request(text, LEX, suggested=None)
     for slot, value in expected.items():
         assert getattr(frame, slot) == value, slot
+
+
+def parsed_frame(text: str, suggested: str | None = None) -> dict[str, Any]:
+    """The ticket frame the local model reads from ``text``, without its empty fields (shared by the class tests)."""
+    frame = parse_ticket_request(text, LEX, suggested=suggested)
+    return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
+
+
+def berlin_today() -> date:
+    """Today in the demo company's zone, for due dates the tests compute."""
+    return datetime.now(ZoneInfo("Europe/Berlin")).date()
