@@ -125,6 +125,7 @@ async function boot() {
   });
   wireChrome();
   renderActingAs();
+  $("acting-as").disabled = false;  // its click handler is wired now (index.html ships it disabled)
   await loadSidebar();
   await navigate(parseHash());
   connectLive();

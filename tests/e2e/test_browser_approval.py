@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -37,9 +38,10 @@ def _channel_digest(stack: LiveStack) -> str:
     """What the sandbox holds for #it-help (who said what, thread replies), to explain a missing reply."""
     workspace = stack.sandbox.sandbox.workspace
     lines = []
-    for row in workspace.history_rows(IT_HELP)[:5]:  # newest first
-        replies = workspace.thread(IT_HELP, row["ts"])[1:] if row.get("reply_count") else []
-        lines.append(f"{row.get('user')}: {str(row.get('text'))[:80]!r} replies={[r.get('user') for r in replies]}")
+    for row in workspace.history_rows(IT_HELP)[:5]:  # newest first; rows are (author, data JSON, ...)
+        text = json.loads(row["data"]).get("text", "")
+        replies = workspace.thread(IT_HELP, row["ts"])[1:]
+        lines.append(f"{row['author']}: {text[:80]!r} replies={[r['author'] for r in replies]}")
     return "\n".join(lines)
 
 
