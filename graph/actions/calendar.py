@@ -19,6 +19,7 @@ from graph.parsing.datetimes import (
     find_time,
     find_week_range,
     local_now,
+    names_clock_time,
     parse_datetime,
     parse_duration,
 )
@@ -223,17 +224,24 @@ def prepare_create(
         if person.id not in attendees:
             attendees.append(person.id)
     length = _parse_length(args.get("duration"))
+    picked = ""  # how deskhand chose the time, when the person didn't name one
     days = args.get("only_if_not_met_in_days")
     if days:
         _check_not_met(deps, owner, attendees[1:], int(days), tz)
     if args.get("anchor"):
         start = _anchored_start(args, deps, owner, tz, length)
+    elif args.get("start") and not names_clock_time(str(args["start"])):
+        # "book a call with sofia tomorrow": a day nobody gave a time for gets the first time everyone is free
+        # that day, never the start of working hours on top of whatever is there.
+        start = _first_free_on_day(deps, attendees, str(args["start"]), length, tz)
+        picked = "the first time that day everyone is free"
     elif args.get("start"):
         # "4pm his time", "10am London time": the clock is read in that zone; the card still shows the requester's.
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
         start = _parse_start(str(args["start"]), deps, zone, day_tz=tz)
     elif args.get("first_free_after"):
         start = _first_free(deps, attendees, str(args["first_free_after"]), length, tz)
+        picked = "the first time everyone is free"
     else:
         raise ActionInvalidError("When should it be? Give me a day and time, or say “first free slot”.", field="start")
     end = start + length
@@ -249,7 +257,57 @@ def prepare_create(
         "location": _known_location(str(args.get("location") or "").strip(), attendees, deps)[:300],
         "known_conflicts": [e.id for e in conflicts],
     }
-    return _create_action(action_id, args, params, deps, conflicts)
+    return _create_action(action_id, args, params, deps, conflicts, picked=picked)
+
+
+def _first_free_on_day(deps: GraphDeps, attendees: list[str], text: str, length: timedelta, tz: str) -> datetime:
+    """The first slot everyone is free on the day named ("tomorrow", "Friday afternoon"), inside the part of the
+    day named or working hours. Never another day: when that day is full, ask."""
+    assert deps.calendar is not None
+    now = _now(deps)
+    local = local_now(now, tz)
+    try:
+        day = find_day(text, local.date())
+    except DateTimeParseError as exc:
+        raise ActionInvalidError(str(exc), field="start") from exc
+    period = find_period(text)
+    first, last = period or deps.working_hours
+    if day is None:
+        if period is None:
+            raise ActionInvalidError(
+                f"I couldn't read '{text}' as a day and time. Try 'tomorrow at 3pm' or 'December 4 at 10:30'.",
+                field="start",
+            )
+        # "this afternoon" once the afternoon is over is tomorrow's
+        day = (
+            local.date()
+            if datetime.combine(local.date(), time(last), local.tzinfo) > now
+            else local.date() + (timedelta(days=1))
+        )
+    window_start = datetime.combine(day, time(first), local.tzinfo)
+    window_end = datetime.combine(day, time(last), local.tzinfo)
+    _check_weekday(text, window_start, tz)
+    if window_end <= now:
+        raise ActionInvalidError(f"{day:%A %-d %B} is in the past. When should it be?", field="start")
+    busy = deps.calendar.free_busy(attendees, start=window_start, end=window_end)
+    slots = find_slots(
+        busy=busy,
+        zones={pid: zone_of(deps, pid, tz) for pid in attendees},
+        start=max(window_start, now),
+        end=window_end,
+        duration=length,
+        working_hours=(first, last),
+        limit=1,
+        include_weekends=True,  # the day was named: a Saturday asked for is a Saturday
+    )
+    if not slots:
+        who = names(attendees[1:], deps)
+        raise ActionInvalidError(
+            f"{'You and ' + who + ' have' if who else 'You have'} no free {duration_text(length)} on {day:%a %-d %b} "
+            f"between {first:02d}:00 and {last:02d}:00. Give me a time (it may overlap something), or another day.",
+            field="start",
+        )
+    return slots[0].start
 
 
 def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, length: timedelta) -> datetime:
@@ -325,12 +383,19 @@ def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:
 
 
 def _create_action(
-    action_id: str, args: dict[str, Any], params: dict[str, Any], deps: GraphDeps, conflicts: list[Event]
+    action_id: str,
+    args: dict[str, Any],
+    params: dict[str, Any],
+    deps: GraphDeps,
+    conflicts: list[Event],
+    *,
+    picked: str = "",
 ) -> ProposedAction:
     start, end = datetime.fromisoformat(params["start"]), datetime.fromisoformat(params["end"])
     others = [p for p in params["attendees"] if p != params["organizer_id"]]
     who = f" with {names(others, deps)}" if others else ""
     warning = f" (overlaps {len(conflicts)} existing meeting{'s' if len(conflicts) != 1 else ''})" if conflicts else ""
+    warning = warning or (f" ({picked})" if picked else "")
     summary = f"New meeting “{params['title']}”{who}, {when_text(start, end, params['tz'])}{warning}"
     display = f"New meeting “{slack_escape(params['title'])}”{who}, {slack_when(start, end)}{warning}"
     fields = [

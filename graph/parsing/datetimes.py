@@ -491,6 +491,15 @@ def local_now(now: datetime, tz: str) -> datetime:
     return now.astimezone(zone)
 
 
+def names_clock_time(text: str) -> bool:
+    """Whether a phrase says *when* in the day ("at 3", "15:00", "2026-12-01 10:00", "now"), not just which day
+    ("tomorrow", "Friday afternoon"). A booking without one has no time anybody chose."""
+    if re.fullmatch(r"\s*(?:right\s+)?now\s*", text, re.I):
+        return True
+    iso = _ISO_DT.search(text)
+    return bool(iso and iso.group(4)) or find_time(text) is not None
+
+
 def parse_datetime(
     text: str,
     *,
