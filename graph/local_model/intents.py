@@ -37,6 +37,17 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.15,
         ),
+        # Finished work closed out: "the fix landed on main, you can close that one out" (meetings are cancelled,
+        # never closed out or merged).
+        (
+            re.compile(
+                r"\b(?:close|mark)\s+(?:it|that|this)(?:\s+one)?\s+(?:out|off|as done|done|closed|resolved)\b|"
+                r"\byou can close\b",
+                re.I,
+            ),
+            0.25,
+        ),
+        (re.compile(r"\b(?:fix|patch|pr|change)\b[^.?!]{0,40}\b(?:landed|merged|shipped)\b", re.I), 0.25),
         # Due dates belong to tracked work: "anything of Priya's due before the weekend?"
         (re.compile(r"\bdue (?:before|by|on|this|next|today|tomorrow|in|end)\b|\bdue dates?\b", re.I), 0.2),
         # Handing a set of work over: "give everything Lena hasn't started to Sofia".

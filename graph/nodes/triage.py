@@ -73,6 +73,16 @@ _REQUEST_OR_OWN = re.compile(
 )
 
 
+# "before I open a ticket with IT: am I allowed …?", "I'll file the ticket myself, but is … covered?": the person's
+# own plan to file a ticket is context for their question, not a request to deskhand.
+_OWN_TICKET_PLAN = re.compile(
+    r"\b(?:before|until|so) (?:i|we) (?:open|file|raise|log|submit|put in|create)\b[^:?!.;]{0,40}?\btickets?\b|"
+    r"\b(?:i'll|i will|i'm going to|gonna|i can) (?:open|file|raise|log|submit|put in)\b[^:?!.;]{0,40}?\btickets?\b"
+    r"(?:\s+myself)?",
+    re.I,
+)
+
+
 _HOW_TO = re.compile(
     r"\bhow (?:do|can|should|would) (?:i|we)\b|\bhow to\b|\bwhat (?:do|should) i do\b|\bwhat now\b", re.I
 )
@@ -135,12 +145,13 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     asks = bool(QUESTION.search(text) or _ASKS_SOMETHING.search(text) or _HELP_ASK.search(text))
     # "changed my password and now the wifi keeps asking for it": a problem told, not a ticket asked for.
     problem = decision.label == "tickets.create" and not decision.confident and not _FILE_IT.search(text)
-    if not (asks or how_to or problem) or _REQUEST_OR_OWN.search(text):
+    question = _OWN_TICKET_PLAN.sub(" ", text)
+    if not (asks or how_to or problem) or _REQUEST_OR_OWN.search(question):
         return False
     try:
         # The same expanded query the docs tool will search ("vacation" also looks for "annual leave"), so triage
         # judges the page the answer would come from.
-        result = deps.docs.search(expand_query(text), viewer=viewer_for(deps, state.get("context", {})), k=3)
+        result = deps.docs.search(expand_query(question), viewer=viewer_for(deps, state.get("context", {})), k=3)
     except Exception:
         log.warning("docs check during triage failed; keeping the route", exc_info=True)
         return False
@@ -148,7 +159,7 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
         return False
     top = result.hits[0]
     title = content_roots(top.title)
-    shared = title & content_roots(text)
+    shared = title & content_roots(question)
     named = len(shared) >= 2 and 2 * len(shared) >= len(title)
     if named and decision.route in ("tickets", "calendar") and QUESTION.search(text):
         return True

@@ -1,0 +1,40 @@
+"""Routing classes from the ninth blind round: a person's own plan to file a ticket is context for their policy
+question, and finished work being closed out is ticket talk even when the ticket's subject is a calendar."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.composition import Core
+
+from .test_triage_docs import _route
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "before i file a ticket for a new monitor: is there a budget for a second screen at home?",
+        "I'll raise the ticket myself, but am I allowed to buy a desk chair with the home office budget?",
+    ],
+)
+def test_an_own_plan_to_file_a_ticket_does_not_hide_a_policy_question(core: Core, text: str) -> None:
+    """ "before I file a ticket …: is there a budget …?" is answered from the docs; nothing is filed for them."""
+    assert _route(core, text) == "docs"
+
+
+def test_a_ticket_asked_for_still_goes_to_tickets(core: Core) -> None:
+    """ "can you file a ticket …?" with a policy word is still a ticket request."""
+    assert _route(core, "can you file a ticket for a laptop stand, am I allowed one?") == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fix for the calendar export timeout landed yesterday, you can close that one out",
+        "patch for the calendar reminder emails shipped this morning, close it out",
+        "fix for the meeting room sync landed, you can close it",
+    ],
+)
+def test_finished_work_closed_out_is_ticket_talk(core: Core, text: str) -> None:
+    """A fix that landed and a request to close it out go to tickets, although the subject names a calendar."""
+    assert _route(core, text) == "tickets"
