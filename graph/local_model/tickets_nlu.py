@@ -611,9 +611,18 @@ _PUT_ON = re.compile(
 )
 
 
+# "put me on it", "stick priya on this one", "get omar on ENG-4": the person first, then the ticket they land on.
+_PUT_PERSON_ON = re.compile(
+    r"\b(?:put|stick|throw|get|pop|slot)\s+(?P<who>me|myself|<@[A-Z0-9]+(?:\|[^>]*)?>|@?[A-Za-z][\w'-]*)\s+on\s+"
+    r"(?:it|this|that|this one|that one|the ticket|[A-Z][A-Z0-9]+-\d+)\b",
+    re.I,
+)
+
+
 def _put_on(text: str, lexicon: Lexicon) -> str | None:
-    """The person from "put it on X" / ", on X": "me" for the speaker, a mention, or somebody deskhand knows."""
-    for m in _PUT_ON.finditer(text):
+    """The person from "put it on X" / ", on X" / "put X on it": "me" for the speaker, a mention, or somebody
+    deskhand knows."""
+    for m in (*_PUT_ON.finditer(text), *_PUT_PERSON_ON.finditer(text)):
         who = m.group("who").lstrip("@")
         if who.lower() in {"me", "myself"}:
             return "me"
@@ -920,6 +929,9 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
     m = _PUT_ON.search(body)
     if m and lexicon.is_person(m.group("who").lstrip("@")):
         body = body[: m.start()] + body[m.end() :]  # "…, put it on Priya": the assignee, not the title
+    m = _PUT_PERSON_ON.search(body)
+    if m and _put_on(m.group(0), lexicon):
+        body = body[: m.start()] + body[m.end() :]  # "…, put me on it": the assignee, not the title
     return " ".join(body.split())
 
 

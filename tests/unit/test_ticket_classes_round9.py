@@ -1,0 +1,56 @@
+"""Classes of ticket request the ninth blind round exposed, each in wordings, people and tickets of its own.
+
+"put me on it" in a follow-up to a pending create sets the assignee alongside the other changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.composition import Core
+from graph.state import ConversationContext
+
+from .conftest import DIEGO, TOM
+from .test_ticket_nlu import parsed_frame
+
+# -- 1. "put me on it" / "put <person> on it" names the assignee ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("put me on it and make it due next monday", "me"),
+        ("stick diego on this one, due the 3rd", "diego"),
+        ("get hana on it by friday pls", "hana"),
+    ],
+)
+def test_put_a_person_on_it_names_the_assignee_alongside_a_due_date(text: str, who: str) -> None:
+    """ "put X on it" (person before "on it") is an assignee, and the due date in the same message is kept."""
+    frame = parsed_frame(text)
+    assert frame["assignee"] == who and frame.get("due"), frame
+
+
+def test_put_a_person_on_it_is_no_part_of_a_new_tickets_title() -> None:
+    """ "new ticket: …, put omar on it": Omar is the assignee, not words of the title ("put it on hold" names
+    nobody)."""
+    frame = parsed_frame("new ticket: the kitchen dishwasher leaks onto the floor, put omar on it")
+    assert frame["action"] == "create" and frame["assignee"] == "omar", frame
+    assert "omar" not in frame["title"].lower() and "put" not in frame["title"].lower(), frame
+    assert "assignee" not in parsed_frame("put it on hold for now")
+
+
+def test_a_follow_up_putting_someone_on_a_pending_create_keeps_the_assignee_and_the_due_date(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the revised create carries the new assignee and due date, and keeps the title and priority."""
+    thread = ctx(user=TOM)
+    first = core.runtime.handle_message(thread, "bug: the office wifi drops every afternoon around 3pm. high prio pls")
+    assert first.new_approval is not None, first.reply
+    second = core.runtime.handle_message(thread, "put diego on it and make it due next friday")
+    assert second.new_approval is not None, second.reply
+    [action] = second.new_approval.actions
+    params = action["params"]
+    assert params["assignee_id"] == DIEGO and params["due_date"], action
+    assert "wifi" in params["title"].lower() and params["priority"] == "high", action
