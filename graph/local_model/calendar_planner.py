@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from graph.local_model.context import ModelContext
 from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.planner import Plan, _awaiting, clean_human_text
-from graph.parsing.datetimes import day_span, find_duration, when_phrase
+from graph.parsing.datetimes import DateTimeParseError, day_span, find_day, find_duration, find_time, when_phrase
 from graph.tools.calendar import WRITE_TOOLS
 
 
@@ -59,7 +59,9 @@ _PICK = re.compile(
     r"\b(?P<that>that|this)\s+(?:one|slot|option|time)\b",
     re.I,
 )
-_TAKE = re.compile(r"\b(?:grab|take|book|snag|go (?:with|for)|lock in|pencil in|put in|schedule|call it|do)\b", re.I)
+_TAKE = re.compile(
+    r"\b(?:grab|take|book|snag|go (?:with|for)|(?:lock|pencil|put)\s+(?:it\s+|that\s+)?in|schedule|call it|do)\b", re.I
+)
 _ORDINAL = {"earliest": 0, "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "latest": -1}
 
 
@@ -94,25 +96,79 @@ def _book_offered_slot(messages: list[BaseMessage], text: str, ctx: ModelContext
     """ "perfect, grab the earliest one and call it 'X'" after free times were listed: book that slot, with the
     people and length the search was for."""
     pick = _PICK.search(text)
-    if pick is None or not _TAKE.search(text):
+    if not _TAKE.search(text):
         return None
     offered = _offered_slots(messages, ctx.user_id)
     if offered is None:
         return None
     slots, search = offered
+    if pick is None:
+        # "4pm's good, book it as 'X'", "thursday 10:30 works, grab it": an offered slot named by its time.
+        named = _slots_at_named_time(slots, text, ctx)
+        if len(named) > 1:
+            return Plan(
+                text=f"I offered that time on {len(named)} days; which one should I book?\n{_listed(named, ctx)}"
+            )
+        if not named:
+            return None  # no offered slot starts then: an ordinary booking request
+        return _book_slot(named[0], search, text)
     if pick.group("that") and len(slots) > 1:
         # "book that one" points at one time only when one was offered; of several, booking a guess is a wrong write.
-        listed = "\n".join(
-            f"• {datetime.fromisoformat(str(s['start'])).astimezone(ZoneInfo(ctx.user_tz or 'UTC')):%a %-d %b %H:%M}"
-            for s in slots
-        )
+        listed = _listed(slots, ctx)
         return Plan(text=f"I offered {len(slots)} times; which one should I book (first, second, …)?\n{listed}")
     index = _ORDINAL[pick.group("which").lower()] if pick.group("which") else 0
     if index >= len(slots):
         return Plan(text=f"I only offered {len(slots)} time{'s' if len(slots) != 1 else ''}; which one should I book?")
-    slot = slots[index]
-    start = datetime.fromisoformat(str(slot["start"])).astimezone(ZoneInfo(ctx.user_tz or "UTC"))
-    length = datetime.fromisoformat(str(slot["end"])) - datetime.fromisoformat(str(slot["start"]))
+    return _book_slot(_local_slot(slots[index], ctx), search, text)
+
+
+def _local_slot(slot: dict[str, Any], ctx: ModelContext) -> tuple[datetime, datetime]:
+    """An offered slot's start and end in the speaker's zone."""
+    zone = ZoneInfo(ctx.user_tz or "UTC")
+    return (
+        datetime.fromisoformat(str(slot["start"])).astimezone(zone),
+        datetime.fromisoformat(str(slot["end"])).astimezone(zone),
+    )
+
+
+def _listed(slots: list[dict[str, Any]] | list[tuple[datetime, datetime]], ctx: ModelContext) -> str:
+    starts = [s[0] if isinstance(s, tuple) else _local_slot(s, ctx)[0] for s in slots]
+    return "\n".join(f"• {start:%a %-d %b %H:%M}" for start in starts)
+
+
+def _slots_at_named_time(slots: list[dict[str, Any]], text: str, ctx: ModelContext) -> list[tuple[datetime, datetime]]:
+    """The offered slots that start at the clock time ``text`` names (on the day it names, if any). A bare "4"
+    may be either half of the day: an offered slot settles which."""
+    try:
+        named = find_time(text)
+    except DateTimeParseError:
+        return []
+    if named is None:
+        return []
+    local = [_local_slot(s, ctx) for s in slots]
+    if not local:
+        return []
+    # A day named beside the time ("thursday at 10:30") is read from the turn's clock, or else from the offer.
+    clock = re.search(r"\d{4}-\d{2}-\d{2}", ctx.now)  # "Tuesday 2026-11-17 10:00 GMT", in the speaker's zone
+    today = date.fromisoformat(clock.group(0)) if clock else local[0][0].date()
+    try:
+        day = find_day(text, today)
+    except DateTimeParseError:
+        day = None
+    hours = {named.hour % 12 + 12} if named.meridiem == "pm" else {named.hour % 12} if named.meridiem == "am" else None
+    if hours is None:
+        hours = {named.hour} if named.hour > 12 or named.hour == 0 else {named.hour % 12, named.hour % 12 + 12}
+    return [
+        (start, end)
+        for start, end in local
+        if start.hour in hours and start.minute == named.minute and (day is None or start.date() == day)
+    ]
+
+
+def _book_slot(slot: tuple[datetime, datetime], search: dict[str, Any], text: str) -> Plan:
+    """Book an offered slot with the people the search was for and the length it offered."""
+    start, end = slot
+    length = end - start
     args: dict[str, Any] = {
         "attendees": list(search.get("attendees") or []),
         "start": f"{start:%Y-%m-%d %H:%M}",

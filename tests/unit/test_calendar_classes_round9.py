@@ -1,0 +1,72 @@
+"""Calendar classes the ninth blind round exposed, checked in wordings, people, days and titles of our own.
+
+Classes: a follow-up naming one of the just-offered free times by its clock time books that slot (its day, the
+searched length and people).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from graph.deps import GraphDeps
+from graph.local_model.calendar_nlu import parse_calendar_request
+from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
+from graph.local_model.context import CONTEXT_KEY, ModelContext
+from graph.tools.calendar import build_calendar_tools
+from graph.tools.proposals import ProposalCollector
+
+from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+
+MAYA, HANA, OMAR, SAM, AKIRA = "U0MAYA0001", "U0HANA0005", "U0OMAR0008", "U0SAMW0006", "U0AKIRA011"
+
+
+def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
+    """The tool calls the local model plans for ``text``."""
+    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
+
+
+def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:  # noqa: F811
+    """Reads ``text`` as ``user`` and runs the planned tool calls against the demo calendar."""
+    collector = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
+    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in _calls(text, suggested)]
+    return collector, "\n".join(replies)
+
+
+# -- "4pm's good, book it as 'X'" after free times were offered ------------------------------------------------------
+@pytest.mark.parametrize(
+    "wording", ["{hm} works for me, pencil it in as 'Copy sync'", "book {hm} pls, call it 'Copy sync'"]
+)
+def test_an_offered_slot_named_by_its_time_is_booked(deps: GraphDeps, wording: str) -> None:  # noqa: F811
+    """Naming an offered free time by its clock time books that slot with the searched people and length."""
+    ask = "need 30 min with hana and priya next thursday, what are the options?"
+    calls = _calls(ask, "read")
+    assert [c["name"] for c in calls] == ["find_free_slots"]
+    collector = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), collector)}
+    search = {"name": "find_free_slots", "args": calls[0]["args"], "id": "c1", "type": "tool_call"}
+    found = tools["find_free_slots"].invoke(search)
+    assert len(found.artifact) > 1
+    chosen = datetime.fromisoformat(found.artifact[1]["start"]).astimezone(ZoneInfo(ZONES[TOM]))
+    context = {"user_id": TOM, "user_tz": ZONES[TOM], "people": PEOPLE}
+    messages: list[BaseMessage] = [
+        SystemMessage(content="", additional_kwargs={CONTEXT_KEY: context}),
+        HumanMessage(content=ask),
+        AIMessage(content="", tool_calls=[search]),
+        found,
+        AIMessage(content="Free for …"),
+        HumanMessage(content=wording.format(hm=f"{chosen:%H:%M}")),
+    ]
+    plan = plan_calendar(messages, ModelContext.from_messages(messages), {"create_event", "find_free_slots"})
+    assert [c["name"] for c in plan.calls] == ["create_event"], plan.text
+    args = plan.calls[0]["args"]
+    assert args["title"] == "Copy sync" and args["duration"] == "30 min"
+    tools["create_event"].invoke(args)
+    booked = collector.actions[0].params
+    assert booked["start"] == chosen.isoformat()
+    assert set(booked["attendees"]) == {TOM, HANA, PRIYA}
