@@ -29,6 +29,9 @@ FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "two-factor authentication": ("2fa", "mfa", "multi-factor", "authenticator app"),
     "offboarding": ("last day", "leaving the company", "resignation"),
     "per diem": ("daily allowance", "meal allowance"),
+    "fines": ("parking ticket", "speeding ticket", "parking fine", "speeding fine", "penalty notice"),
+    "per km": ("mileage", "mileage rate", "mileage allowance", "car allowance"),
+    "pro rata": ("four days a week", "4 days a week", "three days a week", "3 days a week", "reduced hours"),
 }
 
 _WORD = re.compile(r"[^\W_]+")

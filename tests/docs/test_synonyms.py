@@ -37,3 +37,10 @@ def test_hyphenated_everyday_phrases_map_each_word_the_way_questions_are_split()
     found = formal_alternatives("is the write-up late? ask about the post-mortem")
     assert found["write"] == "postmortem" and found["post"] == "postmortem"
     assert "write-up" not in found
+
+
+def test_travel_and_working_time_vocabulary_reaches_the_handbook_terms() -> None:
+    """A "parking ticket" is a fine, "mileage" is paid per km and "four days a week" is pro rata part-time."""
+    assert expand_query("can I claim a parking ticket?").endswith("(fines)")
+    assert expand_query("what's the mileage rate?").endswith("(per km)")
+    assert expand_query("going down to 4 days a week, does my leave change?").endswith("(pro rata)")
