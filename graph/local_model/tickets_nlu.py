@@ -815,7 +815,9 @@ def find_comment(text: str) -> str | None:
 
 # "comment on the pricing page bug: also on iPhone", "note for the VPN one - works after reboot".
 _COMMENT_COLON = re.compile(
-    r"^\W*(?:please\s+)?(?:(?:add|leave|post|write|put)\s+(?:a\s+)?)?(?:comment|note)\b[^:\n]{0,80}?(?::|\s-\s)\s*(.+)$",
+    r"^\W*(?:(?:please|pls|can you|could you|would you|can u)\s+)*(?:(?:add|leave|post|write|put|drop)\s+"
+    r"(?:an?\s+)?(?:quick\s+|short\s+)?)?(?:comment|note)\b[^:\n]{0,80}?"
+    r"(?::|\s[-–—]\s|\s+(?:saying|to say)\s+)\s*(.+)$",
     re.I | re.S,
 )
 
@@ -987,6 +989,14 @@ _COMMENT_VERB = re.compile(
     r"^\W*(?:please\s+)?comment\b",
     re.I,
 )
+# "add a note on the VPN ticket: …", "leave a comment to ENG-4 saying …": a comment on a ticket already filed, though
+# "add … ticket" reads like a create.
+_COMMENT_ON_TICKET = re.compile(
+    r"^\W*(?:(?:please|pls|can you|could you|would you|can u)\s+)*(?:add|leave|post|write|put|drop)\s+"
+    r"(?:an?\s+)?(?:quick\s+|short\s+)?(?:comment|note)\s+(?:on|to|in|under|against)\s+"
+    r"(?:the|this|that|it|[A-Z][A-Z0-9]+-\d+)\b",
+    re.I,
+)
 _OVERDUE = re.compile(
     r"\b(overdue|past due|late|behind schedule|missed (?:their|its|his|her|the) (?:due dates?|due|deadlines?)|"
     r"(?:past|passed|after|beyond|over) (?:their|its|his|her|the) (?:due dates?|deadlines?))\b",
@@ -1108,6 +1118,8 @@ def parse_ticket_request(
         # "starting on the date-picker bug today - flip it to in progress and bump it to high": a statement about
         # work under way, then changes to "it", updates the ticket the statement names; it files nothing new.
         explicit_create = False
+    if _COMMENT_ON_TICKET.search(plain):
+        explicit_create = False  # "add a note on the X ticket: …" comments on X; it files nothing
     if is_existence_question(plain) and not frame.keys:
         frame.action = "search"  # "do we already have a ticket for X? don't want to file a dupe": a lookup
     elif explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):

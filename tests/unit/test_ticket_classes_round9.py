@@ -1,6 +1,7 @@
 """Classes of ticket request the ninth blind round exposed, each in wordings, people and tickets of its own.
 
-"put me on it" in a follow-up to a pending create sets the assignee alongside the other changes.
+"put me on it" in a follow-up to a pending create sets the assignee alongside the other changes; "add a note on
+<described ticket>: …" comments on that ticket and files nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from bot.composition import Core
 from graph.state import ConversationContext
 
-from .conftest import DIEGO, TOM
+from .conftest import DIEGO, PRIYA, TOM
 from .test_ticket_nlu import parsed_frame
 
 # -- 1. "put me on it" / "put <person> on it" names the assignee ----------------------------------------------------
@@ -54,3 +55,34 @@ def test_a_follow_up_putting_someone_on_a_pending_create_keeps_the_assignee_and_
     params = action["params"]
     assert params["assignee_id"] == DIEGO and params["due_date"], action
     assert "wifi" in params["title"].lower() and params["priority"] == "high", action
+
+
+# -- 2. "add a note on <described ticket>: …" is a comment on that ticket, never a new ticket ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "about", "body"),
+    [
+        ("add a note on the postgres upgrade ticket: maintenance window moved to sunday", "postgres upgrade", "sunday"),
+        ("add a note to the vpn ticket saying the 5.2 client fixes it", "vpn", "5.2 client"),
+        ("pls add a comment on the audit logging one - needs sign-off from legal", "audit logging", "legal"),
+    ],
+)
+def test_add_a_note_on_a_described_ticket_is_a_comment_on_it(text: str, about: str, body: str) -> None:
+    """The ticket is named by description and the text after the colon, dash or "saying" is the comment."""
+    frame = parsed_frame(text, suggested="create")
+    assert frame["action"] == "comment" and frame["about"] == about, frame
+    assert body in frame["comment"] and "title" not in frame, frame
+
+
+def test_adding_a_note_on_a_described_ticket_proposes_a_comment_on_it_and_creates_nothing(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: one comment on the described ticket (ENG-9, the notification worker leak), no new ticket."""
+    outcome = core.runtime.handle_message(
+        ctx(user=PRIYA), "add a note on the memory leak ticket: heap dump attached, it's the retry queue"
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["kind"] == "ticket.comment" and action["params"]["key"] == "ENG-9", action
+    assert "retry queue" in action["params"]["body"], action
