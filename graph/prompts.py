@@ -100,6 +100,9 @@ def context_facts(ctx: dict[str, Any]) -> str:
             "People (id: name, email): "
             + "; ".join(f"{p['id']}: {p['name']} <{p.get('email', '')}>" for p in people[:200])
         )
+    rooms = ctx.get("rooms") or []
+    if rooms:
+        lines.append("Meeting rooms (a location for create_event): " + ", ".join(rooms))
     pending = ctx.get("pending") or []
     if pending:
         lines.append("Pending proposal awaiting approval (tool calls): " + json.dumps(pending)[:4000])

@@ -365,6 +365,24 @@ def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, 
     return start
 
 
+# "London office, room Kite" → "Kite"; "Tokyo office, research room" → "research room".
+_ROOM_IN_PLACE = re.compile(r"\broom\s+(?P<a>[A-Z0-9][\w-]*)|(?P<b>\b[\w-]+\s+room)\b")
+
+
+def known_rooms(user_id: str, deps: GraphDeps) -> list[str]:
+    """The meeting rooms the person's meetings use, by their short names, so "book kite for …" can be read as a
+    room; none when the calendar can't be read."""
+    if not user_id or deps.calendar is None:
+        return []
+    now = _now(deps)
+    try:
+        events = deps.calendar.list_events(user_id, start=now - timedelta(days=30), end=now + timedelta(days=60))
+    except Exception:  # the rooms only help reading; a failed lookup must not fail the turn
+        return []
+    rooms = {m.group("a") or m.group("b") for e in events if e.location for m in _ROOM_IN_PLACE.finditer(e.location)}
+    return sorted(rooms)
+
+
 def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:
     """A room named briefly ("Heron") as the calendar already spells it ("London office, room Heron"), when exactly
     one place the people's meetings use carries that name; otherwise the name as given."""

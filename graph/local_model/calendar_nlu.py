@@ -1677,8 +1677,25 @@ _NOT_ROOMS = re.compile(
 )
 
 
+def _known_room(text: str, lexicon: Lexicon) -> str | None:
+    """A room the calendars use, named in any case as what is booked ("can u book kite for …", "grab the heron
+    room") or where ("in kite"): people write room names in lower case as readily as anything else."""
+    for room in sorted(lexicon.rooms, key=len, reverse=True):
+        if lexicon.is_person(room):
+            continue
+        name = r"\s+".join(re.escape(w) for w in room.split())
+        booked = rf"\b(?:book|reserve|grab|snag|nab)\s+(?:us\s+|me\s+)?(?:the\s+)?(?:room\s+)?{name}(?![\w-])"
+        where = rf"\b(?:in|at)\s+(?:the\s+)?(?:room\s+)?{name}(?![\w-])"
+        if re.search(f"{booked}|{where}", text, re.I):
+            return room
+    return None
+
+
 def _room(text: str, lexicon: Lexicon) -> str | None:
     """The room a new meeting is in: "in the Kite room", "room 4B", "reserve Heron tomorrow 4pm", "in Falcon"."""
+    known = _known_room(_QUOTED.sub(" ", text), lexicon)
+    if known:
+        return known
     for m in _ROOM.finditer(_QUOTED.sub(" ", text)):
         name = next(g for g in m.groups() if g)
         if _NOT_ROOMS.match(name) or lexicon.is_person(name) or lexicon.find_people(name):

@@ -27,7 +27,7 @@ def _calendar_hint(text: str) -> str | None:
 
 def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str]) -> Plan:
     """Plan the reply to the latest human message about calendars."""
-    lexicon = Lexicon.build(ctx.people, ctx.projects)
+    lexicon = Lexicon.build(ctx.people, ctx.projects, ctx.rooms)
     text = clean_human_text(messages[-1], ctx)
     awaiting = _awaiting(messages)
     if awaiting and awaiting.get("domain") == "calendar":

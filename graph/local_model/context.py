@@ -26,6 +26,7 @@ class ModelContext:
     default_project: str | None = None
     people: list[dict[str, str]] = field(default_factory=list)
     projects: list[dict[str, str]] = field(default_factory=list)
+    rooms: list[str] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod

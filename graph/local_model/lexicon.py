@@ -35,10 +35,14 @@ class Lexicon:
 
     people: tuple[KnownPerson, ...] = ()
     projects: tuple[tuple[str, str], ...] = ()
+    rooms: tuple[str, ...] = ()
+    """Meeting rooms the workspace's calendars use ("Kite", "research room"), as they are named briefly."""
     _pattern: re.Pattern[str] | None = field(default=None, compare=False)
 
     @classmethod
-    def build(cls, people: list[dict[str, str]], projects: list[dict[str, str]]) -> Lexicon:
+    def build(
+        cls, people: list[dict[str, str]], projects: list[dict[str, str]], rooms: list[str] | None = None
+    ) -> Lexicon:
         """From the context dicts the graph passes to the model."""
         known = tuple(
             KnownPerson(id=p["id"], name=p.get("name", ""), handle=p.get("handle", ""), email=p.get("email", ""))
@@ -51,7 +55,7 @@ class Lexicon:
             re.compile(r"(?<![\w@.])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I) if forms else None
         )
         proj = tuple((p["key"], p.get("name", p["key"])) for p in projects if p.get("key"))
-        return cls(people=known, projects=proj, _pattern=pattern)
+        return cls(people=known, projects=proj, rooms=tuple(r for r in rooms or [] if r), _pattern=pattern)
 
     def find_people(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, surface) for each person name in ``text``, left to right."""

@@ -113,7 +113,7 @@ def make_agent_node(deps: GraphDeps, prompt: str, tool_factory: ToolFactory, *, 
             )
         by_name = {t.name: t for t in tools}
         bound = deps.model.bind_tools(tools)
-        conversation: list[BaseMessage] = [system_message(prompt, model_context(state, deps))]
+        conversation: list[BaseMessage] = [system_message(prompt, model_context(state, deps, rooms=name == "calendar"))]
         conversation += recent_history(state.get("messages", []), deps.history_limit)
         produced: list[BaseMessage] = []
         answer = ""

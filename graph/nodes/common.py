@@ -6,6 +6,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 
+from graph.actions.calendar import known_rooms
 from graph.deps import GraphDeps
 from graph.local_model.context import AWAITING_KEY
 from graph.local_model.text import normalise, strip_bot_mention, unslack
@@ -37,8 +38,9 @@ def asked_last_turn(state: DeskhandState) -> bool:
     return False
 
 
-def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:
-    """The facts the model gets this turn (see ``graph.local_model.context.ModelContext``)."""
+def model_context(state: DeskhandState, deps: GraphDeps, *, rooms: bool = False) -> dict[str, Any]:
+    """The facts the model gets this turn (see ``graph.local_model.context.ModelContext``); with ``rooms``, the
+    meeting rooms the person's calendar uses (one calendar read, so only where a booking may name one)."""
     ctx = state.get("context", {})
     tz = ctx.get("user_tz", "UTC")
     from zoneinfo import ZoneInfo
@@ -59,4 +61,5 @@ def model_context(state: DeskhandState, deps: GraphDeps) -> dict[str, Any]:
         "people": people,
         "projects": projects,
         "pending": pending,
+        "rooms": known_rooms(ctx.get("user_id", ""), deps) if rooms else [],
     }

@@ -1,7 +1,8 @@
 """Calendar classes the ninth blind round exposed, checked in wordings, people, days and titles of our own.
 
 Classes: a follow-up naming one of the just-offered free times by its clock time books that slot (its day, the
-searched length and people).
+searched length and people); a known meeting room named as what is booked ("can u book heron for …") is the
+meeting's location.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from graph.actions.calendar import known_rooms
 from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
 from graph.local_model.context import CONTEXT_KEY, ModelContext
+from graph.local_model.lexicon import Lexicon
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
 from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
 
 MAYA, HANA, OMAR, SAM, AKIRA = "U0MAYA0001", "U0HANA0005", "U0OMAR0008", "U0SAMW0006", "U0AKIRA011"
+NOAH = "U0NOAH0010"
 
 
 def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
@@ -70,3 +74,25 @@ def test_an_offered_slot_named_by_its_time_is_booked(deps: GraphDeps, wording: s
     booked = collector.actions[0].params
     assert booked["start"] == chosen.isoformat()
     assert set(booked["attendees"]) == {TOM, HANA, PRIYA}
+
+
+# -- "can u book kite for me n maya …": a known room as the thing booked ---------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you reserve heron for diego and me next tue 10-11? call it 'Budget walk-through'",
+        "pls book the heron room for me + diego next tuesday 10am for an hour, 'Budget walk-through'",
+    ],
+)
+def test_a_known_room_named_as_the_booking_is_the_location(deps: GraphDeps, text: str) -> None:  # noqa: F811
+    """A room the calendars use, named in lower case as what is booked, becomes the new meeting's location."""
+    rooms = known_rooms(NOAH, deps)
+    assert "Heron" in rooms
+    frame = parse_calendar_request(text, Lexicon.build(PEOPLE, [], rooms), suggested=None)
+    calls = plan_from_frame(frame).calls
+    assert [c["name"] for c in calls] == ["create_event"]
+    collector = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(NOAH), collector)}
+    tools["create_event"].invoke(calls[0]["args"])
+    booked = collector.actions[0].params
+    assert booked["location"] == "London office, room Heron" and booked["title"] == "Budget walk-through"
