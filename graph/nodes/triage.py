@@ -66,9 +66,15 @@ def make_triage(deps: GraphDeps) -> NodeFn:
 
 # Requests phrased as questions ("can you book ...?") and questions about the person's own tickets or calendar
 # stay with those capabilities whatever a document is called.
-_REQUEST_OR_OWN = re.compile(
-    r"^\W*(?:please|pls|can you|could you|would you|will you|can I get)\b|\b[A-Z][A-Z0-9]+-\d+\b|\btickets?\b|"
-    r"\bmy (?:calendar|meetings?|schedule|day|week|tickets?|issues?)\b",
+_REQUEST = re.compile(
+    r"^\W*(?:please|pls|can you|could you|would you|will you|can I get)\b|\b[A-Z][A-Z0-9]+-\d+\b|\btickets?\b", re.I
+)
+_OWN_WORK = re.compile(r"\bmy (?:calendar|meetings?|schedule|day|week|tickets?|issues?)\b", re.I)
+# ...except a question about what one is obliged to do, which asks for a rule even when the rule is about one's
+# own calendar ("do I need to put my leave in my calendar too?", "am I expected to accept every invite?").
+_OBLIGATION = re.compile(
+    r"\b(?:do|must|should) (?:i|we) (?:really |also |still )?(?:need|have) to\b|"
+    r"\bam i (?:still |really )?(?:expected|supposed|required) to\b",
     re.I,
 )
 
@@ -146,7 +152,9 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     # "changed my password and now the wifi keeps asking for it": a problem told, not a ticket asked for.
     problem = decision.label == "tickets.create" and not decision.confident and not _FILE_IT.search(text)
     question = _OWN_TICKET_PLAN.sub(" ", text)
-    if not (asks or how_to or problem) or _REQUEST_OR_OWN.search(question):
+    obligation = bool(_OBLIGATION.search(question))
+    own = _REQUEST.search(question) or (_OWN_WORK.search(question) and not obligation)
+    if not (asks or how_to or problem) or own:
         return False
     try:
         # The same expanded query the docs tool will search ("vacation" also looks for "annual leave"), so triage
@@ -166,7 +174,7 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     dense, coverage = top.signals.get("dense", 0.0), top.signals.get("coverage", 0.0)
     if how_to and dense >= _STRONG_DENSE and coverage >= _HOW_TO_COVERAGE:
         return True
-    policy = QUESTION.search(text) and _POLICY_ASK.search(text) and not _CALENDAR_OBJECT.search(text)
+    policy = QUESTION.search(text) and _POLICY_ASK.search(text) and (obligation or not _CALENDAR_OBJECT.search(text))
     if policy and decision.route in ("calendar", "tickets") and coverage >= _POLICY_COVERAGE:
         return True
     if decision.label == "chat.unclear" and coverage >= (_HOW_TO_COVERAGE if how_to or asks else _UNCLEAR_COVERAGE):

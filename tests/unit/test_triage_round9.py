@@ -38,3 +38,13 @@ def test_a_ticket_asked_for_still_goes_to_tickets(core: Core) -> None:
 def test_finished_work_closed_out_is_ticket_talk(core: Core, text: str) -> None:
     """A fix that landed and a request to close it out go to tickets, although the subject names a calendar."""
     assert _route(core, text) == "tickets"
+
+
+def test_an_obligation_question_about_ones_own_calendar_asks_for_the_rule(core: Core) -> None:
+    """ "do I have to put my holiday in my calendar…?" asks what the rules expect, so the docs answer it."""
+    assert _route(core, "do I have to put my holiday in my calendar or is that automatic?") == "docs"
+
+
+def test_a_request_about_ones_own_calendar_stays_on_the_calendar(core: Core) -> None:
+    """ "can you put my holiday in my calendar?" asks deskhand to do it: the calendar handles it."""
+    assert _route(core, "can you put my holiday in my calendar for next friday?") == "calendar"
