@@ -53,7 +53,8 @@ How you work:
   every pending id of that set.
 - "Is Diego free at 4?" asks about one moment: call check_availability with `at`, and answer yes or no.
 - A meeting placed against another one ("right after the review", "the day before the renewal call") uses
-  create_event's `anchor` and `anchor_title`, never a guessed date.
+  create_event's `anchor` and `anchor_title`, never a guessed date; a gap ("an hour before the review", "30 min
+  after the standup") goes in `anchor_offset`.
 - A question next to a booking the person is only considering ("trying to decide whether to book…", "don't send
   anything yet") is a question: answer it and propose nothing.
 """

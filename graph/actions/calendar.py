@@ -348,10 +348,12 @@ def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, 
         listed = "\n".join(f"• {event_line(e, deps, tz, owner_id=owner)}" for e in found[:8])
         raise ActionInvalidError(f"Several meetings match “{wanted}”; which one do you mean?\n{listed}", field="start")
     anchor, relation = found[0], str(args["anchor"])
+    # "an hour before q1 planning": starts that long before it starts; "30 min after the standup": after it ends.
+    gap = parse_duration(str(args["anchor_offset"])) if args.get("anchor_offset") else None
     if relation == "right_after":
-        start = anchor.end
+        start = anchor.end + (gap or timedelta(0))
     elif relation == "right_before":
-        start = anchor.start - length
+        start = anchor.start - (gap if gap is not None else length)
     else:
         day = local_now(anchor.start, tz).date() + timedelta(days=1 if relation == "day_after" else -1)
         when = str(args.get("start") or "").strip()

@@ -174,6 +174,7 @@ class CalendarFrame:
     """The day that existing meeting is on, when named ("our pipeline review on Friday")."""
     anchor_part: str | None = None
     anchor_with: str | None = None
+    anchor_offset: str | None = None
     """Someone the existing meeting belongs to or includes ("priya's focus time", "my check-in with lena")."""
     at: str | None = None
     """The moment an availability question is about ("free monday at 4?"), when it names one."""
@@ -1373,12 +1374,22 @@ def _people_in(head: str, people: list[str]) -> list[str]:
     return [p for p in people if p.lower() in head.lower() or p.startswith("<@")]
 
 
+# "an hour", "30 min", "two hours", "half an hour": how long before or after another meeting a new one goes.
+_GAP = (
+    r"(?:half\s+an\s+hour|(?:an?|\d+(?:\.\d+)?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[- ]five)"
+    r"\s*(?:hours?|hrs?|h|minutes?|mins?|m))"
+)
+
+
 # A new meeting placed against an existing one: "right after our pipeline review on Friday", "just before the
 # town hall", "the day before the renewal call", "the morning after the offsite".
 _ANCHOR = re.compile(
     r"\b(?:(?P<next>right|just|straight|immediately|directly)\s+(?P<side>after|before)|"
+    rf"(?P<gap>{_GAP})\s+(?P<gapside>after|before)|"
     r"(?:the\s+)?(?P<part>day|morning|afternoon|evening)\s+(?P<dayside>before|after))\s+"
-    r"(?P<ev>(?:the|our|my|their|his|her|[\w-]+'s)\s+[^,.;!?]{2,70}?)"
+    # A gap ("an hour before q1 planning") marks what follows as a meeting even without "the"/"my".
+    r"(?P<ev>(?(gap)(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+)?|(?:the|our|my|their|his|her|[\w-]+'s)\s+)"
+    r"[^,.;!?]{2,70}?)"
     r"(?=\s*(?:[,.;!?]|$)|\s+(?:can|could|would|will|pls|please|at|for|with|w/|w|and|to|so|i|we)\b)",
     re.I,
 )
@@ -1403,7 +1414,8 @@ def _anchor(text: str, frame: CalendarFrame, people: list[str] | None = None) ->
     whose = re.match(r"([\w-]+)(?:'s|’s)\s", m.group("ev").strip())
     pronoun = re.match(r"(?:his|her)\s", m.group("ev").strip(), re.I)
     phrase = re.sub(r"^(?:the|our|my|their|his|her|[\w-]+'s)\s+", "", m.group("ev").strip(), flags=re.I)
-    span = day_span(phrase)
+    # "q1 planning next week": a week narrows where the meeting is looked for, like a day.
+    span = day_span(phrase) or next((w.span() for w in re.finditer(r"\b(?:this|next)\s+week\b", phrase, re.I)), None)
     day = _span_text(phrase, span)
     name = (phrase[: span[0]] + " " + phrase[span[1] :] if span else phrase).strip()
     name = re.sub(r"\s+(?:on|this|next)$", "", name, flags=re.I).strip()
@@ -1424,8 +1436,9 @@ def _anchor(text: str, frame: CalendarFrame, people: list[str] | None = None) ->
         later = day_span(with_.group("day") or "")
         if later and not frame.anchor_day and not (with_.group("day") or "")[: later[0]].strip(" on"):
             frame.anchor_day, end = _span_text(with_.group("day"), later), with_.start("day") + later[1]
-    if m.group("side"):
-        frame.anchor = f"right_{m.group('side').lower()}"
+    if m.group("side") or m.group("gapside"):
+        frame.anchor = f"right_{(m.group('side') or m.group('gapside')).lower()}"
+        frame.anchor_offset = m.group("gap")
     else:
         frame.anchor = f"day_{m.group('dayside').lower()}"
         part = m.group("part").lower()
@@ -1438,6 +1451,8 @@ def _fill_create(text: str, frame: CalendarFrame, people: list[str] | None = Non
     frame.title = _create_title(text)
     frame.duration = find_duration(text)
     rest = _anchor(_without_title(text, frame.title), frame, people)
+    if frame.anchor_offset:
+        frame.duration = find_duration(rest)  # "30 min … an hour before X": the hour is the gap, not the length
     if frame.anchor:
         # The anchor phrase names another meeting: the new one's title comes from the rest ("a retro").
         frame.title = _create_title(_anchor(text, CalendarFrame(), people)) or frame.title

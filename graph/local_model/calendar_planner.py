@@ -491,6 +491,8 @@ def _create_args(frame: CalendarFrame) -> dict[str, Any]:
             args["anchor_day"] = frame.anchor_day
         if frame.anchor_with:
             args["anchor_with"] = frame.anchor_with
+        if frame.anchor_offset:
+            args["anchor_offset"] = frame.anchor_offset
     return args
 
 

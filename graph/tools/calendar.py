@@ -129,6 +129,11 @@ class CreateEventArgs(BaseModel):
         description="With anchor: whose meeting it is or who is in it ('priya's focus time' → 'priya', 'my check-in "
         "with lena' → 'lena').",
     )
+    anchor_offset: str | None = Field(
+        default=None,
+        description="With anchor right_after/right_before: a gap named ('an hour before q3 planning' → 'an hour', "
+        "'30 min after the standup' → '30 min'): it starts that long before the meeting starts, or after it ends.",
+    )
     replaces: str | None = Field(default=None, description="Id of the pending proposal this corrects.")
 
 

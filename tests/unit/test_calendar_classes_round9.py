@@ -2,12 +2,13 @@
 
 Classes: a follow-up naming one of the just-offered free times by its clock time books that slot (its day, the
 searched length and people); a known meeting room named as what is booked ("can u book heron for …") is the
-meeting's location.
+meeting's location; a meeting placed a gap away from another ("an hour before X", "two hours after the X") starts
+that long before it starts or after it ends.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from graph.actions.calendar import known_rooms
+from graph.calendar_select import EventSelector, select_events
 from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
@@ -26,7 +28,7 @@ from graph.tools.proposals import ProposalCollector
 from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
 
 MAYA, HANA, OMAR, SAM, AKIRA = "U0MAYA0001", "U0HANA0005", "U0OMAR0008", "U0SAMW0006", "U0AKIRA011"
-NOAH = "U0NOAH0010"
+NOAH, GRACE = "U0NOAH0010", "U0GRACE009"
 
 
 def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
@@ -96,3 +98,23 @@ def test_a_known_room_named_as_the_booking_is_the_location(deps: GraphDeps, text
     tools["create_event"].invoke(calls[0]["args"])
     booked = collector.actions[0].params
     assert booked["location"] == "London office, room Heron" and booked["title"] == "Budget walk-through"
+
+
+# -- "grab 30 min … an hour before q1 planning": a gap from another meeting -----------------------------------------
+@pytest.mark.parametrize(
+    ("text", "gap", "side"),
+    [
+        ("book 45 min with sam two hours after the roadmap review pls, title 'Roadmap follow-ups'", 2, "after"),
+        ("grab 30 min w noah + sam half an hour before roadmap review, 'Roadmap pre-read'", 0.5, "before"),
+    ],
+)
+def test_a_gap_from_another_meeting_places_the_new_one(deps: GraphDeps, text: str, gap: float, side: str) -> None:  # noqa: F811
+    """ "<gap> before/after <meeting>" starts the new meeting that long before the meeting starts or after it ends."""
+    collector, reply = _run(deps, GRACE, text, "book")
+    assert len(collector.actions) == 1, reply
+    (anchor,) = select_events(EventSelector(title="roadmap review"), deps, owner_id=GRACE, tz=ZONES[GRACE])
+    offset = timedelta(hours=gap)
+    expected = anchor.end + offset if side == "after" else anchor.start - offset
+    booked = collector.actions[0].params
+    assert datetime.fromisoformat(booked["start"]) == expected
+    assert datetime.fromisoformat(booked["end"]) - expected == timedelta(minutes=45 if side == "after" else 30)
