@@ -407,7 +407,11 @@ class TicketFrame:
         return out
 
 
-_LABEL_LIST = r"[#\"'“]?([\w-]+(?:[\"'”]?\s*(?:,|and|&)\s*[#\"'“]?[\w-]+)*)[\"'”]?"
+# After a comma a list goes on only with another label: "labelled licences, can you open one" names one label.
+_LABEL_LIST = (
+    r"[#\"'“]?([\w-]+(?:[\"'”]?\s*(?:,|and|&)\s*[#\"'“]?"
+    r"(?!(?:can|could|would|will|so|but|then|pls|please|thanks|i|we|you|it|also|just)\b)[\w-]+)*)[\"'”]?"
+)
 _CLAUSE_START = r"(?:^|[,;:\-–]\s*|\b(?:and|please|also|then|just|can you|could you)\s+)"
 _LABELS = (
     re.compile(r"\b([A-Za-z][\w]*)-(?:tagged|labell?ed)\b", re.I),
@@ -822,6 +826,16 @@ _COMMENT_COLON = re.compile(
 )
 
 
+# "the wiki says these go through IT, so pls raise one for me: my dock died": the request, then the problem after
+# its colon; what comes before is why they ask, never the title.
+_ASK_THEN_PROBLEM = re.compile(
+    r"\b(?:raise|open|file|log|create|submit|put in|write up|start)\s+(?:me\s+|us\s+|up\s+)?"
+    r"(?:one|(?:an?\s+|another\s+)?(?:new\s+)?(?:ticket|issue|bug|request|task))\s*"
+    r"(?:(?:for|on behalf of)\s+(?:me|us|[\w-]+)\s*)?(?:pls\s+|please\s+)?[:—]\s*(?P<problem>\S.*)$",
+    re.I | re.S,
+)
+
+
 def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str | None, str | None]:
     """(title, description) for a new ticket, after removing the request phrasing and the other slots."""
     quoted = _QUOTED.search(text)
@@ -842,6 +856,10 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
         title = next(g for g in quoted.groups() if g)
         remainder = (text[: quoted.start()] + text[quoted.end() :]).strip()
         return _tidy_title(title), description or (remainder if len(remainder) > 60 else None)
+    asked = _ASK_THEN_PROBLEM.search(first_line)
+    if asked and asked.start() > 0:
+        first_line = asked.group("problem")
+        description = description or text.strip()  # the context before the request belongs in the details
     body = _TRACK_AS.sub("", first_line.strip())
     body = _CREATE_LEAD.sub("", body, count=1)
     head, colon, tail = body.partition(":")

@@ -1,7 +1,8 @@
 """Classes of ticket request the ninth blind round exposed, each in wordings, people and tickets of its own.
 
 "put me on it" in a follow-up to a pending create sets the assignee alongside the other changes; "add a note on
-<described ticket>: …" comments on that ticket and files nothing.
+<described ticket>: …" comments on that ticket and files nothing; "<why>, so raise one for me: <problem>" is titled
+with the problem and keeps the label the person names.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from graph.state import ConversationContext
 
 from .conftest import DIEGO, PRIYA, TOM
 from .test_ticket_nlu import parsed_frame
+
+GRACE = "U0GRACE009"
 
 # -- 1. "put me on it" / "put <person> on it" names the assignee ----------------------------------------------------
 
@@ -86,3 +89,50 @@ def test_adding_a_note_on_a_described_ticket_proposes_a_comment_on_it_and_create
     [action] = outcome.new_approval.actions
     assert action["kind"] == "ticket.comment" and action["params"]["key"] == "ENG-9", action
     assert "retry queue" in action["params"]["body"], action
+
+
+# -- 3. "<why>, so raise one for me: <problem>": the problem is the title, the named label is set --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title_words", "labels"),
+    [
+        (
+            "the onboarding doc on the wiki says design software seats always go through a ticket labelled licences, "
+            "can you open one: need a figma seat for the new contractor",
+            "figma seat",
+            ["licences"],
+        ),
+        (
+            "according to the travel page visa and invitation letters are handled by the people ops team these days, "
+            "so file a ticket for me: need an invitation letter for the lisbon trip, tag it travel",
+            "invitation letter",
+            ["travel"],
+        ),
+    ],
+)
+def test_a_request_after_its_reason_is_titled_with_the_problem_after_the_colon(
+    text: str, title_words: str, labels: list[str]
+) -> None:
+    """The reason before "raise/open/file one (for me):" is no title; the problem after the colon is, and the label
+    named along the way is set (a following "can you" is no second label)."""
+    frame = parsed_frame(text)
+    assert frame["action"] == "create" and title_words in frame["title"].lower(), frame
+    assert not any(w in frame["title"].lower() for w in ("page", "doc", "says")), frame
+    assert frame["labels"] == labels, frame
+
+
+def test_a_request_after_its_reason_files_the_problem_with_the_named_label(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the proposed ticket is titled with the problem and carries the label the person named."""
+    outcome = core.runtime.handle_message(
+        ctx(user=GRACE),
+        "the it support page in the handbook says broken peripherals always need an OPS ticket with the hardware "
+        "label, so pls open one for me: my wireless keyboard stopped pairing with my laptop",
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    params = action["params"]
+    assert action["kind"] == "ticket.create" and "keyboard" in params["title"].lower(), action
+    assert "page" not in params["title"].lower() and params["labels"] == ["hardware"], action
