@@ -148,8 +148,10 @@ _DEADLINE_CLAUSE = re.compile(
 )
 _REFERS_BACK = re.compile(
     r"\b(it|this|that(?!\s+(?:are|aren't|is|isn't|were|was|have|haven't|has|hasn't|had|i|we|you|they|he|she|"
-    r"nobody|no one|need|needs|still|don't|doesn't|did|were|got)\b)|this one|that one|the ticket|the issue|the bug|"
-    r"same ticket)\b",
+    r"nobody|no one|need|needs|still|don't|doesn't|did|were|got)\b)"
+    # "anything tagged X that's still in backlog": a relative clause, like "that is still", points at nothing.
+    r"(?!['’]s\s+(?:still|been|sitting|stuck|not|assigned|due|overdue|waiting|open|labell?ed|tagged)\b)|"
+    r"this one|that one|the ticket|the issue|the bug|same ticket)\b",
     re.I,
 )
 _SEARCH = re.compile(
@@ -407,10 +409,12 @@ class TicketFrame:
         return out
 
 
-# After a comma a list goes on only with another label: "labelled licences, can you open one" names one label.
+# A list goes on only with another label: "labelled licences, can you open one" and "labelled billing and still
+# open" name one label each.
 _LABEL_LIST = (
     r"[#\"'“]?([\w-]+(?:[\"'”]?\s*(?:,|and|&)\s*[#\"'“]?"
-    r"(?!(?:can|could|would|will|so|but|then|pls|please|thanks|i|we|you|it|also|just)\b)[\w-]+)*)[\"'”]?"
+    r"(?!(?:can|could|would|will|so|but|then|pls|please|thanks|i|we|you|it|also|just|still|that|which|is|are|in|"
+    r"not|due|assigned|open)\b)[\w-]+)*)[\"'”]?"
 )
 _CLAUSE_START = r"(?:^|[,;:\-–]\s*|\b(?:and|please|also|then|just|can you|could you)\s+)"
 _LABELS = (

@@ -2,11 +2,12 @@
 
 "put me on it" in a follow-up to a pending create sets the assignee alongside the other changes; "add a note on
 <described ticket>: …" comments on that ticket and files nothing; "<why>, so raise one for me: <problem>" is titled
-with the problem and keeps the label the person names.
+with the problem and keeps the label the person names; a search by label and status is a search, never an update.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -136,3 +137,30 @@ def test_a_request_after_its_reason_files_the_problem_with_the_named_label(
     params = action["params"]
     assert action["kind"] == "ticket.create" and "keyboard" in params["title"].lower(), action
     assert "page" not in params["title"].lower() and params["labels"] == ["hardware"], action
+
+
+# -- 4. a search by label and status ("tagged X that's still in backlog") is a search, never an update -------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "status"),
+    [
+        ("anything labelled hardware that's still stuck in backlog?", "hardware", "backlog"),
+        ("which tickets are labelled billing and still in progress?", "billing", "in progress"),
+        ("any ux-tagged stuff that's still sitting in backlog", "ux", "backlog"),
+    ],
+)
+def test_a_label_and_status_question_is_a_search_with_both_filters(text: str, label: str, status: str) -> None:
+    """The relative "that's still …" points at no ticket, and "and still" is no second label."""
+    frame = parsed_frame(text, suggested="search")
+    assert frame["action"] == "search" and frame["labels"] == [label] and frame["status"] == status, frame
+
+
+def test_asking_for_labelled_tickets_still_in_backlog_lists_them_and_proposes_nothing(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the backlog tickets with the label are listed (ENG-3, ENG-12), the one in review (ENG-6) is not."""
+    outcome = core.runtime.handle_message(ctx(user=DIEGO), "anything tagged frontend that's still sitting in backlog?")
+    assert outcome.new_approval is None, outcome.reply
+    assert re.search(r"\bENG-3\b", outcome.reply) and re.search(r"\bENG-12\b", outcome.reply), outcome.reply
+    assert not re.search(r"\bENG-6\b", outcome.reply), outcome.reply
