@@ -343,9 +343,14 @@ _DAY_OWNER = (
     r"this week|next week)'s"
 )
 _END_OF_TITLE = (
-    r"(?=\s+w/|\s+(?:to|by|for|with|at|on|from|forward|back|earlier|later|\d+|half|an?\b|pls|please|instead|"
+    r"(?=\s+w/|\s+(?:to|by|for|with|w|at|on|from|forward|back|earlier|later|\d+|half|an?\b|pls|please|instead|"
     r"and)\b|[,.;!?]|$)"
 )
+
+
+# What "my … with X" can name that is not a meeting: "my calendar with priya", "my time with omar".
+_NOT_MEETINGS = r"(?:calendars?|schedules?|diary|time|day|week|availability|plans?|stuff|things?|one|ones)"
+_QUALIFIERS = r"(?:all|every|future|remaining|past|other|recurring|regular|usual|weekly|daily|upcoming)"
 
 
 def _raw_title_selector(text: str) -> str | None:
@@ -397,6 +402,15 @@ def _raw_title_selector(text: str) -> str | None:
         and not re.match(r"^\d", m.group("t"))
     ):
         return m.group("t")
+    # "can my check-in w tom move to fri?": a meeting of one or two words named before the person it is with.
+    m = re.search(
+        r"\b(?:my|our)\s+(?P<t>(?!(?:first|earliest|last|latest|next|upcoming)\b)[\w&'/-]+(?:\s+[\w&'/-]+)?)"
+        r"\s+(?:with|w/|w)\s+\w",
+        text,
+        re.I,
+    )
+    if m and not re.search(rf"\b(?:{_MEETING}|{_NOT_MEETINGS}|{_QUALIFIERS})\b", m.group("t"), re.I):
+        return m.group("t")  # "my future meetings with him" names no one meeting: the person selects
     m = re.search(
         rf"\b(?:the|my|our)?\s*(?:first|earliest|last|latest|next|upcoming)\s+(?P<t>.+)\s+{_MEETING}\b", text, re.I
     )

@@ -3,7 +3,8 @@
 Classes: a follow-up naming one of the just-offered free times by its clock time books that slot (its day, the
 searched length and people); a known meeting room named as what is booked ("can u book heron for …") is the
 meeting's location; a meeting placed a gap away from another ("an hour before X", "two hours after the X") starts
-that long before it starts or after it ends.
+that long before it starts or after it ends; "my check-in w <person>" names the check-in, and "same time" on another
+day keeps its clock time.
 """
 
 from __future__ import annotations
@@ -118,3 +119,25 @@ def test_a_gap_from_another_meeting_places_the_new_one(deps: GraphDeps, text: st
     booked = collector.actions[0].params
     assert datetime.fromisoformat(booked["start"]) == expected
     assert datetime.fromisoformat(booked["end"]) - expected == timedelta(minutes=45 if side == "after" else 30)
+
+
+# -- "can my check-in w tom move to fri, same time?" -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could my budget check-in w noah shift to thursday, same time?",
+        "can our budget check-in with noah go to thurs instead? same time",
+    ],
+)
+def test_a_meeting_named_before_w_person_is_the_one_moved(deps: GraphDeps, text: str) -> None:  # noqa: F811
+    """ "my <meeting> w <person>" selects that meeting (not every meeting with them); a day alone keeps the time."""
+    collector, reply = _run(deps, MAYA, text, "move")
+    assert len(collector.actions) == 1, reply
+    params = collector.actions[0].params
+    (event,) = select_events(
+        EventSelector(title="Ops budget check-in", future_only=True, which="next"), deps, owner_id=MAYA, tz=ZONES[MAYA]
+    )
+    assert params["event_id"] == event.id
+    new_start = datetime.fromisoformat(params["changes"]["start"]).astimezone(ZoneInfo(ZONES[MAYA]))
+    old_start = event.start.astimezone(ZoneInfo(ZONES[MAYA]))
+    assert new_start.strftime("%a %H:%M") == f"Thu {old_start:%H:%M}"
