@@ -102,7 +102,11 @@ class CreateEventArgs(BaseModel):
 
     title: str = Field(description="What the meeting is called.")
     attendees: list[str] = Field(default_factory=list, description="Who else: names, mentions or emails.")
-    start: str | None = Field(default=None, description="When: 'December 8 at 3:30pm', 'tomorrow at 10'.")
+    start: str | None = Field(
+        default=None,
+        description="When: 'December 8 at 3:30pm', 'tomorrow at 10'. A day without a time ('tomorrow', 'Friday "
+        "afternoon') takes the first time that day (or part of it) when everyone is free.",
+    )
     first_free_after: str | None = Field(
         default=None, description="Instead of start: book the first slot everyone is free after this ('tomorrow')."
     )
