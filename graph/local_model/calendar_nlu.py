@@ -1193,7 +1193,22 @@ def _fill_find_time(text: str, frame: CalendarFrame) -> None:
         frame.after, frame.before = f"{day or 'today'} at {start}", f"{day or 'today'} at {end}"
 
 
+# "hana wants to start our 1:1 an hour earlier": who asked for the change is context, not the meeting's name.
+_ASKER_LEAD = re.compile(
+    r"^\W*(?P<who>[\w.-]+)\s+(?:wants|would like|'d like|needs|asked(?:\s+me|\s+us)?|is asking(?:\s+me|\s+us)?|"
+    r"has asked(?:\s+me|\s+us)?|asks(?:\s+me|\s+us)?|prefers|suggested|is hoping)\s+(?:if\s+we\s+can\s+)?(?:to\s+)?",
+    re.I,
+)
+
+
 def _fill_selector(text: str, frame: CalendarFrame) -> None:
+    asker = _ASKER_LEAD.match(text)
+    if asker and asker.group("who").lower() in {p.lower() for p in frame.with_people}:
+        # The meeting is "our 1:1" with the person who asked: they stay a selector, their words don't name it.
+        _fill_selector(text[asker.end() :], frame)
+        if asker.group("who") not in frame.with_people:
+            frame.with_people.append(asker.group("who"))
+        return
     # The part after "to"/"by" in a move or rename describes the change, not which meeting.
     head = re.split(r"\b(?:to|by)\b\s+(?=\S)", text, maxsplit=1)[0] if frame.action in {"move", "rename"} else text
     if frame.action == "rename":

@@ -4,7 +4,7 @@ Classes: a follow-up naming one of the just-offered free times by its clock time
 searched length and people); a known meeting room named as what is booked ("can u book heron for …") is the
 meeting's location; a meeting placed a gap away from another ("an hour before X", "two hours after the X") starts
 that long before it starts or after it ends; "my check-in w <person>" names the check-in, and "same time" on another
-day keeps its clock time.
+day keeps its clock time; "<person> wants to start our 1:1 later" moves our 1:1 with that person.
 """
 
 from __future__ import annotations
@@ -141,3 +141,21 @@ def test_a_meeting_named_before_w_person_is_the_one_moved(deps: GraphDeps, text:
     new_start = datetime.fromisoformat(params["changes"]["start"]).astimezone(ZoneInfo(ZONES[MAYA]))
     old_start = event.start.astimezone(ZoneInfo(ZONES[MAYA]))
     assert new_start.strftime("%a %H:%M") == f"Thu {old_start:%H:%M}"
+
+
+# -- "hana wants to start our 1:1 an hour earlier today, can you shift it?" ------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grace wants to start our 1:1 half an hour later today, could you move it?",
+        "grace asked me to push our 1:1 back 30 min today",
+    ],
+)
+def test_who_asked_for_a_move_is_context_not_the_title(deps: GraphDeps, text: str) -> None:  # noqa: F811
+    """A leading "<person> wants to …" is who asked: the meeting moved is "our 1:1" with that person."""
+    collector, reply = _run(deps, SAM, text, "move")
+    assert len(collector.actions) == 1, reply
+    (event,) = select_events(EventSelector(title="1:1 Sam / Grace", day="today"), deps, owner_id=SAM, tz=ZONES[SAM])
+    params = collector.actions[0].params
+    assert params["event_id"] == event.id
+    assert datetime.fromisoformat(params["changes"]["start"]) == event.start + timedelta(minutes=30)
