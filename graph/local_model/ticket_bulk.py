@@ -133,7 +133,8 @@ _ALSO = re.compile(
 _GIVE_PRONOUN = re.compile(r"\b(?:give|hand|pass|assign)\s+(?:them|him|her)\b", re.I)
 _DUE_SHIFT = re.compile(
     r"\b(?:push|move|shift|slide|slip|bump|pull|bring)\b[^.;!?]*?\b(?P<dir>back|out|later|forward|earlier|in|up)?\s*"
-    r"(?:by\s+)?(?P<n>an?|one|two|three|four|five|six|\d+)\s+(?P<unit>days?|weeks?)\b"
+    # "to a week from today" counts from today, not from the due date: a date, no shift.
+    r"(?:by\s+)?(?P<n>an?|one|two|three|four|five|six|\d+)\s+(?P<unit>days?|weeks?)\b(?!\s+from\b)"
     r"(?:\s+(?P<dir2>later|earlier|back|out|forward))?",
     re.I,
 )

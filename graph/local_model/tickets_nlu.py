@@ -135,6 +135,14 @@ _DUE = re.compile(
     rf"assign|assigned|for|in the|priority|across|over all|on all|in all)\b)|\bby\s+({_DATE_AFTER_BY})(?![\w-])",
     re.I,
 )
+# "push the due date on my expense report to a week from today", "move the deadline for the postgres upgrade to
+# dec 3": the ticket, described, between the due-date noun and the new date.
+_DUE_ON_TICKET = re.compile(
+    r"\b(?:due(?:\s+date)?|deadline)\s+(?:on|of|for)\s+(?P<what>(?:my|our|the|his|her|their)\s+(?:[\w'-]+\s+){0,6}?"
+    r"[\w'-]+)\s+(?:(?:out|back|in|forward)\s+)?(?:to|until|till)\s+(?P<when>[^,.;!?]+?)\s*"
+    r"(?=$|[,.;!?]|\s+(?:and|pls|please|thanks|so|since|because|as)\b)",
+    re.I,
+)
 _FINISHED_BY = re.compile(
     r"\b(?:done|finished|complete(?:d)?|closed(?:\s+out)?|wrapped\s+up|resolved|sorted|shipped)\s+"
     rf"(?=(?:by|before)\s+{_DATE_AFTER_BY}(?![\w-]))",
@@ -774,8 +782,20 @@ _DUE_TAIL = re.compile(
 )
 
 
+def _due_ticket(text: str, lexicon: Lexicon) -> str | None:
+    """The described ticket whose due date "push the due date on <ticket> to <date>" moves, or None."""
+    m = _DUE_ON_TICKET.search(text)
+    if not m:
+        return None
+    what = m.group("what")
+    return find_described_ticket(what, lexicon) or ticket_description_words(what, lexicon)
+
+
 def find_due(text: str) -> str | None:
     """The due-date phrase, unparsed ("next friday", "Dec 5")."""
+    on_ticket = _DUE_ON_TICKET.search(text)
+    if on_ticket:
+        return _DUE_TAIL.sub("", on_ticket.group("when").strip()) or None
     m = _DUE.search(text)
     if not m:
         return None
@@ -1123,7 +1143,10 @@ def parse_ticket_request(
     handover = bool(_can_take(plain, lexicon))
     question_like = bool(_QUESTION.search(plain)) and not handover
     # "the rail-first travel policy ticket - push the due date back": a ticket named by description is a target.
+    # "can u push the due date on my expense report to friday?" names its ticket even as a question.
+    due_of = None if frame.keys else _due_ticket(plain, lexicon)
     described = None if frame.keys or question_like else find_described_ticket(plain, lexicon)
+    described = due_of or described
     has_target = bool(frame.keys) or frame.refers_back or bool(subject) or bool(described)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = question_like and not _EXPLICIT_CREATE.search(plain)
@@ -1200,7 +1223,7 @@ def parse_ticket_request(
     if not frame.keys and not frame.refers_back and frame.action == "get":
         frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
     if frame.action in {"update", "close", "comment"} and not frame.keys:
-        frame.about = find_described_ticket(_without_comment_body(text), lexicon) or subject
+        frame.about = due_of or find_described_ticket(_without_comment_body(text), lexicon) or subject
         if not frame.about and frame.refers_back:
             frame.about = _leading_subject(plain, lexicon)
             frame.about_is_guess = bool(frame.about)

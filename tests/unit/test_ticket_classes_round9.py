@@ -2,23 +2,26 @@
 
 "put me on it" in a follow-up to a pending create sets the assignee alongside the other changes; "add a note on
 <described ticket>: …" comments on that ticket and files nothing; "<why>, so raise one for me: <problem>" is titled
-with the problem and keeps the label the person names; a search by label and status is a search, never an update.
+with the problem and keeps the label the person names; a search by label and status is a search, never an update;
+"push the due date on <described ticket> to <date>" sets that ticket's due date, counted from today.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
 from bot.composition import Core
+from graph.local_model.ticket_bulk import due_shift_days
 from graph.state import ConversationContext
 
 from .conftest import DIEGO, PRIYA, TOM
-from .test_ticket_nlu import parsed_frame
+from .test_ticket_nlu import berlin_today, parsed_frame
 
-GRACE = "U0GRACE009"
+GRACE, NOAH = "U0GRACE009", "U0NOAH0010"
 
 # -- 1. "put me on it" / "put <person> on it" names the assignee ----------------------------------------------------
 
@@ -164,3 +167,44 @@ def test_asking_for_labelled_tickets_still_in_backlog_lists_them_and_proposes_no
     assert outcome.new_approval is None, outcome.reply
     assert re.search(r"\bENG-3\b", outcome.reply) and re.search(r"\bENG-12\b", outcome.reply), outcome.reply
     assert not re.search(r"\bENG-6\b", outcome.reply), outcome.reply
+
+
+# -- 5. "push the due date on <described ticket> to <date>" is a due-date update of that ticket ----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "about", "due"),
+    [
+        (
+            "could you move the deadline for my offsite receipts to a week from tomorrow?",
+            "offsite receipts",
+            "a week from tomorrow",
+        ),
+        ("push the due date on the date picker bug to next friday pls", "date picker", "next friday"),
+        ("pls move the due date of the postgres upgrade to dec 3, the vendor slipped", "postgres upgrade", "dec 3"),
+    ],
+)
+def test_the_due_date_on_a_described_ticket_to_a_date_is_an_update_of_it(text: str, about: str, due: str) -> None:
+    """The words between "due date on/for/of" and "to" name the ticket; what follows "to" is the new due date."""
+    frame = parsed_frame(text, suggested="create")
+    assert frame["action"] == "update" and frame["about"] == about and frame["due"] == due, frame
+
+
+def test_a_date_counted_from_today_is_no_shift_of_the_due_date() -> None:
+    """ "push it to two weeks from today" is a date; "push it out two weeks" shifts the due date."""
+    assert due_shift_days("push the deadline to two weeks from today") is None
+    assert due_shift_days("push the deadline out two weeks") == 14
+
+
+@pytest.mark.parametrize(("phrase", "days"), [("a week from today", 7), ("two weeks from today", 14)])
+def test_pushing_the_due_date_on_my_described_ticket_to_a_date_from_today_proposes_that_date(
+    core: Core, ctx: Callable[..., ConversationContext], phrase: str, days: int
+) -> None:
+    """End to end: the described ticket (PPL-3, Noah's offsite receipts) gets the new due date, counted from today."""
+    outcome = core.runtime.handle_message(
+        ctx(user=NOAH), f"can u push the due date on my offsite receipts ticket to {phrase}? finance is slow this month"
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["params"]["key"] == "PPL-3", action
+    assert action["params"]["changes"] == {"due_date": (berlin_today() + timedelta(days=days)).isoformat()}, action
