@@ -583,9 +583,27 @@ _CAN_TAKE = re.compile(
 )
 
 
+# "can maya take the contractor offboarding checklist off my plate?": the work, named without a ticket noun, taken
+# from the speaker.
+_TAKE_OFF_PLATE = re.compile(
+    r"\b(?:can|could|would|will)\s+(?P<who>[A-Za-z][\w-]*)\s+(?:please\s+)?(?:take(?:\s+over)?|have|grab|pick up|"
+    r"handle)\s+(?P<what>(?:the|this|that|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,6}?[\w'-]+)\s+"
+    r"(?:off\s+(?:my|his|her|their|our)\s+(?:plate|hands|desk)|from\s+(?:me|him|her|them))\b",
+    re.I,
+)
+
+
+def _taken_off_plate(text: str, lexicon: Lexicon) -> str | None:
+    """The described work in "can X take the Y off my plate?" when X is somebody deskhand knows, else None."""
+    for m in _TAKE_OFF_PLATE.finditer(text):
+        if m.group("who").lower() == "i" or lexicon.is_person(m.group("who")):
+            return ticket_description_words(m.group("what"), lexicon)
+    return None
+
+
 def _can_take(text: str, lexicon: Lexicon) -> str | None:
     """The person asked to take a ticket over in "can omar take the X ticket?" ("me" for "can i"), else None."""
-    for m in _CAN_TAKE.finditer(text):
+    for m in (*_CAN_TAKE.finditer(text), *_TAKE_OFF_PLATE.finditer(text)):
         who = m.group("who") or m.group("who2")
         if who.lower() == "i":
             return "me"
@@ -1146,7 +1164,7 @@ def parse_ticket_request(
     # "can u push the due date on my expense report to friday?" names its ticket even as a question.
     due_of = None if frame.keys else _due_ticket(plain, lexicon)
     described = None if frame.keys or question_like else find_described_ticket(plain, lexicon)
-    described = due_of or described
+    described = due_of or described or (_taken_off_plate(plain, lexicon) if handover and not frame.keys else None)
     has_target = bool(frame.keys) or frame.refers_back or bool(subject) or bool(described)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = question_like and not _EXPLICIT_CREATE.search(plain)
@@ -1223,7 +1241,12 @@ def parse_ticket_request(
     if not frame.keys and not frame.refers_back and frame.action == "get":
         frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
     if frame.action in {"update", "close", "comment"} and not frame.keys:
-        frame.about = due_of or find_described_ticket(_without_comment_body(text), lexicon) or subject
+        frame.about = (
+            due_of
+            or find_described_ticket(_without_comment_body(text), lexicon)
+            or (_taken_off_plate(plain, lexicon) if handover else None)
+            or subject
+        )
         if not frame.about and frame.refers_back:
             frame.about = _leading_subject(plain, lexicon)
             frame.about_is_guess = bool(frame.about)

@@ -3,7 +3,8 @@
 "put me on it" in a follow-up to a pending create sets the assignee alongside the other changes; "add a note on
 <described ticket>: …" comments on that ticket and files nothing; "<why>, so raise one for me: <problem>" is titled
 with the problem and keeps the label the person names; a search by label and status is a search, never an update;
-"push the due date on <described ticket> to <date>" sets that ticket's due date, counted from today.
+"push the due date on <described ticket> to <date>" sets that ticket's due date, counted from today; "can <person>
+take <described work> off my plate?" reassigns that ticket to them.
 """
 
 from __future__ import annotations
@@ -208,3 +209,32 @@ def test_pushing_the_due_date_on_my_described_ticket_to_a_date_from_today_propos
     [action] = outcome.new_approval.actions
     assert action["params"]["key"] == "PPL-3", action
     assert action["params"]["changes"] == {"due_date": (berlin_today() + timedelta(days=days)).isoformat()}, action
+
+
+# -- 6. "can <person> take <described work> off my plate?" reassigns the described ticket ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "about"),
+    [
+        ("could tom take the pricing page layout from me? i'm out thursday", "tom", "pricing page layout"),
+        ("can akira take the backup verification off his plate, he's on leave", "akira", "backup verification"),
+        ("swamped today - can omar take the badge reader outage off my hands?", "omar", "badge reader outage"),
+    ],
+)
+def test_can_someone_take_described_work_off_my_plate_is_a_reassignment(text: str, who: str, about: str) -> None:
+    """The work is named without a ticket noun; "off my plate" / "from me" makes it a handover, not a search."""
+    frame = parsed_frame(text, suggested="search")
+    assert frame["action"] == "update" and frame["assignee"] == who and frame["about"] == about, frame
+
+
+def test_taking_described_work_off_my_plate_proposes_giving_that_ticket_to_the_person(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the described ticket (ENG-12, the pricing page mobile layout, Tom's) is proposed to Priya only."""
+    outcome = core.runtime.handle_message(
+        ctx(user=TOM), "swamped this sprint, could priya take the pricing page mobile layout off my plate?"
+    )
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["params"]["key"] == "ENG-12" and action["params"]["changes"] == {"assignee_id": PRIYA}, action
