@@ -260,6 +260,9 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
                 # Moving a due date is a ticket change, whatever day it moves to.
                 r"\b(?:move|push|shift|bring)\b(?![^.?!]*\bdue\b)[^.?!]*\bto\s+(?:\w+\s+)?(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\b|"
                 r"(?:mon|tue|wed|thu|fri|sat|sun)\w*\b[^.?!]*\d)|"
+                # "pls move the review to thursday, it clashes w something": a thing that clashes is a meeting.
+                r"\b(?:move|push|shift|bring|reschedule)\b(?![^.?!]*\bdue\b)[^?!]*\b(?:clash(?:es|ing)?|"
+                r"double[- ]booked|conflicts? with|overlaps? with)\b|"
                 r"\bwhen (?:could|can|would|are|is)\b[^.?!]*\b(?:\d+\s*(?:min(?:ute)?s?|hours?|hrs?)|free|meet)\b",
                 re.I,
             ),

@@ -4,7 +4,8 @@ Classes: a follow-up naming one of the just-offered free times by its clock time
 searched length and people); a known meeting room named as what is booked ("can u book heron for …") is the
 meeting's location; a meeting placed a gap away from another ("an hour before X", "two hours after the X") starts
 that long before it starts or after it ends; "my check-in w <person>" names the check-in, and "same time" on another
-day keeps its clock time; "<person> wants to start our 1:1 later" moves our 1:1 with that person.
+day keeps its clock time; "<person> wants to start our 1:1 later" moves our 1:1 with that person; a move of a
+meeting that "clashes w something" is calendar talk even without a time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
 from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.local_model.lexicon import Lexicon
+from graph.local_model.router import route_text
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
@@ -159,3 +161,25 @@ def test_who_asked_for_a_move_is_context_not_the_title(deps: GraphDeps, text: st
     params = collector.actions[0].params
     assert params["event_id"] == event.id
     assert datetime.fromisoformat(params["changes"]["start"]) == event.start + timedelta(minutes=30)
+
+
+# -- "pls move the review to thursday, it clashes w something" -------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "move the briefing to friday, it clashes with something",
+        "can you bring the workshop to tuesday, it conflicts with my dentist",
+    ],
+)
+def test_moving_a_meeting_that_clashes_is_calendar_talk(text: str) -> None:
+    """Moving something to a day because it clashes goes to the calendar, not the help menu, even with no time."""
+    decision = route_text(text)
+    assert decision.route == "calendar"
+
+
+def test_moving_an_ambiguous_meeting_that_clashes_asks_which(deps: GraphDeps) -> None:  # noqa: F811
+    """ "move the review to thursday, it clashes" with several reviews ahead asks which one; nothing is proposed."""
+    text = "could you move the review to thursday pls, it clashes with something"
+    assert route_text(text).route == "calendar"
+    collector, reply = _run(deps, PRIYA, text, route_text(text).label.split(".", 1)[1])
+    assert not collector.actions and "which one" in reply.lower()
