@@ -160,8 +160,10 @@ def _worker_main(settings: Settings, bot_user_id: str, jobs: Any, done: Any, nic
 def _lower_priority(nice: int) -> None:
     """Background turns yield the CPU to the process that acks Slack.
 
-    On Linux, SCHED_IDLE makes the kernel preempt a worker the moment the HTTP process wakes up, which a
-    nice value alone does not guarantee; elsewhere (or if refused) a nice value is the fallback.
+    A nice value (the default, 10) lowers a worker's share while the ack path wants the CPU but still lets it
+    progress when other processes keep the host busy. 19 asks for SCHED_IDLE on Linux, which preempts a worker
+    the moment the HTTP process wakes but gives it no CPU at all while anything else runs (so only for hosts with
+    nothing else on them); elsewhere (or if refused) 19 is an ordinary nice value.
     """
     if not nice:
         return
@@ -191,7 +193,7 @@ def _run_and_report(
 class ProcessDispatcher:
     """Worker processes; a Slack thread is pinned to one of them so its turns stay in order."""
 
-    def __init__(self, settings: Settings, bot_user_id: str, processes: int, inbox: Inbox, *, nice: int = 5) -> None:
+    def __init__(self, settings: Settings, bot_user_id: str, processes: int, inbox: Inbox, *, nice: int = 10) -> None:
         self._inbox = inbox
         context = multiprocessing.get_context("spawn")
         self._done: Any = context.Queue()

@@ -17,6 +17,11 @@ from graph.local_model.intent_examples import EXAMPLES
 
 TICKET_KEY = re.compile(r"\b([A-Za-z][A-Za-z0-9]{1,9})-(\d{1,6})\b")
 
+# A message that does something to a meeting ("…, so cancel the review", "move the design review to thursday").
+_NO_MEETING_ACTION = (
+    r"^(?!.*\b(?:cancel|move|push|reschedule|postpone|delay|book|decline|invite|shift|bump|call off)\b)"
+)
+
 # Keyword families that shift a route's score. Each is a whole-word pattern; weights are modest so that
 # several weak cues, or one strong cue plus the embedding, decide together.
 _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
@@ -38,16 +43,22 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             0.15,
         ),
         # Finished work closed out: "the fix landed on main, you can close that one out" (meetings are cancelled,
-        # never closed out or merged).
+        # never closed out or merged). Not when a meeting is acted on in the same message: "the fix shipped, so
+        # cancel the threat model review" is a calendar request with a reason.
         (
             re.compile(
-                r"\b(?:close|mark)\s+(?:it|that|this)(?:\s+one)?\s+(?:out|off|as done|done|closed|resolved)\b|"
-                r"\byou can close\b",
+                _NO_MEETING_ACTION + r".*(?:\b(?:close|mark)\s+(?:it|that|this)(?:\s+one)?\s+"
+                r"(?:out|off|as done|done|closed|resolved)\b|\byou can close\b)",
                 re.I,
             ),
             0.25,
         ),
-        (re.compile(r"\b(?:fix|patch|pr|change)\b[^.?!]{0,40}\b(?:landed|merged|shipped)\b", re.I), 0.25),
+        (
+            re.compile(
+                _NO_MEETING_ACTION + r".*\b(?:fix|patch|pr|change)\b[^.?!]{0,40}\b(?:landed|merged|shipped)\b", re.I
+            ),
+            0.25,
+        ),
         # Due dates belong to tracked work: "anything of Priya's due before the weekend?"
         (re.compile(r"\bdue (?:before|by|on|this|next|today|tomorrow|in|end)\b|\bdue dates?\b", re.I), 0.2),
         # Handing a set of work over: "give everything Lena hasn't started to Sofia".

@@ -72,6 +72,7 @@ _REQUEST = re.compile(
 _OWN_WORK = re.compile(r"\bmy (?:calendar|meetings?|schedule|day|week|tickets?|issues?)\b", re.I)
 # ...except a question about what one is obliged to do, which asks for a rule even when the rule is about one's
 # own calendar ("do I need to put my leave in my calendar too?", "am I expected to accept every invite?").
+_ASKS_TO_ACT = re.compile(r"\b(?:please|pls|can you|could you|would you|go ahead)\b", re.I)
 _OBLIGATION = re.compile(
     r"\b(?:do|must|should) (?:i|we) (?:really |also |still )?(?:need|have) to\b|"
     r"\bam i (?:still |really )?(?:expected|supposed|required) to\b",
@@ -152,7 +153,8 @@ def _docs_answer_this(deps: GraphDeps, state: DeskhandState, text: str, decision
     # "changed my password and now the wifi keeps asking for it": a problem told, not a ticket asked for.
     problem = decision.label == "tickets.create" and not decision.confident and not _FILE_IT.search(text)
     question = _OWN_TICKET_PLAN.sub(" ", text)
-    obligation = bool(_OBLIGATION.search(question))
+    # "do I have to decline them, or can you do it?" asks deskhand to act as well: that request decides.
+    obligation = bool(_OBLIGATION.search(question)) and not _ASKS_TO_ACT.search(question)
     own = _REQUEST.search(question) or (_OWN_WORK.search(question) and not obligation)
     if not (asks or how_to or problem) or own:
         return False

@@ -86,7 +86,14 @@ NUMBER_WORDS = {
     "few": 3.0,
     "a few": 3.0,
 }
-PERIODS = {"morning": (9, 12), "afternoon": (13, 17), "evening": (17, 20), "lunchtime": (12, 14), "noon": (12, 13)}
+PERIODS = {
+    "morning": (9, 12),
+    "afternoon": (13, 17),
+    "evening": (17, 20),
+    "tonight": (17, 20),  # today's evening: "book a call tonight" is never this morning
+    "lunchtime": (12, 14),
+    "noon": (12, 13),
+}
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
@@ -127,7 +134,7 @@ _IN_N = re.compile(rf"\bin\s+(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?|months?)\b
 _FROM_NOW = re.compile(rf"\b(?P<n>an?|{_NUMBER})\s+(?P<unit>days?|weeks?|months?)\s+from\s+(?:today|now)\b", re.I)
 _N_AGO = re.compile(rf"\b(?P<n>{_NUMBER})\s+(?P<unit>days?|weeks?)\s+ago\b", re.I)
 _WEEK_REF = re.compile(r"\b(this|next|last)\s+week\b", re.I)
-_PERIOD = re.compile(r"\b(morning|afternoon|evening|lunchtime)\b", re.I)
+_PERIOD = re.compile(r"\b(morning|afternoon|evening|tonight|lunchtime)\b", re.I)
 _SHIFT = re.compile(
     rf"\b(?:(?P<dir1>back|forward|later|earlier|ahead|out)\s+)?by\s+(?P<amount>(?:{_NUMBER}|half an?)[^,.;!?]*?"
     rf"(?:hours?|hrs?|h|minutes?|mins?|m)\b(?:\s+and\s+a\s+half)?)(?:\s+(?P<dir2>later|earlier|back|forward))?",

@@ -93,3 +93,10 @@ def test_a_clock_time_is_still_booked_as_given() -> None:
     assert _start(collector) == datetime(2026, 12, 3, 9, 0, tzinfo=BERLIN)
     (action,) = collector.actions
     assert "overlaps 1 existing meeting" in action.summary
+
+
+def test_tonight_is_this_evening() -> None:
+    """ "tonight" said in the morning proposes this evening (17:00), never the next free morning slot."""
+    deps = _calendar_deps(NOW, with_events=False)
+    collector, _ = _book(deps, start="tonight")
+    assert _start(collector) == datetime(2026, 12, 2, 17, 0, tzinfo=BERLIN)

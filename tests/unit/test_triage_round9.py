@@ -48,3 +48,27 @@ def test_an_obligation_question_about_ones_own_calendar_asks_for_the_rule(core: 
 def test_a_request_about_ones_own_calendar_stays_on_the_calendar(core: Core) -> None:
     """ "can you put my holiday in my calendar?" asks deskhand to do it: the calendar handles it."""
     assert _route(core, "can you put my holiday in my calendar for next friday?") == "calendar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do i have to decline my meetings on friday or can you do it for me?",
+        "do i need to add my holiday to my calendar? if yes please block dec 24 to dec 31",
+    ],
+)
+def test_an_obligation_question_that_also_asks_deskhand_to_act_stays_a_request(core: Core, text: str) -> None:
+    """ "do I have to …, or can you do it?" asks deskhand to act: it is never diverted to the docs."""
+    assert _route(core, text) != "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fix shipped, so cancel the threat model review please",
+        "the PR merged, can you move the design review to thursday?",
+    ],
+)
+def test_finished_work_as_the_reason_for_a_meeting_change_stays_on_the_calendar(core: Core, text: str) -> None:
+    """A fix that shipped, given as the reason to cancel or move a meeting, leaves the request on the calendar."""
+    assert _route(core, text) == "calendar"
