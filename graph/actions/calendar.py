@@ -85,9 +85,12 @@ def names(person_ids: list[str], deps: GraphDeps) -> str:
 
 
 def event_line(event: Event, deps: GraphDeps, tz: str, *, owner_id: str | None = None) -> str:
-    """One line per event: when, title, who else is there."""
+    """One line per event: when, title, who else is there (guests from outside the company too: "is it just me?"
+    is answered by the line, and an outside guest is who the meeting is often for)."""
     others = [pid for pid in event.attendee_ids() if pid != owner_id]
-    with_text = f" · with {names(others, deps)}" if others else ""
+    guests = [a.name or a.email for a in event.attendees if not a.person_id and (a.name or a.email)]
+    who = ", ".join(([names(others, deps)] if others else []) + [f"{g} (guest)" for g in guests])
+    with_text = f" · with {who}" if who else ""
     return f"{when_text(event.start, event.end, tz)} · “{event.title}”{with_text}"
 
 

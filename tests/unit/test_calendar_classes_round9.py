@@ -5,7 +5,7 @@ searched length and people); a known meeting room named as what is booked ("can 
 meeting's location; a meeting placed a gap away from another ("an hour before X", "two hours after the X") starts
 that long before it starts or after it ends; "my check-in w <person>" names the check-in, and "same time" on another
 day keeps its clock time; "<person> wants to start our 1:1 later" moves our 1:1 with that person; a move of a
-meeting that "clashes w something" is calendar talk even without a time.
+meeting that "clashes w something" is calendar talk even without a time; a listed meeting names its outside guests.
 """
 
 from __future__ import annotations
@@ -183,3 +183,11 @@ def test_moving_an_ambiguous_meeting_that_clashes_asks_which(deps: GraphDeps) ->
     assert route_text(text).route == "calendar"
     collector, reply = _run(deps, PRIYA, text, route_text(text).label.split(".", 1)[1])
     assert not collector.actions and "which one" in reply.lower()
+
+
+# -- "when's my contoso renewal call again? … or is it just me" ------------------------------------------------------
+def test_a_listed_meeting_names_its_outside_guests(deps: GraphDeps) -> None:  # noqa: F811
+    """A meeting listed in answer to "when is it, is it just me?" names its guests from outside the company."""
+    collector, reply = _run(deps, HANA, "when's my user research session? anyone else on it or just me?", "read")
+    assert not collector.actions
+    assert "User research" in reply and "Mika Tanaka" in reply and "Kenji Mori" in reply
