@@ -190,6 +190,8 @@ def _plan_described(frame: TicketFrame, tools: set[str], *, shift: int | None = 
     if frame.action == "close":
         changes = {"status": "done"}
     args: dict[str, Any] = {"text": about, "expect_one": True}
+    if frame.reporter:
+        args["reporter"] = frame.reporter  # "my monitor request": among the tickets the speaker filed
     for slot, value in changes.items():
         if slot in _BULK_CHANGE:
             args[_BULK_CHANGE[slot]] = value
@@ -201,7 +203,7 @@ def _plan_described(frame: TicketFrame, tools: set[str], *, shift: int | None = 
             args["add_labels"] = value
         else:
             return None  # a rename or new description needs the key
-    if len(args) == 2:
+    if len(args) == 2 + bool(frame.reporter):
         return None
     return Plan(calls=[{"name": "update_tickets", "args": args}])
 

@@ -1165,6 +1165,8 @@ def parse_ticket_request(
     due_of = None if frame.keys else _due_ticket(plain, lexicon)
     described = None if frame.keys or question_like else find_described_ticket(plain, lexicon)
     described = due_of or described or (_taken_off_plate(plain, lexicon) if handover and not frame.keys else None)
+    mine = None if frame.keys or question_like else _my_described(plain, lexicon)
+    described = described or (mine[0] if mine else None)
     has_target = bool(frame.keys) or frame.refers_back or bool(subject) or bool(described)
     close_first = bool(re.match(r"^\W*(?:please\s+)?(?:close|resolve)\b", plain, re.I))
     question = question_like and not _EXPLICIT_CREATE.search(plain)
@@ -1247,6 +1249,8 @@ def parse_ticket_request(
             or (_taken_off_plate(plain, lexicon) if handover else None)
             or subject
         )
+        if mine and not frame.about:
+            frame.about, frame.reporter = mine  # "close my monitor request": the one I filed about monitors
         if not frame.about and frame.refers_back:
             frame.about = _leading_subject(plain, lexicon)
             frame.about_is_guess = bool(frame.about)
@@ -1409,6 +1413,24 @@ _OWNER_QUESTION = re.compile(
     r"(?:it|this|that)\b|\bwho(?:'s|s|\s+is)\s+(?:on|touching|handling|working on)\s+(?:it|this|that)\b",
     re.I,
 )
+
+
+# "close my monitor request", "bump our vpn ticket": one ticket the speaker filed, named by what it is about.
+_MY_DESCRIBED = re.compile(
+    r"\b(?P<who>my|our)\s+(?P<words>(?:[\w'-]+\s+){0,5}?[\w'-]+)\s+(?:request|ticket|issue|bug)\b"
+    r"(?!\s+(?:for|about|to|re|on|regarding)\b)",
+    re.I,
+)
+
+
+def _my_described(text: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(subject words, filer) of "my <X> request/ticket": the speaker's own ticket about X, or None."""
+    for m in _MY_DESCRIBED.finditer(text):
+        words = ticket_description_words(m.group("words"), lexicon)
+        filer = _filer("i" if m.group("who").lower() == "my" else "we", lexicon)
+        if words and filer:
+            return words, filer
+    return None
 
 
 def _filed_described(text: str, lexicon: Lexicon) -> str | None:

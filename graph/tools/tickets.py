@@ -328,6 +328,22 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             f"I couldn't find an open ticket matching {what}. Which ticket do you mean? Give me its key, like OPS-12."
         )
 
+    def already_final(args: _TicketFilters, change: dict[str, Any]) -> str | None:
+        """For closing the one ticket a description names, when that ticket is finished already: say so, change
+        nothing. None when the request is no close or the finished matches are not exactly one."""
+        workflow = deps.tickets.workflow()
+        if set(change) != {"status"}:
+            return None
+        try:
+            if resolve_statuses(str(change["status"]), workflow) != [workflow[-1]]:
+                return None
+        except ActionInvalidError:
+            return None  # an unknown status: none_open's question and the update's own error explain it
+        closed = closed_matching(args)
+        if len(closed) != 1:
+            return None
+        return f"{format_ticket_line(closed[0], deps)} is already {workflow[-1]}, so there is nothing to close."
+
     def require_title_word(ticket: Ticket, text: str) -> None:
         """A description that matches only a ticket's body (no word of its title) is a guess: ask instead."""
         words = significant_words(text)
@@ -402,7 +418,7 @@ def build_ticket_tools(deps: GraphDeps, ctx: ConversationContext, collector: Pro
             if args.expect_one and args.text and len(found) > 1:
                 found = _clear_best(found, args.text) or found
         if not found and args.expect_one:
-            return none_open(args, f"that ({_describe_filters(args)})")
+            return already_final(args, change) or none_open(args, f"that ({_describe_filters(args)})")
         if args.expect_one and args.text and len(found) == 1 and not args.each_of:
             require_title_word(found[0], args.text)
         if not found:

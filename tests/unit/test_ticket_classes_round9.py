@@ -4,7 +4,8 @@
 <described ticket>: …" comments on that ticket and files nothing; "<why>, so raise one for me: <problem>" is titled
 with the problem and keeps the label the person names; a search by label and status is a search, never an update;
 "push the due date on <described ticket> to <date>" sets that ticket's due date, counted from today; "can <person>
-take <described work> off my plate?" reassigns that ticket to them.
+take <described work> off my plate?" reassigns that ticket to them; "close my <X> request" closes the speaker's own
+ticket about X, or says it is already closed.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from graph.state import ConversationContext
 from .conftest import DIEGO, PRIYA, TOM
 from .test_ticket_nlu import berlin_today, parsed_frame
 
-GRACE, NOAH = "U0GRACE009", "U0NOAH0010"
+GRACE, NOAH, SAM = "U0GRACE009", "U0NOAH0010", "U0SAMW0006"
 
 # -- 1. "put me on it" / "put <person> on it" names the assignee ----------------------------------------------------
 
@@ -238,3 +239,40 @@ def test_taking_described_work_off_my_plate_proposes_giving_that_ticket_to_the_p
     assert outcome.new_approval is not None, outcome.reply
     [action] = outcome.new_approval.actions
     assert action["params"]["key"] == "ENG-12" and action["params"]["changes"] == {"assignee_id": PRIYA}, action
+
+
+# -- 7. "my <X> request/ticket" is the speaker's own ticket about X; closing a finished one changes nothing ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("can you close my printer request? the toner got replaced", "printer"),
+        ("pls close our badge reader ticket, it's working again", "badge reader"),
+    ],
+)
+def test_my_described_request_is_the_ticket_i_filed_about_it(text: str, about: str) -> None:
+    """ "my/our <X> request|ticket" names the ticket by X among those the speaker filed."""
+    frame = parsed_frame(text, suggested="create")
+    assert frame["action"] == "close" and frame["about"] == about and frame["reporter"] == "me", frame
+
+
+def test_closing_my_described_request_proposes_closing_the_one_i_filed(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: Noah's badge reader report (OPS-5, In Review) is proposed for closing."""
+    outcome = core.runtime.handle_message(ctx(user=NOAH), "can you close my badge reader request? it works again")
+    assert outcome.new_approval is not None, outcome.reply
+    [action] = outcome.new_approval.actions
+    assert action["params"]["key"] == "OPS-5" and action["params"]["changes"]["status"] == "Done", action
+
+
+def test_closing_my_described_request_that_is_already_done_says_so_and_proposes_nothing(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: Sam's backup verification ticket (ENG-13) is Done already; the reply says so, nothing is proposed."""
+    outcome = core.runtime.handle_message(
+        ctx(user=SAM), "can you close my backup verification ticket? it's been running fine for weeks"
+    )
+    assert outcome.new_approval is None, outcome.reply
+    assert "ENG-13" in outcome.reply and "already" in outcome.reply, outcome.reply
