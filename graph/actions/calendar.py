@@ -236,7 +236,8 @@ def prepare_create(
     elif args.get("start") and not names_clock_time(str(args["start"])):
         # "book a call with sofia tomorrow": a day nobody gave a time for gets the first time everyone is free
         # that day, never the start of working hours on top of whatever is there.
-        start = _first_free_on_day(deps, attendees, str(args["start"]), length, tz)
+        zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
+        start = _first_free_on_day(deps, attendees, str(args["start"]), length, tz=tz, zone=zone)
         picked = "the first time that day everyone is free"
     elif args.get("start"):
         # "4pm his time", "10am London time": the clock is read in that zone; the card still shows the requester's.
@@ -263,54 +264,71 @@ def prepare_create(
     return _create_action(action_id, args, params, deps, conflicts, picked=picked)
 
 
-def _first_free_on_day(deps: GraphDeps, attendees: list[str], text: str, length: timedelta, tz: str) -> datetime:
-    """The first slot everyone is free on the day named ("tomorrow", "Friday afternoon"), inside the part of the
-    day named or working hours. Never another day: when that day is full, ask."""
+def _first_free_on_day(
+    deps: GraphDeps, attendees: list[str], text: str, length: timedelta, *, tz: str, zone: str
+) -> datetime:
+    """The first slot everyone is free on the day named ("tomorrow", "Friday afternoon", "tomorrow morning London
+    time"), inside the part of the day named (read in ``zone``) or working hours. Never another day: when that day
+    has no such slot, or its part of the day is over, ask."""
     assert deps.calendar is not None
     now = _now(deps)
-    local = local_now(now, tz)
+    today = local_now(now, tz).date()  # the day is the speaker's, the clock is the zone's (as for "10am LA time")
     try:
-        day = find_day(text, local.date())
+        day = find_day(text, today)
     except DateTimeParseError as exc:
         raise ActionInvalidError(str(exc), field="start") from exc
     period = find_period(text)
-    first, last = period or deps.working_hours
-    if day is None:
-        if period is None:
-            raise ActionInvalidError(
-                f"I couldn't read '{text}' as a day and time. Try 'tomorrow at 3pm' or 'December 4 at 10:30'.",
-                field="start",
-            )
-        # "this afternoon" once the afternoon is over is tomorrow's
-        day = (
-            local.date()
-            if datetime.combine(local.date(), time(last), local.tzinfo) > now
-            else local.date() + (timedelta(days=1))
-        )
-    window_start = datetime.combine(day, time(first), local.tzinfo)
-    window_end = datetime.combine(day, time(last), local.tzinfo)
-    _check_weekday(text, window_start, tz)
-    if window_end <= now:
-        raise ActionInvalidError(f"{day:%A %-d %B} is in the past. When should it be?", field="start")
-    busy = deps.calendar.free_busy(attendees, start=window_start, end=window_end)
-    slots = find_slots(
-        busy=busy,
-        zones={pid: zone_of(deps, pid, tz) for pid in attendees},
-        start=max(window_start, now),
-        end=window_end,
-        duration=length,
-        working_hours=(first, last),
-        limit=1,
-        include_weekends=True,  # the day was named: a Saturday asked for is a Saturday
-    )
-    if not slots:
-        who = names(attendees[1:], deps)
+    if day is None and period is None:
         raise ActionInvalidError(
-            f"{'You and ' + who + ' have' if who else 'You have'} no free {duration_text(length)} on {day:%a %-d %b} "
-            f"between {first:02d}:00 and {last:02d}:00. Give me a time (it may overlap something), or another day.",
+            f"I couldn't read '{text}' as a day and time. Try 'tomorrow at 3pm' or 'December 4 at 10:30'.",
             field="start",
         )
-    return slots[0].start
+    first, last = period or deps.working_hours
+    day = day or today  # "this afternoon"
+    where = local_now(now, zone).tzinfo
+    window_start, window_end = datetime.combine(day, time(first), where), datetime.combine(day, time(last), where)
+    _check_weekday(text, window_start, tz)
+    if window_end <= now:
+        when = "today" if day == today else f"on {day:%A %-d %B}"
+        raise ActionInvalidError(f"It's already past {last:02d}:00 {when}. Which day should it be?", field="start")
+    if length > window_end - window_start:
+        raise ActionInvalidError(
+            f"A {duration_text(length)} meeting doesn't fit between {first:02d}:00 and {last:02d}:00. "
+            "Give me a start time?",
+            field="start",
+        )
+    zones = {pid: zone_of(deps, pid, tz) for pid in attendees}
+
+    def first_slot(busy: dict[str, Any]) -> datetime | None:
+        slots = find_slots(
+            busy=busy,
+            zones=zones,
+            start=max(window_start, now),
+            end=window_end,
+            duration=length,
+            working_hours=(first, last),
+            limit=1,
+            include_weekends=True,  # the day was named: a Saturday asked for is a Saturday
+        )
+        return slots[0].start if slots else None
+
+    found = first_slot(deps.calendar.free_busy(attendees, start=window_start, end=window_end))
+    if found is not None:
+        return found
+    who = names(attendees[1:], deps)
+    span = f"on {day:%a %-d %b} between {first:02d}:00 and {last:02d}:00"
+    if first_slot({}) is None:
+        # Nobody is busy and there is still no slot: the hours themselves don't line up across time zones.
+        raise ActionInvalidError(
+            f"{'Your and ' + who + '’s' if who else 'Your'} working hours don't overlap {span} ({tz} time). "
+            "Give me a time (it may be outside someone's hours), or ask me to find a time.",
+            field="start",
+        )
+    raise ActionInvalidError(
+        f"{'You and ' + who + ' have' if who else 'You have'} no free {duration_text(length)} {span}. "
+        "Give me a time (it may overlap something), or another day.",
+        field="start",
+    )
 
 
 def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, length: timedelta) -> datetime:

@@ -100,3 +100,32 @@ def test_tonight_is_this_evening() -> None:
     deps = _calendar_deps(NOW, with_events=False)
     collector, _ = _book(deps, start="tonight")
     assert _start(collector) == datetime(2026, 12, 2, 17, 0, tzinfo=BERLIN)
+
+
+def test_a_part_of_the_day_in_a_named_zone_is_read_in_that_zone() -> None:
+    """ "tomorrow morning London time" searches 09:00-12:00 London (10:00 Berlin on), never 09:00 Berlin."""
+    deps = _calendar_deps(NOW, with_events=False)
+    collector, _ = _book(deps, start="tomorrow morning", time_zone="London")
+    assert _start(collector) == datetime(2026, 12, 3, 10, 0, tzinfo=BERLIN)
+
+
+def test_a_part_of_today_that_is_over_is_asked_about_not_moved_to_tomorrow() -> None:
+    """ "afternoon" said at 17:10 asks which day; it never books tomorrow afternoon on its own."""
+    late = datetime(2026, 12, 2, 16, 10, tzinfo=UTC)  # 17:10 in Berlin
+    collector, reply = _book(_calendar_deps(late, with_events=False), start="afternoon")
+    assert collector.actions == []
+    assert "already past 17:00 today" in reply, reply
+
+
+def test_working_hours_that_never_overlap_are_named_as_the_reason() -> None:
+    """Booking a day with someone whose working hours never meet yours says so, instead of "no free time"."""
+    collector, reply = _book(_calendar_deps(NOW, with_events=False), start="tomorrow", attendees=["grace"])
+    assert collector.actions == []
+    assert "working hours don't overlap" in reply, reply
+
+
+def test_a_meeting_longer_than_the_part_of_the_day_is_refused_as_such() -> None:
+    """A 3-hour workshop "tomorrow at lunchtime" (12:00-14:00) doesn't fit the window, and the reply says that."""
+    collector, reply = _book(_calendar_deps(NOW, with_events=False), start="tomorrow lunchtime", duration="3h")
+    assert collector.actions == []
+    assert "doesn't fit between 12:00 and 14:00" in reply, reply
