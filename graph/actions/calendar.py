@@ -297,27 +297,27 @@ def _first_free_on_day(
             "Give me a start time?",
             field="start",
         )
-    zones = {pid: zone_of(deps, pid, tz) for pid in attendees}
 
-    def first_slot(busy: dict[str, Any]) -> datetime | None:
-        slots = find_slots(
-            busy=busy,
-            zones=zones,
-            start=max(window_start, now),
-            end=window_end,
-            duration=length,
-            working_hours=(first, last),
-            limit=1,
-            include_weekends=True,  # the day was named: a Saturday asked for is a Saturday
+    def first_slot(ignore_busy: bool = False) -> datetime | None:
+        # the day was named: a Saturday asked for is a Saturday
+        return _earliest_slot(
+            deps,
+            attendees,
+            max(window_start, now),
+            window_end,
+            length,
+            tz,
+            (first, last),
+            include_weekends=True,
+            ignore_busy=ignore_busy,
         )
-        return slots[0].start if slots else None
 
-    found = first_slot(deps.calendar.free_busy(attendees, start=window_start, end=window_end))
+    found = first_slot()
     if found is not None:
         return found
     who = names(attendees[1:], deps)
     span = f"on {day:%a %-d %b} between {first:02d}:00 and {last:02d}:00"
-    if first_slot({}) is None:
+    if first_slot(ignore_busy=True) is None:
         # Nobody is busy and there is still no slot: the hours themselves don't line up across time zones.
         raise ActionInvalidError(
             f"{'Your and ' + who + '’s' if who else 'Your'} working hours don't overlap {span} ({tz} time). "
@@ -392,18 +392,27 @@ def _anchored_start(args: dict[str, Any], deps: GraphDeps, owner: str, tz: str, 
 _ROOM_IN_PLACE = re.compile(r"\broom\s+(?P<a>[A-Z0-9][\w-]*)|(?P<b>\b[\w-]+\s+room)\b")
 
 
+_PLACES_WINDOW = (timedelta(days=30), timedelta(days=60))  # back, ahead: the meetings whose rooms count as known
+
+
+def _places_used(person_id: str, deps: GraphDeps) -> set[str]:
+    """The locations of the person's meetings around now (calendar errors propagate to the caller)."""
+    assert deps.calendar is not None
+    now = _now(deps)
+    back, ahead = _PLACES_WINDOW
+    return {e.location for e in deps.calendar.list_events(person_id, start=now - back, end=now + ahead) if e.location}
+
+
 def known_rooms(user_id: str, deps: GraphDeps) -> list[str]:
     """The meeting rooms the person's meetings use, by their short names, so "book kite for …" can be read as a
     room; none when the calendar can't be read."""
     if not user_id or deps.calendar is None:
         return []
-    now = _now(deps)
     try:
-        events = deps.calendar.list_events(user_id, start=now - timedelta(days=30), end=now + timedelta(days=60))
+        places = _places_used(user_id, deps)
     except Exception:  # the rooms only help reading; a failed lookup must not fail the turn
         return []
-    rooms = {m.group("a") or m.group("b") for e in events if e.location for m in _ROOM_IN_PLACE.finditer(e.location)}
-    return sorted(rooms)
+    return sorted({m.group("a") or m.group("b") for place in places for m in _ROOM_IN_PLACE.finditer(place)})
 
 
 def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:
@@ -411,15 +420,13 @@ def _known_location(name: str, people: list[str], deps: GraphDeps) -> str:
     one place the people's meetings use carries that name; otherwise the name as given."""
     if not name or deps.calendar is None:
         return name
-    now = _now(deps)
     pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.I)
     places: set[str] = set()
     for pid in people:
         try:
-            events = deps.calendar.list_events(pid, start=now - timedelta(days=30), end=now + timedelta(days=60))
+            places.update(place for place in _places_used(pid, deps) if pattern.search(place))
         except Exception:  # a lookup that fails leaves the name as the person wrote it
             return name
-        places.update(e.location for e in events if e.location and pattern.search(e.location))
     return places.pop() if len(places) == 1 else name
 
 
@@ -522,14 +529,39 @@ def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timed
     day_start = start.replace(hour=0, minute=0) if start.hour == deps.working_hours[0] and start.minute == 0 else start
     start = max(day_start, _now(deps))
     end = start + timedelta(days=14)
-    busy = deps.calendar.free_busy(attendees, start=start, end=end)
-    zones = {pid: zone_of(deps, pid, tz) for pid in attendees}
-    slots = find_slots(
-        busy=busy, zones=zones, start=start, end=end, duration=length, working_hours=deps.working_hours, limit=1
-    )
-    if not slots:
+    found = _earliest_slot(deps, attendees, start, end, length, tz, deps.working_hours)
+    if found is None:
         raise ActionInvalidError("I couldn't find a free slot for everyone in the next two weeks.", field="start")
-    return slots[0].start
+    return found
+
+
+def _earliest_slot(
+    deps: GraphDeps,
+    attendees: list[str],
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    tz: str,
+    hours: tuple[int, int],
+    *,
+    include_weekends: bool = False,
+    ignore_busy: bool = False,
+) -> datetime | None:
+    """The earliest start in [start, end) when every attendee is free and inside ``hours`` in their own zone (people
+    without a zone in the directory count as in ``tz``). ``ignore_busy`` asks whether the hours alone allow one."""
+    assert deps.calendar is not None
+    busy = {} if ignore_busy else deps.calendar.free_busy(attendees, start=start, end=end)
+    slots = find_slots(
+        busy=busy,
+        zones={pid: zone_of(deps, pid, tz) for pid in attendees},
+        start=start,
+        end=end,
+        duration=length,
+        working_hours=hours,
+        limit=1,
+        include_weekends=include_weekends,
+    )
+    return slots[0].start if slots else None
 
 
 _BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:the\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\b", re.I)

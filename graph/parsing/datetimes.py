@@ -86,6 +86,8 @@ NUMBER_WORDS = {
     "few": 3.0,
     "a few": 3.0,
 }
+_NOW = re.compile(r"\s*(?:right\s+)?now\s*", re.I)
+
 PERIODS = {
     "morning": (9, 12),
     "afternoon": (13, 17),
@@ -501,7 +503,7 @@ def local_now(now: datetime, tz: str) -> datetime:
 def names_clock_time(text: str) -> bool:
     """Whether a phrase says *when* in the day ("at 3", "15:00", "2026-12-01 10:00", "now"), not just which day
     ("tomorrow", "Friday afternoon"). A booking without one has no time anybody chose."""
-    if re.fullmatch(r"\s*(?:right\s+)?now\s*", text, re.I):
+    if _NOW.fullmatch(text):
         return True
     iso = _ISO_DT.search(text)
     return bool(iso and iso.group(4)) or find_time(text) is not None
@@ -523,7 +525,7 @@ def parse_datetime(
     counted from today in ``day_tz`` when given: "10am LA time tomorrow" is the speaker's tomorrow, at 10 in LA.
     """
     current = local_now(now, tz)
-    if re.fullmatch(r"\s*(?:right\s+)?now\s*", text, re.I):
+    if _NOW.fullmatch(text):
         return current
     iso = _ISO_DT.search(text)
     if iso and iso.group(4):

@@ -9,35 +9,32 @@ free time, and "grab the earliest one" books a slot just offered.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from graph.deps import GraphDeps
-from graph.local_model.calendar_nlu import parse_calendar_request
-from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
+from graph.local_model.calendar_planner import plan_calendar
 from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import DIEGO, LEX, NOAH, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import (  # noqa: F401
+    DIEGO,
+    LEX,
+    NOAH,
+    PEOPLE,
+    PRIYA,
+    TOM,
+    ZONES,
+    _ctx,
+    deps,
+    planned_calls,
+    run_planned,
+)
 
 HANA, OMAR = "U0HANA0005", "U0OMAR0008"
-
-
-def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
-    """The tool calls the local model plans for ``text``."""
-    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
-
-
-def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:  # noqa: F811
-    """Reads ``text`` as ``user`` and runs the planned tool calls against the demo calendar."""
-    collector = ProposalCollector()
-    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
-    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in _calls(text, suggested)]
-    return collector, "\n".join(replies)
 
 
 # -- a question beside a maybe-booking is the question ----------------------------------------------------------------
@@ -45,7 +42,7 @@ def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) ->
 def test_who_is_in_a_meeting_beside_a_maybe_booking_lists_it(deps: GraphDeps, suggested: str | None) -> None:  # noqa: F811
     """ "who's joining X? thinking about whether to book a prep" lists X with its people and proposes nothing."""
     text = "who's joining the roadmap review next wed? thinking about whether to book a prep with grace first"
-    collector, reply = _run(deps, NOAH, text, suggested)
+    collector, reply = run_planned(deps, NOAH, text, suggested)
     assert not collector.actions
     assert "Roadmap review" in reply and "Grace Liu" in reply and "Sam Whitfield" in reply
 
@@ -63,21 +60,21 @@ def test_who_is_in_a_meeting_beside_a_maybe_booking_lists_it(deps: GraphDeps, su
 )
 def test_question_beside_a_plan_answers_and_proposes_nothing(deps: GraphDeps, text: str, title: str) -> None:  # noqa: F811
     """A when/who question next to a booking still being decided answers the question; nothing is proposed."""
-    collector, reply = _run(deps, DIEGO, text, "book")
+    collector, reply = run_planned(deps, DIEGO, text, "book")
     assert not collector.actions and title in reply
 
 
 def test_maybe_booking_at_a_time_checks_that_time(deps: GraphDeps) -> None:  # noqa: F811
     """ "could I fit a call in on friday around 9am or is something already there?" names what is there."""
     text = "could I fit a vendor call in on friday around 9am or is something already there?"
-    collector, reply = _run(deps, DIEGO, text, "book")
+    collector, reply = run_planned(deps, DIEGO, text, "book")
     assert not collector.actions
     assert "not free" in reply and "Ops standup" in reply
 
 
 def test_is_someone_free_at_a_time_answers_for_that_time(deps: GraphDeps) -> None:  # noqa: F811
     """ "is Omar free thursday at 2pm? may grab him" says plainly that he is free then, and proposes nothing."""
-    collector, reply = _run(
+    collector, reply = run_planned(
         deps, DIEGO, "is omar free thursday at 2pm? might grab him for a coffee, don't send anything yet"
     )
     assert not collector.actions
@@ -86,20 +83,20 @@ def test_is_someone_free_at_a_time_answers_for_that_time(deps: GraphDeps) -> Non
 
 def test_is_someone_free_when_busy_says_busy(deps: GraphDeps) -> None:  # noqa: F811
     """Asked about a moment someone else is booked, the answer says busy and when, without the meeting's title."""
-    _collector, reply = _run(deps, DIEGO, "is maya free wednesday at 9:05am?")
+    _collector, reply = run_planned(deps, DIEGO, "is maya free wednesday at 9:05am?")
     assert reply.startswith("Maya Okafor is busy at Wed 2 Dec 09:05") and "Ops standup" not in reply
 
 
 def test_a_plain_booking_with_maybe_still_books() -> None:
     """ "maybe" inside a real booking request ("book … at 3pm, maybe in Heron") does not turn it into a question."""
-    calls = _calls("book 30 min 'Vendor prep' with Omar tomorrow at 3pm, maybe in Heron", "book")
+    calls = planned_calls("book 30 min 'Vendor prep' with Omar tomorrow at 3pm, maybe in Heron", "book")
     assert [c["name"] for c in calls] == ["create_event"]
 
 
 # -- a new meeting placed against an existing one --------------------------------------------------------------------
 def _proposed_start(deps: GraphDeps, user: str, text: str) -> datetime:  # noqa: F811
     """The local start of the one meeting ``text`` proposes, in the requester's zone."""
-    collector, reply = _run(deps, user, text, "book")
+    collector, reply = run_planned(deps, user, text, "book")
     assert len(collector.actions) == 1, reply
     return datetime.fromisoformat(collector.actions[0].params["start"]).astimezone(ZoneInfo(ZONES[user]))
 
@@ -126,7 +123,7 @@ def test_the_day_before_a_meeting_at_a_time(deps: GraphDeps) -> None:  # noqa: F
 
 def test_the_day_after_a_meeting_without_a_time_asks(deps: GraphDeps) -> None:  # noqa: F811
     """ "the day after the sprint retro" with no time asks what time that day instead of picking one."""
-    collector, reply = _run(deps, TOM, "put 'Retro notes' in with hana the day after the sprint retro", "book")
+    collector, reply = run_planned(deps, TOM, "put 'Retro notes' in with hana the day after the sprint retro", "book")
     assert not collector.actions and "What time on Sat 12 Dec" in reply
 
 
@@ -139,7 +136,7 @@ def test_the_day_after_a_meeting_without_a_time_asks(deps: GraphDeps) -> None:  
 )
 def test_an_anchor_that_is_not_one_meeting_asks(deps: GraphDeps, text: str) -> None:  # noqa: F811
     """A meeting to place against that is missing or ambiguous is a question; nothing is booked on a guess."""
-    collector, reply = _run(deps, TOM, text, "book")
+    collector, reply = run_planned(deps, TOM, text, "book")
     assert not collector.actions and "?" in reply
 
 
@@ -148,7 +145,7 @@ def test_picking_an_offered_slot_books_it(deps: GraphDeps) -> None:  # noqa: F81
     """After a find-a-time listed slots, "lock in the first one, call it 'X'" books that slot with the same
     people and length; a search that asked "what are the options?" is a find-a-time in the first place."""
     ask = "need a full hour with hana and priya sometime next thursday, what are the options?"
-    calls = _calls(ask, "read")
+    calls = planned_calls(ask, "read")
     assert [c["name"] for c in calls] == ["find_free_slots"] and calls[0]["args"]["duration"] == "1h"
     collector = ProposalCollector()
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), collector)}
@@ -197,7 +194,7 @@ def test_picking_without_an_offer_is_not_a_slot_pick() -> None:
 )
 def test_another_time_instead_for_a_named_meeting_moves_it(deps: GraphDeps, text: str) -> None:  # noqa: F811
     """A meeting named first and then "can we do <time> instead?" moves that meeting; nothing new is booked."""
-    collector, reply = _run(deps, "U0MAYA0001", text, "book")
+    collector, reply = run_planned(deps, "U0MAYA0001", text, "book")
     assert [a.tool for a in collector.actions] == ["move_event"], reply
     change = collector.actions[0].params["changes"]["start"]
     assert datetime.fromisoformat(change).astimezone(ZoneInfo("Europe/London")).hour == 16
@@ -205,7 +202,7 @@ def test_another_time_instead_for_a_named_meeting_moves_it(deps: GraphDeps, text
 
 def test_booking_then_instead_is_not_a_move() -> None:
     """ "book a sync with omar friday - can we do 2pm instead" still books: the first part asks for a new meeting."""
-    assert [c["name"] for c in _calls("book a sync with omar friday - can we do 2pm instead", "book")] == [
+    assert [c["name"] for c in planned_calls("book a sync with omar friday - can we do 2pm instead", "book")] == [
         "create_event"
     ]
 
@@ -216,7 +213,7 @@ def test_keeping_one_of_several_pending_cancellations_drops_only_it(deps: GraphD
     replaces the whole pending set, so Thursday's is no longer on the card."""
     first = ProposalCollector()
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), first)}
-    for call in _calls("scrap the platform standups for the rest of the week, release crunch", "cancel"):
+    for call in planned_calls("scrap the platform standups for the rest of the week, release crunch", "cancel"):
         tools[str(call["name"])].invoke(call["args"])
     assert len(first.actions) >= 3
     days = {datetime.fromisoformat(a.params["start"]).astimezone(ZoneInfo(ZONES[TOM])).weekday() for a in first.actions}
@@ -251,7 +248,7 @@ def test_picking_a_slot_from_someone_elses_search_books_nothing_there(deps: Grap
     """In a shared thread, "grab the earliest one" from a person who did not run the find-a-time never books a
     slot that was free for the searcher's calendar and people, not the speaker's."""
     ask = "need a full hour with hana and priya sometime next thursday, what are the options?"
-    search = {"name": "find_free_slots", "args": _calls(ask, "read")[0]["args"], "id": "c1", "type": "tool_call"}
+    search = {"name": "find_free_slots", "args": planned_calls(ask, "read")[0]["args"], "id": "c1", "type": "tool_call"}
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), ProposalCollector())}
     found = tools["find_free_slots"].invoke(search)
     assert found.artifact

@@ -19,8 +19,7 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from graph.deps import GraphDeps
-from graph.local_model.calendar_nlu import parse_calendar_request
-from graph.local_model.calendar_planner import plan_calendar, plan_from_frame
+from graph.local_model.calendar_planner import plan_calendar
 from graph.local_model.context import CONTEXT_KEY, ModelContext
 from graph.local_model.planner import Plan
 from graph.parsing.datetimes import find_day_list
@@ -28,22 +27,21 @@ from graph.parsing.zones import zone_for_place
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import DIEGO, LEX, PEOPLE, PRIYA, SOFIA, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import (  # noqa: F401
+    DIEGO,
+    LEX,
+    PEOPLE,
+    PRIYA,
+    SOFIA,
+    TOM,
+    ZONES,
+    _ctx,
+    deps,
+    planned_calls,
+    run_planned,
+)
 
 MAYA, HANA, OMAR, SAM, AKIRA = "U0MAYA0001", "U0HANA0005", "U0OMAR0008", "U0SAMW0006", "U0AKIRA011"
-
-
-def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
-    """The tool calls the local model plans for ``text``."""
-    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
-
-
-def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:  # noqa: F811
-    """Reads ``text`` as ``user`` and runs the planned tool calls against the demo calendar."""
-    collector = ProposalCollector()
-    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
-    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in _calls(text, suggested)]
-    return collector, "\n".join(replies)
 
 
 def _follow_up(user: str, text: str, pending: list[dict[str, Any]], tools: set[str]) -> Plan:
@@ -71,7 +69,7 @@ def _local(iso: str, user: str) -> datetime:
 )
 def test_an_undecided_cancellation_shows_the_day(deps: GraphDeps, text: str, suggested: str | None) -> None:  # noqa: F811
     """A cancellation the person is only tempted by ("let me see the day first") lists the day; nothing is proposed."""
-    collector, reply = _run(deps, MAYA, text, suggested)
+    collector, reply = run_planned(deps, MAYA, text, suggested)
     assert not collector.actions, reply
     assert "Q1 planning" in reply and "1:1 Maya / Omar" in reply
 
@@ -80,7 +78,7 @@ def test_a_when_question_with_a_plan_on_the_answer_answers_where(deps: GraphDeps
     """ "when's my next check-in with lena and is it in the office? if so I'll grab a desk" says when and where, and
     books nothing."""
     text = "when's my next check-in with lena and is it in the office? if so i'll book a desk there that morning"
-    collector, reply = _run(deps, TOM, text, "book")
+    collector, reply = run_planned(deps, TOM, text, "book")
     assert not collector.actions, reply
     assert "Thu 3 Dec" in reply and "Berlin office" in reply
 
@@ -92,10 +90,10 @@ def test_is_she_free_then_checks_that_person_at_that_moment(deps: GraphDeps) -> 
     text = (
         "considering roping sofia into a hiring debrief monday at 10 (my time). is she free then? dont invite her yet"
     )
-    calls = _calls(text, "move")
+    calls = planned_calls(text, "move")
     assert [c["name"] for c in calls] == ["check_availability"]
     assert calls[0]["args"]["people"] == ["sofia"] and calls[0]["args"]["at"]
-    collector, reply = _run(deps, TOM, text, "move")
+    collector, reply = run_planned(deps, TOM, text, "move")
     assert not collector.actions
     assert reply.startswith("Sofia Marin is busy at Mon 7 Dec 10:00 CET"), reply
 
@@ -153,7 +151,7 @@ def test_cancelling_on_a_list_of_days_covers_every_day_then_keeps_one_by_title(d
     Wednesday between); "leave the q1 planning alone" then re-proposes all but that one meeting."""
     first = ProposalCollector()
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(MAYA), first)}
-    for call in _calls("away tue 8th & thu 10th, could you cancel my meetings on those days", "cancel"):
+    for call in planned_calls("away tue 8th & thu 10th, could you cancel my meetings on those days", "cancel"):
         tools[str(call["name"])].invoke(call["args"])
     days = {_local(a.params["start"], MAYA).day for a in first.actions}
     titles = {a.params["title"] for a in first.actions}
@@ -174,9 +172,9 @@ def test_the_meetings_i_run_leave_out_invitations(deps: GraphDeps) -> None:  # n
     """ "cancel the meetings I'm running on wed 9th + fri 11th" proposes only meetings the speaker organises (the
     laptop handover, office hours), never ones they are invited to (ops standups, the town hall)."""
     text = "off wed 9th + fri 11th - can you cancel the meetings i'm running on those days"
-    collector, reply = _run(deps, DIEGO, text, "cancel")
+    collector, reply = run_planned(deps, DIEGO, text, "cancel")
     assert {a.params["title"] for a in collector.actions} == {"Laptop handover: new CS hire", "IT office hours"}, reply
-    _collector, listed = _run(deps, DIEGO, "what meetings am i running on fri the 11th?", "read")
+    _collector, listed = run_planned(deps, DIEGO, "what meetings am i running on fri the 11th?", "read")
     assert "IT office hours" in listed and "Ops standup" not in listed
 
 
@@ -192,7 +190,7 @@ def test_the_meetings_i_run_leave_out_invitations(deps: GraphDeps) -> None:  # n
 )
 def test_a_time_in_another_zone_is_read_there(deps: GraphDeps, text: str, zone: str, hour: int) -> None:  # noqa: F811
     """ "<time> her time", "<time> <city> time", "(<city>)" and "<name>'s time" read the clock in that zone."""
-    collector, reply = _run(deps, PRIYA, text, "book")
+    collector, reply = run_planned(deps, PRIYA, text, "book")
     assert len(collector.actions) == 1, reply
     assert datetime.fromisoformat(collector.actions[0].params["start"]).astimezone(ZoneInfo(zone)).hour == hour
 
@@ -200,7 +198,7 @@ def test_a_time_in_another_zone_is_read_there(deps: GraphDeps, text: str, zone: 
 def test_my_time_and_plain_times_stay_in_the_speakers_zone() -> None:
     """ "10am my time" and a time with no zone carry no time_zone: the speaker's own clock."""
     for text in ("book 'Vendor sync' with omar friday at 10am my time", "book 'Vendor sync' with omar friday at 10am"):
-        (call,) = _calls(text, "book")
+        (call,) = planned_calls(text, "book")
         assert "time_zone" not in call["args"]
 
 
@@ -213,26 +211,26 @@ def test_zone_names_are_places_not_words() -> None:
 def test_is_someone_free_in_their_time(deps: GraphDeps) -> None:  # noqa: F811
     """ "is omar free monday at 10am his time?" asked from Tokyo checks 10:00 London (19:00 Tokyo), when his vendor
     review runs, not 10:00 Tokyo."""
-    _collector, reply = _run(deps, HANA, "is omar free monday at 10am his time?")
+    _collector, reply = run_planned(deps, HANA, "is omar free monday at 10am his time?")
     assert reply.startswith("Omar Haddad is busy at Mon 7 Dec 19:00 JST"), reply
 
 
 # -- "need an hour with X … what've we got?" and booking the one offered time ---------------------------------------
 def test_needing_time_with_people_and_asking_what_there_is_finds_slots() -> None:
     """ "need 45 min with omar and sofia on the 9th, within working hours. what do we have?" is a find-a-time."""
-    calls = _calls("need 45 min w omar and sofia on wed the 9th, within working hours. what do we have?", "read")
+    calls = planned_calls("need 45 min w omar and sofia on wed the 9th, within working hours. what do we have?", "read")
     assert [c["name"] for c in calls] == ["find_free_slots"]
     assert calls[0]["args"]["duration"] == "45 min" and calls[0]["args"]["attendees"] == ["omar", "sofia"]
 
 
 def test_what_have_we_got_alone_stays_an_agenda_question() -> None:
     """ "what have we got tomorrow?" with no time wanted still lists the day."""
-    assert [c["name"] for c in _calls("what have we got tomorrow?", "read")] == ["find_events"]
+    assert [c["name"] for c in planned_calls("what have we got tomorrow?", "read")] == ["find_events"]
 
 
 def _offered(deps: GraphDeps, user: str, ask: str) -> list[BaseMessage]:  # noqa: F811
     """A conversation in which ``ask`` ran a find-a-time for ``user``."""
-    (call,) = _calls(ask, "read")
+    (call,) = planned_calls(ask, "read")
     search = {"name": "find_free_slots", "args": call["args"], "id": "c1", "type": "tool_call"}
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), ProposalCollector())}
     found = tools["find_free_slots"].invoke(search)
@@ -259,7 +257,7 @@ def test_a_persons_situation_beside_a_cancellation_is_not_a_selector(deps: Graph
     """ "priya's out till monday, can you kill friday's pipeline review? leave next week's as it is" cancels that one
     meeting: Priya and Monday are why, and next week's is not what to cancel."""
     text = "priya's out till monday, can you kill friday's pipeline review? leave next week's as it is"
-    (call,) = _calls(text, "find_time")
+    (call,) = planned_calls(text, "find_time")
     assert call["name"] == "cancel_events" and "with_person" not in call["args"]
     collector = ProposalCollector()
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(AKIRA), collector)}
@@ -271,7 +269,7 @@ def test_a_persons_situation_beside_a_cancellation_is_not_a_selector(deps: Graph
 
 def test_keep_beside_a_set_cancellation_spares_it(deps: GraphDeps) -> None:  # noqa: F811
     """ "cancel my platform standups next week but keep friday's" cancels the others and not Friday's."""
-    collector, reply = _run(deps, TOM, "cancel my platform standups next week but keep friday's", "cancel")
+    collector, reply = run_planned(deps, TOM, "cancel my platform standups next week but keep friday's", "cancel")
     days = {_local(a.params["start"], TOM).weekday() for a in collector.actions}
     assert days == {0, 1, 2, 3}, reply
 
@@ -279,7 +277,9 @@ def test_keep_beside_a_set_cancellation_spares_it(deps: GraphDeps) -> None:  # n
 # -- "can we do <meeting> on <day> instead of <day>?" ---------------------------------------------------------------
 def test_doing_a_meeting_on_another_day_instead_moves_it(deps: GraphDeps) -> None:  # noqa: F811
     """ "can we do the renewal call on fri the 11th instead of thu? same time" moves it to Friday at the same time."""
-    collector, reply = _run(deps, SOFIA, "can we do the renewal call on fri the 11th instead of thu? same time", "book")
+    collector, reply = run_planned(
+        deps, SOFIA, "can we do the renewal call on fri the 11th instead of thu? same time", "book"
+    )
     assert [a.tool for a in collector.actions] == ["move_event"], reply
     moved = _local(collector.actions[0].params["changes"]["start"], SOFIA)
     assert (moved.date(), moved.hour) == (date(2026, 12, 11), 11)
@@ -288,5 +288,5 @@ def test_doing_a_meeting_on_another_day_instead_moves_it(deps: GraphDeps) -> Non
 # -- where a meeting is ---------------------------------------------------------------------------------------------
 def test_listed_meetings_say_where_they_are(deps: GraphDeps) -> None:  # noqa: F811
     """A meeting with a location is listed with it, so "is it in person?" has an answer."""
-    _collector, reply = _run(deps, OMAR, "when's my next interview?")
+    _collector, reply = run_planned(deps, OMAR, "when's my next interview?")
     assert "room Kite" in reply

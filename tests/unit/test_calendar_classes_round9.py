@@ -11,7 +11,6 @@ meeting that "clashes w something" is calendar talk even without a time; a liste
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,23 +27,20 @@ from graph.local_model.router import route_text
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import (  # noqa: F401
+    LEX,
+    PEOPLE,
+    PRIYA,
+    TOM,
+    ZONES,
+    _ctx,
+    deps,
+    planned_calls,
+    run_planned,
+)
 
 MAYA, HANA, OMAR, SAM, AKIRA = "U0MAYA0001", "U0HANA0005", "U0OMAR0008", "U0SAMW0006", "U0AKIRA011"
 NOAH, GRACE = "U0NOAH0010", "U0GRACE009"
-
-
-def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
-    """The tool calls the local model plans for ``text``."""
-    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
-
-
-def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:  # noqa: F811
-    """Reads ``text`` as ``user`` and runs the planned tool calls against the demo calendar."""
-    collector = ProposalCollector()
-    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
-    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in _calls(text, suggested)]
-    return collector, "\n".join(replies)
 
 
 # -- "4pm's good, book it as 'X'" after free times were offered ------------------------------------------------------
@@ -54,7 +50,7 @@ def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) ->
 def test_an_offered_slot_named_by_its_time_is_booked(deps: GraphDeps, wording: str) -> None:  # noqa: F811
     """Naming an offered free time by its clock time books that slot with the searched people and length."""
     ask = "need 30 min with hana and priya next thursday, what are the options?"
-    calls = _calls(ask, "read")
+    calls = planned_calls(ask, "read")
     assert [c["name"] for c in calls] == ["find_free_slots"]
     collector = ProposalCollector()
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), collector)}
@@ -113,7 +109,7 @@ def test_a_known_room_named_as_the_booking_is_the_location(deps: GraphDeps, text
 )
 def test_a_gap_from_another_meeting_places_the_new_one(deps: GraphDeps, text: str, gap: float, side: str) -> None:  # noqa: F811
     """ "<gap> before/after <meeting>" starts the new meeting that long before the meeting starts or after it ends."""
-    collector, reply = _run(deps, GRACE, text, "book")
+    collector, reply = run_planned(deps, GRACE, text, "book")
     assert len(collector.actions) == 1, reply
     (anchor,) = select_events(EventSelector(title="roadmap review"), deps, owner_id=GRACE, tz=ZONES[GRACE])
     offset = timedelta(hours=gap)
@@ -133,7 +129,7 @@ def test_a_gap_from_another_meeting_places_the_new_one(deps: GraphDeps, text: st
 )
 def test_a_meeting_named_before_w_person_is_the_one_moved(deps: GraphDeps, text: str) -> None:  # noqa: F811
     """ "my <meeting> w <person>" selects that meeting (not every meeting with them); a day alone keeps the time."""
-    collector, reply = _run(deps, MAYA, text, "move")
+    collector, reply = run_planned(deps, MAYA, text, "move")
     assert len(collector.actions) == 1, reply
     params = collector.actions[0].params
     (event,) = select_events(
@@ -155,7 +151,7 @@ def test_a_meeting_named_before_w_person_is_the_one_moved(deps: GraphDeps, text:
 )
 def test_who_asked_for_a_move_is_context_not_the_title(deps: GraphDeps, text: str) -> None:  # noqa: F811
     """A leading "<person> wants to …" is who asked: the meeting moved is "our 1:1" with that person."""
-    collector, reply = _run(deps, SAM, text, "move")
+    collector, reply = run_planned(deps, SAM, text, "move")
     assert len(collector.actions) == 1, reply
     (event,) = select_events(EventSelector(title="1:1 Sam / Grace", day="today"), deps, owner_id=SAM, tz=ZONES[SAM])
     params = collector.actions[0].params
@@ -181,13 +177,13 @@ def test_moving_an_ambiguous_meeting_that_clashes_asks_which(deps: GraphDeps) ->
     """ "move the review to thursday, it clashes" with several reviews ahead asks which one; nothing is proposed."""
     text = "could you move the review to thursday pls, it clashes with something"
     assert route_text(text).route == "calendar"
-    collector, reply = _run(deps, PRIYA, text, route_text(text).label.split(".", 1)[1])
+    collector, reply = run_planned(deps, PRIYA, text, route_text(text).label.split(".", 1)[1])
     assert not collector.actions and "which one" in reply.lower()
 
 
 # -- "when's my contoso renewal call again? … or is it just me" ------------------------------------------------------
 def test_a_listed_meeting_names_its_outside_guests(deps: GraphDeps) -> None:  # noqa: F811
     """A meeting listed in answer to "when is it, is it just me?" names its guests from outside the company."""
-    collector, reply = _run(deps, HANA, "when's my user research session? anyone else on it or just me?", "read")
+    collector, reply = run_planned(deps, HANA, "when's my user research session? anyone else on it or just me?", "read")
     assert not collector.actions
     assert "User research" in reply and "Mika Tanaka" in reply and "Kenji Mori" in reply

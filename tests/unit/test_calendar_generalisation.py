@@ -25,6 +25,8 @@ from graph.local_model.context import AWAITING_KEY, CONTEXT_KEY, ModelContext
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.planner import Plan
 from graph.state import ConversationContext
+from graph.tools.calendar import build_calendar_tools
+from graph.tools.proposals import ProposalCollector
 from integrations.calendar.base import Event
 from integrations.calendar.local import LocalCalendarBackend
 from integrations.db import open_database
@@ -83,6 +85,20 @@ def deps() -> Iterator[GraphDeps]:
 
 def _ctx(user: str) -> ConversationContext:
     return {"user_id": user, "user_tz": ZONES[user]}
+
+
+def planned_calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
+    """The tool calls the local model plans for ``text`` (the class-test files share this)."""
+    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
+
+
+def run_planned(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:
+    """Reads ``text`` as ``user``, runs the planned tool calls against ``deps``, and returns what they proposed and
+    said."""
+    collector = ProposalCollector()
+    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
+    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in planned_calls(text, suggested)]
+    return collector, "\n".join(replies)
 
 
 def _select(deps: GraphDeps, user: str, args: dict[str, Any]) -> list[Event]:

@@ -9,32 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.composition import Core
-from graph.deps import GraphDeps
 from graph.local_model.calendar_nlu import parse_calendar_request
 from graph.local_model.calendar_planner import plan_from_frame
 from graph.parsing.datetimes import parse_datetime
 from graph.state import ConversationContext
-from graph.tools.calendar import build_calendar_tools
-from graph.tools.proposals import ProposalCollector
 
 from .conftest import TOM
-from .test_calendar_generalisation import LEX, ZONES, _calendar_deps, _ctx
+from .test_calendar_generalisation import LEX, ZONES, _calendar_deps, run_planned
 
 # Early Monday in Berlin, still Sunday evening in Los Angeles.
 _EARLY_MONDAY = datetime(2026, 11, 30, 3, 18, tzinfo=UTC)
-
-
-def _run(deps: GraphDeps, user: str, text: str, suggested: str | None = None) -> tuple[ProposalCollector, str]:
-    """Reads ``text`` as ``user`` and runs the planned tool calls against ``deps``."""
-    collector = ProposalCollector()
-    tools = {t.name: t for t in build_calendar_tools(deps, _ctx(user), collector)}
-    calls: list[dict[str, Any]] = plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
-    replies = [str(tools[str(c["name"])].invoke(c["args"])) for c in calls]
-    return collector, "\n".join(replies)
 
 
 # -- someone else's meetings the asker is not in -----------------------------------------------------------------------
@@ -51,7 +38,7 @@ def test_anchor_on_a_meeting_the_asker_is_not_in_reveals_nothing(
 # -- "tomorrow" beside "<city> time" ----------------------------------------------------------------------------------
 def test_tomorrow_in_a_named_zone_is_the_speakers_tomorrow() -> None:
     """ "at 10 la time tomorrow" said early Monday in Berlin is Tuesday 10:00 in LA, not Monday (LA's tomorrow)."""
-    collector, reply = _run(_calendar_deps(_EARLY_MONDAY), TOM, "sync with lena at 10 la time tomorrow", "book")
+    collector, reply = run_planned(_calendar_deps(_EARLY_MONDAY), TOM, "sync with lena at 10 la time tomorrow", "book")
     (action,) = collector.actions
     start = datetime.fromisoformat(str(action.params["start"])).astimezone(ZoneInfo("America/Los_Angeles"))
     assert (start.date().isoformat(), start.hour) == ("2026-12-01", 10), reply

@@ -26,15 +26,19 @@ from graph.state import ConversationContext
 from graph.tools.calendar import build_calendar_tools
 from graph.tools.proposals import ProposalCollector
 
-from .test_calendar_generalisation import LEX, PEOPLE, PRIYA, TOM, ZONES, _ctx, deps  # noqa: F401
+from .test_calendar_generalisation import (  # noqa: F401
+    LEX,
+    PEOPLE,
+    PRIYA,
+    TOM,
+    ZONES,
+    _ctx,
+    deps,
+    planned_calls,
+)
 from .test_ticket_nlu import LEX as TICKET_LEX
 
 _CAL_TOOLS = {"cancel_events", "find_events", "create_event", "move_event", "find_free_slots"}
-
-
-def _calls(text: str, suggested: str | None = None) -> list[dict[str, Any]]:
-    """The tool calls the local model plans for ``text``."""
-    return plan_from_frame(parse_calendar_request(text, LEX, suggested=suggested)).calls
 
 
 def _propose(
@@ -61,7 +65,7 @@ def _follow_up(user: str, text: str, pending: list[dict[str, Any]]) -> Plan:
 def _after(calendar: GraphDeps, first: str, follow: str) -> tuple[list[dict[str, Any]], Plan, list[tuple[str, int]]]:
     """Proposes ``first`` as Tom, plans ``follow`` on it, and returns the first card, the plan and the (title,
     weekday) of every action left on the card once the plan's proposals are merged in."""
-    before = _propose(calendar, TOM, _calls(first, "cancel"))
+    before = _propose(calendar, TOM, planned_calls(first, "cancel"))
     pending = [{"id": a.id, "tool": a.tool, "args": a.tool_args, "summary": a.summary} for a in before.actions]
     plan = _follow_up(TOM, follow, pending)
     after = _propose(calendar, TOM, plan.calls, taken={a.id for a in before.actions})
@@ -96,7 +100,7 @@ def test_keeping_two_named_days_keeps_both(deps: GraphDeps) -> None:  # noqa: F8
 
 def test_a_kept_day_and_title_must_both_match(deps: GraphDeps) -> None:  # noqa: F811
     """ "keep thursday's focus time" on a set of standup cancellations does not spare Thursday's standup."""
-    calls = _calls(_STANDUPS, "cancel")
+    calls = planned_calls(_STANDUPS, "cancel")
     calls[0]["args"]["keep"] = ["thursday's focus time"]
     kept = _propose(deps, TOM, calls)
     assert 3 in {
@@ -107,7 +111,7 @@ def test_a_kept_day_and_title_must_both_match(deps: GraphDeps) -> None:  # noqa:
 def test_keep_me_posted_or_keep_beside_a_booking_is_not_a_spare(deps: GraphDeps) -> None:  # noqa: F811
     """ "keep me posted" and "keep friday's free and book 30 min with priya …" never re-propose the cancellations
     with something kept."""
-    before = _propose(deps, TOM, _calls(_STANDUPS, "cancel"))
+    before = _propose(deps, TOM, planned_calls(_STANDUPS, "cancel"))
     pending = [{"id": a.id, "tool": a.tool, "args": a.tool_args, "summary": a.summary} for a in before.actions]
     for text in ("keep me posted", "leave friday's and book 30 min with priya tomorrow at 3 called 'api sync'"):
         plan = _follow_up(TOM, text, pending)
@@ -120,22 +124,22 @@ def test_anchor_on_someone_elses_meeting_uses_their_meeting(deps: GraphDeps) -> 
     time nor placed by Priya's private block (that would reveal when it is): it asks for a time; a possessive anchor
     that can't be found is asked about too."""
     tools = {t.name: t for t in build_calendar_tools(deps, _ctx(TOM), ProposalCollector())}
-    (call,) = _calls("book 'api sync' with priya right after priya's focus block tomorrow")
+    (call,) = planned_calls("book 'api sync' with priya right after priya's focus block tomorrow")
     reply = str(tools[str(call["name"])].invoke(call["args"]))
     assert "12:00" not in reply and "time" in reply, reply
     booked = _propose(deps, TOM, [call])
     assert not booked.actions
-    asked = _propose(deps, TOM, _calls("book 'api sync' with priya right after Priya's focus time tomorrow"))
+    asked = _propose(deps, TOM, planned_calls("book 'api sync' with priya right after Priya's focus time tomorrow"))
     assert not asked.actions
 
 
 def test_anchor_phrase_with_a_person_is_not_read_as_attendees_or_title() -> None:
     """ "… right after my check-in with lena" invites only Priya (Lena is in the other meeting), and "a retro right
     after the focus time on thursday" is titled "Retro"."""
-    (sync,) = _calls("set up a 30 min sync with priya right after my check-in with lena")
+    (sync,) = planned_calls("set up a 30 min sync with priya right after my check-in with lena")
     assert [a.lower() for a in sync["args"]["attendees"]] == ["priya"]
     assert sync["args"]["anchor_with"].lower() == "lena"
-    (retro,) = _calls("schedule a retro right after the focus time on thursday")
+    (retro,) = planned_calls("schedule a retro right after the focus time on thursday")
     assert retro["args"]["title"] == "Retro" and retro["args"]["anchor_title"] == "focus time"
 
 
@@ -143,16 +147,18 @@ def test_anchor_phrase_with_a_person_is_not_read_as_attendees_or_title() -> None
 def test_a_clear_booking_beside_a_side_remark_is_proposed() -> None:
     """ "don't send the invite to omar yet, but book …" books without Omar; "…, thinking about whether to invite omar
     too" books without Omar; "schedule a debrief … right after that" is a booking, not an availability check."""
-    (api,) = _calls("don't send the invite to omar yet, but book 30 min with priya tomorrow at 4 called 'api sync'")
+    (api,) = planned_calls(
+        "don't send the invite to omar yet, but book 30 min with priya tomorrow at 4 called 'api sync'"
+    )
     assert api["name"] == "create_event" and [a.lower() for a in api["args"]["attendees"]] == ["priya"]
     assert api["args"]["title"] == "api sync" and api["args"]["start"] == "tomorrow at 4"
-    (call,) = _calls("book a call with hana tomorrow at 3, thinking about whether to invite omar too")
+    (call,) = planned_calls("book a call with hana tomorrow at 3, thinking about whether to invite omar too")
     assert call["name"] == "create_event" and [a.lower() for a in call["args"]["attendees"]] == ["hana"]
-    debrief = _calls("schedule a 30 min debrief with priya right after that")
+    debrief = planned_calls("schedule a 30 min debrief with priya right after that")
     assert all(c["name"] != "check_availability" for c in debrief)
     # Musing with the booking verb in its own clause, or a question beside "around it", still proposes nothing.
     for text in ("don't book it yet, is priya free thursday at 3?", "what should I schedule around it?"):
-        assert all(c["name"] != "create_event" for c in _calls(text)), text
+        assert all(c["name"] != "create_event" for c in planned_calls(text)), text
 
 
 # -- "instead" without a cancel word ----------------------------------------------------------------------------------
@@ -161,7 +167,7 @@ def test_can_we_do_a_call_instead_is_never_a_cancellation(core: Core, ctx: Calla
     outcome = core.runtime.handle_message(ctx(user=TOM), "can we do a call with omar on friday instead?")
     kinds = [a["kind"] for a in outcome.new_approval.actions] if outcome.new_approval else []
     assert "calendar.delete" not in kinds, outcome.reply
-    (call,) = _calls("can we do a call with omar on friday instead?", "cancel")
+    (call,) = planned_calls("can we do a call with omar on friday instead?", "cancel")
     assert call["name"] == "find_free_slots" and [a.lower() for a in call["args"]["attendees"]] == ["omar"]
 
 
@@ -185,7 +191,7 @@ def test_grabbing_a_desk_is_not_a_booking() -> None:
             parse_calendar_request("I'll grab a desk near the window tomorrow", LEX, suggested=suggested)
         )
         assert not any(c["name"] == "create_event" for c in plan.calls) and "called" not in (plan.text or ""), plan
-    (booked,) = _calls("grab another 30 min with priya tomorrow at 3 called 'api sync'")
+    (booked,) = planned_calls("grab another 30 min with priya tomorrow at 3 called 'api sync'")
     assert booked["name"] == "create_event"
 
 
