@@ -213,8 +213,16 @@ class DigestScheduler:
         scheduler, self._scheduler = self._scheduler, None
         if _active is self:
             _active = None
-        if scheduler is not None:
-            scheduler.shutdown(wait=wait)
+        if scheduler is None:
+            return
+        if wait:
+            # APScheduler 3's shutdown(wait=True) holds its job-store lock while it joins the running jobs, and the
+            # sync job reads and writes the job store: a stop during a sync would wait on itself forever. So stop
+            # new runs, then let a sync in flight finish; any later sync sees no scheduler and returns at once.
+            scheduler.pause()
+            with self._sync_lock:
+                pass
+        scheduler.shutdown(wait=wait)
 
     def _on_event(self, event: JobExecutionEvent) -> None:
         if event.code == EVENT_JOB_MISSED and event.jobstore == JOBSTORE:

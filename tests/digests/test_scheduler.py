@@ -286,3 +286,41 @@ def test_restart_records_the_digest_job_a_dead_process_was_running(
     assert replay_unfinished(services, dispatcher, client=None) == 0  # type: ignore[arg-type]
     assert submitted == []
     assert store.runs(sub.id)[0].status == "failed"
+
+
+class _GatedStore(SqlDigestStore):
+    """A store whose ``active()`` (read by every sync) parks on a gate once armed, so a test can hold a sync mid-run."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__(open_database(db))
+        self.armed = threading.Event()
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def active(self) -> list[Subscription]:
+        if self.armed.is_set():
+            self.entered.set()
+            self.gate.wait(10)
+        return super().active()
+
+
+def test_stop_while_a_sync_job_runs_finishes_instead_of_deadlocking(
+    db: Path, subscribe: Callable[..., Subscription]
+) -> None:
+    """Stopping while the periodic sync job is mid-run waits for it and returns (APScheduler's shutdown lock)."""
+    subscribe(time_of_day="09:00", tz="UTC")
+    store = _GatedStore(db)
+    scheduler = DigestScheduler(store, deliver=Recorder(store), sync_every=0.2)
+    scheduler.start()
+    assert scheduler.leading
+    store.armed.set()
+    assert store.entered.wait(5), "the periodic sync job ran in the scheduler's pool"
+
+    stopper = threading.Thread(target=scheduler.stop, daemon=True)
+    stopper.start()
+    # Give stop() time to reach APScheduler's shutdown before the sync job goes on to read the job store.
+    stopper.join(0.5)
+    store.gate.set()
+    stopper.join(15)
+    assert not stopper.is_alive(), "stop() hung behind the sync job it was waiting for"
+    assert not scheduler.leading

@@ -41,7 +41,7 @@ def schedulers(db: Path, out: Path, *extra_args: list[str]) -> Iterator[list[sub
         (out / "stop").touch()
         for proc in procs:
             try:
-                proc.wait(timeout=45)  # see below: longer than SQLite's 30 s busy timeout
+                proc.wait(timeout=45)  # see below
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -129,7 +129,8 @@ def test_scheduler_process_killed_between_scheduling_and_the_run_is_replaced_and
         for proc in (first, second):
             if proc is not None and proc.poll() is None:
                 try:
-                    # Longer than SQLite's 30 s busy timeout: a clean stop may queue behind another writer that long.
+                    # Generous: a clean stop may queue behind SQLite's 30 s busy timeout. (Stops that never
+                    # finished were APScheduler's shutdown deadlocking on a sync; see DigestScheduler._step_down.)
                     proc.wait(timeout=45)
                 except subprocess.TimeoutExpired:
                     proc.kill()
