@@ -29,7 +29,11 @@ class TerminalChat:
         if as_user:
             matches = self.core.directory.lookup(as_user)
             if len(matches) != 1:
-                raise typer.BadParameter(f"--as {as_user!r} matches {len(matches)} people", param_hint="--as")
+                # Name the choices, so a first run without knowing the demo's people is one retry away.
+                choices = matches or people
+                names = ", ".join(p.handle or p.name for p in choices)
+                which = "matches several people" if matches else "matches nobody"
+                raise typer.BadParameter(f"--as {as_user!r} {which}; try one of: {names}", param_hint="--as")
             self.user = matches[0]
         elif people:
             self.user = people[0]

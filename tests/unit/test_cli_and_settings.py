@@ -56,7 +56,8 @@ def test_chat_json_turn_then_approve_creates_ticket(isolated_env: Path) -> None:
 
 
 def test_chat_as_unknown_person_is_a_clear_error(isolated_env: Path) -> None:
-    """--as someone not in the directory fails with a message, not a traceback."""
+    """--as someone not in the directory fails with a message naming who can be used, not a traceback."""
     result = runner.invoke(app, ["chat", "--json", "--as", "nobody-here", "hi"])
     assert result.exit_code != 0
     assert "nobody-here" in result.output
+    assert "priya" in result.output and "Traceback" not in result.output
