@@ -23,6 +23,7 @@ from graph.parsing.datetimes import (
     parse_datetime,
     parse_duration,
 )
+from graph.parsing.day_windows import DayWindow, find_day_window, without_day_window
 from graph.parsing.zones import zone_for_place
 from graph.resolve import resolve_person
 from graph.state import ConversationContext
@@ -233,12 +234,11 @@ def prepare_create(
         _check_not_met(deps, owner, attendees[1:], int(days), tz)
     if args.get("anchor"):
         start = _anchored_start(args, deps, owner, tz, length)
-    elif args.get("start") and not names_clock_time(str(args["start"])):
-        # "book a call with sofia tomorrow": a day nobody gave a time for gets the first time everyone is free
-        # that day, never the start of working hours on top of whatever is there.
+    elif args.get("start") and not names_clock_time(without_day_window(str(args["start"]))):
+        # "book a call with sofia tomorrow (after 2)": a day nobody gave a time for gets the first time everyone
+        # is free that day (inside any limit given), never the start of working hours on top of whatever is there.
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
-        start = _first_free_on_day(deps, attendees, str(args["start"]), length, tz=tz, zone=zone)
-        picked = "the first time that day everyone is free"
+        start, picked = _first_free_on_day(deps, attendees, str(args["start"]), length, tz=tz, zone=zone)
     elif args.get("start"):
         # "4pm his time", "10am London time": the clock is read in that zone; the card still shows the requester's.
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
@@ -266,10 +266,11 @@ def prepare_create(
 
 def _first_free_on_day(
     deps: GraphDeps, attendees: list[str], text: str, length: timedelta, *, tz: str, zone: str
-) -> datetime:
+) -> tuple[datetime, str]:
     """The first slot everyone is free on the day named ("tomorrow", "Friday afternoon", "tomorrow morning London
-    time"), inside the part of the day named (read in ``zone``) or working hours. Never another day: when that day
-    has no such slot, or its part of the day is over, ask."""
+    time"), inside the part of the day named (read in ``zone``) or working hours, and inside any limit given
+    ("after 2", "before lunch"; "end of day" takes the last free slot). Returns the start and how it was chosen.
+    Never another day: when that day has no such slot, or its part of the day is over, ask."""
     assert deps.calendar is not None
     now = _now(deps)
     today = local_now(now, tz).date()  # the day is the speaker's, the clock is the zone's (as for "10am LA time")
@@ -278,46 +279,62 @@ def _first_free_on_day(
     except DateTimeParseError as exc:
         raise ActionInvalidError(str(exc), field="start") from exc
     period = find_period(text)
-    if day is None and period is None:
+    limits = find_day_window(text, deps.working_hours) or DayWindow()
+    if day is None and period is None and not limits.phrase:
         raise ActionInvalidError(
             f"I couldn't read '{text}' as a day and time. Try 'tomorrow at 3pm' or 'December 4 at 10:30'.",
             field="start",
         )
     first, last = period or deps.working_hours
-    day = day or today  # "this afternoon"
+    day = day or today  # "this afternoon", "after 3"
     where = local_now(now, zone).tzinfo
     window_start, window_end = datetime.combine(day, time(first), where), datetime.combine(day, time(last), where)
+    if limits.after:
+        window_start = max(window_start, datetime.combine(day, limits.after, where))
+    if limits.before:
+        window_end = min(window_end, datetime.combine(day, limits.before, where))
+    opens, closes = f"{window_start:%H:%M}", f"{window_end:%H:%M}"
     _check_weekday(text, window_start, tz)
     if window_end <= now:
         when = "today" if day == today else f"on {day:%A %-d %B}"
-        raise ActionInvalidError(f"It's already past {last:02d}:00 {when}. Which day should it be?", field="start")
+        raise ActionInvalidError(f"It's already past {closes} {when}. Which day should it be?", field="start")
+    if window_start >= window_end:
+        raise ActionInvalidError(
+            f"There's no time {limits.phrase} inside {first:02d}:00–{last:02d}:00 on {day:%a %-d %b}. "
+            "Give me a start time (it may be outside working hours)?",
+            field="start",
+        )
     if length > window_end - window_start:
         raise ActionInvalidError(
-            f"A {duration_text(length)} meeting doesn't fit between {first:02d}:00 and {last:02d}:00. "
-            "Give me a start time?",
+            f"A {duration_text(length)} meeting doesn't fit between {opens} and {closes}. Give me a start time?",
             field="start",
         )
 
-    def first_slot(ignore_busy: bool = False) -> datetime | None:
+    # The part of the day is the speaker's ("tomorrow afternoon" is their afternoon, already in the window); the
+    # others need only be inside their working hours, stretched to the part named ("tonight" is after hours).
+    hours = (min(deps.working_hours[0], first), max(deps.working_hours[1], last))
+
+    def slot(ignore_busy: bool = False) -> datetime | None:
         # the day was named: a Saturday asked for is a Saturday
-        return _earliest_slot(
+        return _free_slot(
             deps,
             attendees,
             max(window_start, now),
             window_end,
             length,
             tz,
-            (first, last),
+            hours,
             include_weekends=True,
             ignore_busy=ignore_busy,
+            latest=limits.latest,
         )
 
-    found = first_slot()
+    found = slot()
     if found is not None:
-        return found
+        return found, limits.describe()
     who = names(attendees[1:], deps)
-    span = f"on {day:%a %-d %b} between {first:02d}:00 and {last:02d}:00"
-    if first_slot(ignore_busy=True) is None:
+    span = f"on {day:%a %-d %b} between {opens} and {closes}"
+    if slot(ignore_busy=True) is None:
         # Nobody is busy and there is still no slot: the hours themselves don't line up across time zones.
         raise ActionInvalidError(
             f"{'Your and ' + who + '’s' if who else 'Your'} working hours don't overlap {span} ({tz} time). "
@@ -529,13 +546,13 @@ def _first_free(deps: GraphDeps, attendees: list[str], after: str, length: timed
     day_start = start.replace(hour=0, minute=0) if start.hour == deps.working_hours[0] and start.minute == 0 else start
     start = max(day_start, _now(deps))
     end = start + timedelta(days=14)
-    found = _earliest_slot(deps, attendees, start, end, length, tz, deps.working_hours)
+    found = _free_slot(deps, attendees, start, end, length, tz, deps.working_hours)
     if found is None:
         raise ActionInvalidError("I couldn't find a free slot for everyone in the next two weeks.", field="start")
     return found
 
 
-def _earliest_slot(
+def _free_slot(
     deps: GraphDeps,
     attendees: list[str],
     start: datetime,
@@ -546,9 +563,11 @@ def _earliest_slot(
     *,
     include_weekends: bool = False,
     ignore_busy: bool = False,
+    latest: bool = False,
 ) -> datetime | None:
-    """The earliest start in [start, end) when every attendee is free and inside ``hours`` in their own zone (people
-    without a zone in the directory count as in ``tz``). ``ignore_busy`` asks whether the hours alone allow one."""
+    """The earliest (or ``latest``) start in [start, end) when every attendee is free and inside ``hours`` in their
+    own zone (people without a zone in the directory count as in ``tz``). ``ignore_busy`` asks whether the hours
+    alone allow one."""
     assert deps.calendar is not None
     busy = {} if ignore_busy else deps.calendar.free_busy(attendees, start=start, end=end)
     slots = find_slots(
@@ -558,10 +577,12 @@ def _earliest_slot(
         end=end,
         duration=length,
         working_hours=hours,
-        limit=1,
+        limit=200 if latest else 1,  # a latest slot within one day: at most 48 half-hour starts
         include_weekends=include_weekends,
     )
-    return slots[0].start if slots else None
+    if not slots:
+        return None
+    return slots[-1].start if latest else slots[0].start
 
 
 _BARE_WEEKDAY = re.compile(rf"^\W*(?:on\s+)?(?:the\s+)?(?:{'|'.join(sorted(WEEKDAYS, key=len, reverse=True))})\b", re.I)

@@ -24,6 +24,7 @@ from graph.parsing.datetimes import (
     week_range_span,
     when_phrase,
 )
+from graph.parsing.day_windows import day_window_phrases, without_day_window
 from graph.parsing.zones import zone_for_place
 
 _MEETING = r"(?:meetings?|events?|calls?|sessions?|syncs?|1:1s?|one-on-ones?|appointments?|catch-ups?)"
@@ -1509,7 +1510,30 @@ def _fill_create(text: str, frame: CalendarFrame, people: list[str] | None = Non
             rest = rest[: span[0]] + start_text + rest[span[1] :]
             if frame.duration is None:
                 frame.duration = timedelta(minutes=minutes)
-        frame.start = when_phrase(rest)
+        frame.start = _with_day_window(rest, when_phrase(rest))
+
+
+_CLOCK_WORD = re.compile(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", re.I)  # a clock time, not "afternoon"
+
+
+def _with_day_window(text: str, when: str | None) -> str | None:
+    """The start phrase, keeping limits on the day whole: "friday before noon" (not "friday noon", a meeting at
+    noon), "tomorrow after 2" (not "tomorrow", the first free time at 09:00). A clock time outside the limits
+    wins: "tomorrow at 3, or after 4 if not" starts at 3."""
+    limits = day_window_phrases(text)
+    if not limits:
+        return when
+    bounded = without_day_window(text)
+    clock = time_span(bounded)
+    if clock is not None and _CLOCK_WORD.search(bounded[clock[0] : clock[1]]):
+        return when
+    day = day_span(bounded)
+    # the day, a part of the day the limits narrow ("friday afternoon, after 3"), then the limits
+    parts: list[str] = []
+    for span in (day, clock):
+        if span is not None:
+            parts.append(bounded[span[0] : span[1]])
+    return " ".join(p.strip() for p in [*parts, *limits])
 
 
 _TIME_RANGE = re.compile(
