@@ -277,6 +277,161 @@ def is_existence_question(text: str) -> bool:
     )
 
 
+# -- the speaker's own plan to file, and the lookup they ask for -------------------------------------------------
+# "before i file a ticket, can you check if there's one for the vpn?": the clause about filing is the speaker's own
+# plan or condition, so it is no request to create; the request is the other clause, a lookup about its topic.
+_FILE_VERB = r"(?:file|open|raise|log|create|submit|put in|write up|report|make|add|start)"
+_FILE_VERB_ING = r"(?:filing|opening|raising|logging|creating|submitting|putting in|writing up|reporting|making)"
+# Where a plan clause ends: punctuation, a dash, "but", or the start of the request beside it.
+_PLAN_END = (
+    r"[^,;:?!.\n]*?(?=[,;:?!.\n]|\s[-–—]+\s|\s+(?:but|so|can|could|would|will|pls|please|check|see|look|is|are|"
+    r"do|does|did|has|have)\b|$)"
+)
+_OWN_PLAN = re.compile(
+    r"(?:"
+    # "before I file a ticket", "before raising one"
+    rf"\bbefore\s+(?:(?:i|we)\s+(?:go\s+(?:and\s+)?)?{_FILE_VERB}|{_FILE_VERB_ING})\b"
+    # "I was going to raise a ticket", "about to log a bug", "we're planning to open one"
+    rf"|(?:\b(?:i|we)(?:'m|'re|\s+am|\s+are|\s+was|\s+were)?\s+|^\W*)(?:just\s+)?(?:going to|gonna|about to|"
+    rf"planning (?:to|on)|meaning to|thinking (?:of|about)|intending to|ready to)\s+(?:{_FILE_VERB}|{_FILE_VERB_ING})\b"
+    # "so I don't file a duplicate", "I don't want to open a dupe", "rather than filing another"
+    rf"|\bso\s+(?:that\s+)?(?:i|we)\s+(?:don'?t|do not|won'?t|will not|dont)\s+(?:end up\s+)?(?:{_FILE_VERB}|"
+    rf"{_FILE_VERB_ING})\b"
+    rf"|\b(?:to avoid|(?:i|we)\s+(?:don'?t|do not|dont)\s+want to|(?:i|we)'?d rather not|rather than|instead of)"
+    rf"\s+(?:{_FILE_VERB}|{_FILE_VERB_ING})\b"
+    # "if there isn't one already I'll open a ticket": a condition on what the speaker will do
+    rf"|\b(?:if|in case|unless)\b[^,;:?!.\n]{{0,50}}?\b(?:i|we)(?:'ll|'d|\s+will|\s+would|\s+can|\s+could|\s+shall)"
+    rf"\s+(?:just\s+|then\s+|go ahead and\s+)?{_FILE_VERB}\b"
+    # "I'll open one if there's nothing", "we'll log it otherwise"
+    rf"|\b(?:i|we)(?:'ll|\s+will|\s+can)\s+(?:just\s+|then\s+)?{_FILE_VERB}\b[^,;:?!.\n]{{0,30}}?"
+    rf"\b(?:if|otherwise|unless)\b"
+    rf"){_PLAN_END}",
+    re.I,
+)
+# "check if there's a ticket for X and assign it to me": a change to what is found, which other rules read.
+_CHANGE_VERB = r"(?:assign|give|set|make|mark|close|comment|add|put|move|bump|tag|label|let|tell|ping)\b"
+_THEN_CHANGE = re.compile(r"^\s*,?\s*and\s+(?:then\s+)?" + _CHANGE_VERB, re.I)
+# What a lookup asks about ends with its clause, or where a condition or the speaker's plan begins.
+_TOPIC = (
+    r"(?P<what>[^?.!\n,;:]+?)(?=\s*(?:[?.!\n,;:]|\s[-–—]+\s|\b(?:and\s+)?(?:if|otherwise|else|before|so that|"
+    r"so (?:i|we)|i (?:don'?t|dont) want|already|yet)\b|" + r"\band\s+(?:then\s+)?" + _CHANGE_VERB + r"|$))"
+)
+_TICKET_NOUN = r"(?:tickets?|issues?|bugs?|tasks?|requests?)"
+# "can you check if there's one for X", "see whether someone reported X", "check for an existing ticket about X",
+# "does anyone already have one for X": a request to look for the ticket, not to file one.
+_CHECK_EXISTS = re.compile(
+    r"^\W*(?:(?:and|also|so|then|pls|please|just|quickly|hey|ok|okay|can you|could you|would you|will you|"
+    r"can u|could u)[\s,]+)*"
+    r"(?:(?:check|see|look|find out|verify|confirm|double[\s-]?check|search|make sure)\s+(?:up\s+)?"
+    r"(?:(?:for|whether|if|to see (?:if|whether)|on whether)\s+)?"
+    r"|(?=(?:is|are|does|do|has|have|did)\b))"
+    r"(?:"
+    r"(?:there(?:'s|s|\s+is|\s+are|'re)|(?:is|are)\s+there)\s+(?:already\s+)?(?:an?\s+|any\s+|one\s+)?"
+    rf"(?:existing\s+|open\s+)?(?:{_TICKET_NOUN}\s+|one\s+)?(?:already\s+)?(?:open\s+)?"
+    r"|(?:does|do|has|have|did)?\s*(?:we|anyone|anybody|someone|somebody|they)(?:'s|'ve)?\s+(?:already\s+)?"
+    rf"(?:has\s+|have\s+)?(?:already\s+)?(?:got|have|has)\s+(?:an?\s+|any\s+|one\s+)?(?:existing\s+|open\s+)?"
+    rf"(?:{_TICKET_NOUN}\s+|one\s+)?(?:already\s+)?(?:open\s+)?"
+    rf"|(?:an?\s+|any\s+)?(?:existing\s+|open\s+)?{_TICKET_NOUN}\s+(?:already\s+)?"
+    r"|(?:anything|something)\s+(?:open\s+|filed\s+|already\s+)*"
+    r")"
+    r"(?:for|about|on|re|regarding|covering|that covers|tracking)\s+" + _TOPIC,
+    re.I,
+)
+# "see whether someone reported X", "check if anyone has already filed X"
+_CHECK_REPORTED = re.compile(
+    r"^\W*(?:(?:and|also|so|then|pls|please|just|quickly|can you|could you|would you|will you|can u)[\s,]+)*"
+    r"(?:check|see|look|find out|verify|confirm|double[\s-]?check|make sure)\s+(?:(?:whether|if|to see (?:if|whether))"
+    r"\s+)?(?:we|anyone|anybody|someone|somebody|they)(?:'s|'ve|\s+has|\s+have)?\s+(?:already\s+)?"
+    r"(?:filed|raised|opened|logged|reported|created|written up|put in|flagged)\s+"
+    rf"(?:(?:an?|any)\s+{_TICKET_NOUN}\s+(?:for|about|on|re)\s+)?" + _TOPIC,
+    re.I,
+)
+# "… and if there isn't one, open it", "if not, file one": the speaker asks deskhand to file when nothing exists.
+# A subject ("I'll open one") makes it the speaker's own plan instead, which _OWN_PLAN removes first.
+_FILE_IF_NONE = re.compile(
+    r"\b(?:if not|if none|otherwise|else|if (?:there(?:'s|\s+is|\s+are)\s+(?:none|nothing|no\b)|"
+    r"there\s+(?:isn'?t|aren'?t)|nothing|none|no one|nobody)\b"
+    r"(?:(?!\b(?:i|we)\b)[^,;.?!\n]){0,40}?)[\s,;:-]*"
+    r"(?:(?:please|pls|just|then|go ahead and|can you|could you|you can|feel free to)\s+)*"
+    rf"{_FILE_VERB}\b",
+    re.I,
+)
+
+
+_POINTER = r"(?:it|this|that|one|them|this one|that one)"
+# "is there one already?", "has anyone reported it?", "check first": a lookup that names no topic of its own.
+_BARE_CHECK = re.compile(
+    r"^\W*(?:(?:can you|could you|please|pls|just|so|and)\s+)*(?:(?:check|see|look)\s+(?:first|(?:if|whether)\b)|"
+    r"(?:is|are)\s+there\s+(?:already\s+)?(?:one|any|an existing one|an?\s+(?:existing\s+)?"
+    + _TICKET_NOUN
+    + r")\b|does\s+(?:one|it)\s+(?:already\s+)?exist)",
+    re.I,
+)
+# What a plan to file names: "about to file a bug for X".
+_PLAN_TOPIC = re.compile(r"\b(?:for|about(?!\s+to\b)|on|regarding)\s+(?:the\s+|a\s+|an\s+)?" + _TOPIC, re.I)
+# "if there isn't one already, can you open a ticket for X": a condition on the create, which the create tool's
+# duplicate check already honours; it is never the title.
+_NONE_YET = re.compile(
+    r"\b(?:if|unless|in case)\s+(?:there(?:'s|\s+is|\s+are)\s+(?:none|nothing|no\s+\w+)|there\s+(?:isn'?t|aren'?t)"
+    r"(?:\s+(?:one|any|a ticket))?|(?:nobody|no one)\s+(?:has|'s)\s+(?:filed|raised|logged|opened|reported)"
+    r"(?:\s+(?:one|it|this))?)(?:\s+(?:already|yet))?\s*[,;:-]?\s*",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A request to look for an existing ticket, with what it is about."""
+
+    topic: str
+    """The phrase naming what the ticket is about, as written ("the vpn dropping")."""
+    file_if_none: bool
+    """The person also asked deskhand to file one when none exists."""
+
+
+def without_own_plan(text: str) -> str:
+    """``text`` without clauses stating the speaker's own plan to file ("before I log one", "so I don't file a
+    dupe"); each leaves a comma so that the clause beside it still starts a clause."""
+    return _OWN_PLAN.sub(", ", text)
+
+
+def _topic_words(topic: str, lexicon: Lexicon) -> str | None:
+    """A lookup's subject as search words: no articles, filler or people ("the VPN dropping" → "VPN dropping")."""
+    words = [
+        w
+        for w in re.findall(r"[\w'-]+", topic)
+        if w.lower() not in _STOPWORDS | _DESCRIPTION_STOP and not lexicon.is_person(w)
+    ]
+    return " ".join(words[:6]) or None
+
+
+def find_lookup(text: str) -> Lookup | None:
+    """The lookup a message asks for ("can you check if there's one for the vpn?"), or None.
+
+    Clauses stating the speaker's own plan are removed first, so their filing verbs neither read as a request to
+    create nor hide the lookup; a bare statement with no lookup clause is left to the other rules. A lookup that
+    only points ("has anyone reported it?") is about what the plan names ("about to file a bug for X").
+    """
+    rest = without_own_plan(text)
+    pointing = False
+    for clause in re.split(r"(?<=[?!.])\s+|[,;]|\s[-–—]+\s|\bbut\b", rest):
+        m = _CHECK_EXISTS.search(clause) or _CHECK_REPORTED.search(clause) or _EXISTS.search(clause)
+        if m and _THEN_CHANGE.match(clause[m.end("what") :]):
+            return None
+        topic = " ".join(m.group("what").split()).strip(" -—") if m else ""
+        if topic and not re.fullmatch(_POINTER, topic, re.I):
+            return Lookup(topic=topic, file_if_none=bool(_FILE_IF_NONE.search(rest)))
+        pointing = pointing or bool(topic) or bool(_BARE_CHECK.search(clause))
+    if pointing:
+        for plan in _OWN_PLAN.finditer(text):
+            named = _PLAN_TOPIC.search(plan.group(0))
+            if named:
+                return Lookup(
+                    topic=" ".join(named.group("what").split()), file_if_none=bool(_FILE_IF_NONE.search(rest))
+                )
+    return None
+
+
 # "did my request for a second screen ever get sorted?": the asker's own request, which may be finished.
 _OWN_REQUEST = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?P<noun>request|report|ticket|issue)\s+(?:for|about|to|re|on|regarding)\s+"
@@ -1185,7 +1340,13 @@ def parse_ticket_request(
         explicit_create = False
     if _COMMENT_ON_TICKET.search(plain):
         explicit_create = False  # "add a note on the X ticket: …" comments on X; it files nothing
-    if is_existence_question(plain) and not frame.keys:
+    # "before i file a ticket, can you check if there's one for X?": the filing clause is the speaker's plan and
+    # the request is the lookup; "… and if there isn't one, open it" files X, after the create tool's own check
+    # for the same open problem (it offers an existing ticket instead of proposing a duplicate).
+    lookup = None if frame.keys else find_lookup(plain)
+    if lookup:
+        frame.action = "create" if lookup.file_if_none else "search"
+    elif is_existence_question(plain) and not frame.keys:
         frame.action = "search"  # "do we already have a ticket for X? don't want to file a dupe": a lookup
     elif explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
@@ -1270,13 +1431,21 @@ def parse_ticket_request(
         # "open a ticket in MKTG: …" files into a project that must exist; the tool refuses an unknown one.
         frame.project = _unknown_placed_project(unnegated, lexicon) or frame.project
         titled = text[: label_span[0]] + text[label_span[1] :] if label_span else text
+        titled = _NONE_YET.sub("", titled) if not explicit_quote(text) else titled
         frame.title, frame.description = extract_title(titled.strip(" ,;"), lexicon, frame)
         frame.assignee = frame.assignee or _assignee_outside_quotes(text, lexicon)
         asked = _EXISTS.search(plain)
-        if asked and not explicit_quote(text):
+        if lookup and not explicit_quote(text):
+            frame.title = _tidy_title(lookup.topic)  # "check for a ticket about X and if there isn't one open it": X
+        elif asked and not explicit_quote(text):
             frame.title = _tidy_title(asked.group("what"))  # "is there a ticket for X? if not, open one": X
-        frame.vague = not explicit_create and is_vague(frame.title)
-    if frame.action == "search":
+        frame.vague = not (explicit_create or lookup) and is_vague(frame.title)
+    if frame.action == "search" and lookup:
+        # Only the lookup clause filters: "I'm about to log one" names no assignee, "filed" no reporter.
+        # The topic is blanked too: "slack notifications being late" is a subject, not the overdue filter.
+        _fill_search(without_own_plan(plain).replace(lookup.topic, " "), lexicon, frame)
+        frame.search_text, frame.topic, frame.reporter = _topic_words(lookup.topic, lexicon), None, None
+    elif frame.action == "search":
         _fill_search(plain, lexicon, frame)
         no_filter = not (
             frame.assignee
