@@ -1417,8 +1417,10 @@ _ANCHOR = re.compile(
     r"\b(?:(?P<next>right|just|straight|immediately|directly)\s+(?P<side>after|before)|"
     rf"(?P<gap>{_GAP})\s+(?P<gapside>after|before)|"
     r"(?:the\s+)?(?P<part>day|morning|afternoon|evening)\s+(?P<dayside>before|after))\s+"
-    # A gap ("an hour before q1 planning") marks what follows as a meeting even without "the"/"my".
-    r"(?P<ev>(?(gap)(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+)?|(?:the|our|my|their|his|her|[\w-]+'s)\s+)"
+    # A gap ("an hour before q1 planning") or "right after" ("straight after hiring sync") marks what follows as a
+    # meeting even without "the"/"my"; a meal, work or a pronoun is not one ("right after lunch" is a time).
+    r"(?P<ev>(?(gap)(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+)?|(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+|"
+    r"(?(side)(?!(?:lunch|breakfast|dinner|work|school|that|this|it|then|now|noon|midday|eod|end)\b)|(?!))))"
     r"[^,.;!?]{2,70}?)"
     r"(?=\s*(?:[,.;!?]|$)|\s+(?:can|could|would|will|pls|please|at|for|with|w/|w|and|to|so|i|we)\b)",
     re.I,
@@ -1489,6 +1491,9 @@ def _fill_create(text: str, frame: CalendarFrame, people: list[str] | None = Non
         if frame.anchor.startswith("day_"):
             clock = time_span(rest)
             frame.start = _span_text(rest, clock) if clock else frame.anchor_part
+        elif not frame.anchor_day and day_span(rest):
+            # "on monday straight after hiring sync": the day said before the anchor is the anchor meeting's day.
+            frame.anchor_day = _span_text(rest, day_span(rest))
         return
     condition = _CONDITION.search(text)
     if condition:

@@ -110,6 +110,14 @@ _DURATION = re.compile(
 )
 _COMPACT_DURATION = re.compile(r"\b(?P<h>\d+)\s*h\s*(?P<m>\d+)\s*m?\b", re.I)
 _TIME = re.compile(r"\b(?:at\s+|@\s*)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?(?=\W|$)", re.I)
+# "11 my time", "3 his time", "9 london time", "10 CET": a bare hour said with a time zone is a clock time.
+_ZONE_AFTER_HOUR = (
+    r"\s+(?:(?:my|your|his|her|their|our|local)\s+time|[\w-]+(?:'s|’s)\s+time|"
+    r"(?!(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|more|less|extra|spare|free|full|part|same|first|last|"
+    r"next|one|this|that|some|any|the|a|in|on|at|of|for|no|each|every)\b)[a-z]+\s+time|"
+    r"(?:ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|AEDT))\b"
+)
+_ZONED_HOUR = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?=" + _ZONE_AFTER_HOUR + ")", re.I)
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.I)
 _PAST_HALF = re.compile(r"\b(half|quarter)\s+(past|to)\s+(\d{1,2})\b", re.I)
 _ISO_DT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\b")
@@ -291,7 +299,7 @@ def find_time(text: str) -> TimeOfDay | None:
     masked = _mask_dates(text)
     for m in _TIME.finditer(masked):
         has_at = masked[m.start() : m.start() + 3].lower().startswith(("at ", "@"))
-        if not (has_at or m.group("m") or m.group("ampm")):
+        if not (has_at or m.group("m") or m.group("ampm") or _ZONED_HOUR.match(masked, m.start())):
             continue  # a bare number ("2 hours", "the 4th") is not a time
         hour = int(m.group("h"))
         minute = int(m.group("m") or 0)
@@ -588,6 +596,7 @@ _DAY_PATTERNS = (
 )
 _TIME_SPAN = re.compile(
     r"\b(?:at\s+|@\s*)(?:\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?|noon|midday|midnight)(?=\W|$)|"
+    r"\b\d{1,2}(?::\d{2})?" + _ZONE_AFTER_HOUR + "|"  # the zone travels with the hour: "11 my time"
     r"\b\d{1,2}(?::\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?(?=\W|$)|\b\d{1,2}\s*(?:a\.?m\.?|p\.?m\.?)(?=\W|$)|"
     r"\b(?:noon|midday|midnight)\b|\b(?:half|quarter)\s+(?:past|to)\s+\d{1,2}\b|"
     r"\bhalf\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\b(?!\s+hours?)|"
