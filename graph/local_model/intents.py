@@ -114,6 +114,17 @@ _ROUTE_CUES: dict[str, list[tuple[re.Pattern[str], float]]] = {
             ),
             0.3,
         ),
+        # Filing what was just talked about, after a docs answer: "ok just file it now then: offboarding for X",
+        # "go ahead and log that". Not "i'll file it myself" (the person's own plan) nor "file it under …" (above).
+        (
+            re.compile(
+                r"(?<!\bi'll )(?<!\bi will )(?<!\bwe'll )(?<!\bto )(?<!\bgonna )"
+                r"\b(?:file|log|lodge)\s+(?:it|that|this)\b"
+                r"(?!\s+(?:under|in|as|for|myself|ourselves)\b)",
+                re.I,
+            ),
+            0.3,
+        ),
         # Saying where a piece of work stands: "starting the X today", "X is fixed and merged", "mark it as being
         # worked on", "Omar's taking over the Y work".
         (

@@ -56,6 +56,12 @@ def route_text(
         return RouteDecision(previous_route, f"{previous_route}.revise", True)
     intents = shared_classifier().classify(stripped)
     best = intents.best
+    if not (has_pending or answering) and best.route in {"tickets", "calendar"} and asks_what_the_rules_say(stripped):
+        # "by when do I need to get the offboarding ticket in?", "who do we tell, and is there a deadline?": a
+        # question about the process, answered from the docs (which say so when they don't cover it); filing a
+        # ticket or reading a calendar for it would act on a question nobody asked deskhand to act on.
+        label = next((s.label for s in intents.ranked if s.route == "docs"), "docs.ask")
+        return RouteDecision("docs", label, True, intents=intents)
     # "make it high priority", "and for Tom?": unsure follow-ups inherit the conversation's subject.
     if (
         not intents.confident
@@ -116,3 +122,94 @@ def _docs_head(text: str, has_pending: bool) -> RouteDecision | None:
     if intents.best.route == "docs":
         return RouteDecision("docs", intents.best.label, intents.confident, intents=intents)
     return None
+
+
+# Asking deskhand to act ("can you put in the offboarding ticket?", "pls file it") or naming a ticket: a request.
+_ASKS_DESKHAND = re.compile(
+    r"\b(?:please|pls|plz|can you|could you|would you|will you|can u|could u|go ahead|for me)\b|"
+    r"\b[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}\b|"
+    r"^\W*(?:(?:ok(?:ay)?|so|then|and|just|right)[\s,]+)*(?:file|open|raise|log|submit|create|put in|make|book|"
+    r"schedule|cancel|move|set up)\b",
+    re.I,
+)
+# A ticket or request named as the thing being filed: "the offboarding ticket", "an access request".
+_A_TICKET = re.compile(r"\b(?:tickets?|requests?)\b", re.I)
+# The person's own tickets, or a search over tickets, is tracked work, not process: "which tickets do I need to close?".
+_TICKETS_THEMSELVES = re.compile(
+    r"\b(?:my|our|his|her|their|which|what|how many|any|all|open|overdue)\s+(?:\w+\s+)?tickets\b|"
+    r"\b(?:status|progress|update|latest) (?:of|on)\b|\b(?:assigned|assignee|due date)\b",
+    re.I,
+)
+# When a ticket has to be filed, what it must say, whether one is needed at all.
+_TICKET_PROCESS = re.compile(
+    r"\bby when\b|\bhow (?:far|long|many (?:\w+ )?days|many weeks|much notice|early|soon)\b"
+    r"[^.?!]{0,30}\b(?:ahead|in advance|before(?:hand)?|prior|notice)\b|\bhow (?:far )?in advance\b|"
+    r"\b(?:lead time|notice period|cut-?off)\b|"
+    r"\bwhen (?:do|should|must|shall|would|have) (?:i|we) (?:(?:need|have|got|ought) to )?(?:file|submit|raise|log|"
+    r"open|put|send|get|lodge|create)\b|"
+    r"\bwhen (?:does|do|should|must|has|have) (?:the |an? |my |our )?(?:[\w-]+\s+){0,3}(?:tickets?|requests?)\s+"
+    r"(?:(?:need|have|got) to |to )?(?:be|go)\b|"
+    r"\bis there (?:a|any) (?:deadline|time limit|minimum notice)\b[^.?!]{0,20}\b(?:for|to|on) (?:filing|submitting|"
+    r"raising|logging|opening|putting|getting|sending)\b|"
+    r"\bwhat (?:should|must|do|does|needs? to|has to|ought to) (?:go|be|get put) in\b|"
+    r"\bwhat (?:should|must|do|does|would) (?:the |an? |my |our )?(?:[\w-]+\s+){0,3}(?:tickets?|requests?)\s+"
+    r"(?:(?:need|have|got) to |ought to )?(?:include|contain|say|cover|mention|have in it|look like)\b|"
+    r"\bwhat (?:info|information|details|fields)\b[^.?!]{0,40}\b(?:tickets?|requests?)\b|"
+    r"\b(?:do|must|should) (?:i|we) (?:really |also |still |even |actually )?(?:need|have) to (?:file|open|raise|log|"
+    r"submit|put|get|create|send|lodge)\b|"
+    r"\b(?:do|would|will) (?:i|we) (?:really |also |still |even |actually )?need (?:a|an) (?:[\w-]+\s+){0,2}"
+    r"(?:ticket|request)\b|"
+    r"\b(?:is|would) (?:a|an) (?:[\w-]+\s+){0,2}(?:ticket|request) (?:even )?(?:needed|required|necessary)\b",
+    re.I,
+)
+# Who must be told about something that went wrong, and how long there is to do it.
+_WHO_TO_TELL = re.compile(
+    r"\bwho (?:do|should|must|shall|would) (?:i|we) (?:(?:need|have|got|ought) to )?(?:tell|notify|inform|contact|"
+    r"alert|call|ping|page|warn|escalate(?: it| this| that)? to|report (?:it|this|that) to|get hold of|get in touch "
+    r"with|reach out to|loop in|speak to|talk to)\b|"
+    r"\bwho (?:needs|has|ought) to (?:know|be told|be notified|be informed)\b|"
+    r"\bwho (?:should|must) (?:be )?(?:know|told|notified|informed|alerted)\b",
+    re.I,
+)
+# Whether something is allowed, or what review or approval it needs, before anyone starts using it.
+_ALLOWED_OR_REVIEW = re.compile(
+    r"\b(?:can|may|could) (?:i|we) (?:just |still |also |actually )?(?:use|install|try|trial|sign up|buy|record|"
+    r"download|connect|plug|share|upload|run)\b|"
+    r"\b(?:am i|are we|is (?:it|this|that)) (?:even )?(?:allowed|permitted|ok|okay|fine|approved)\b|"
+    r"\b(?:need|needs|require|requires|needed|required|get|go through|pass)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+)?"
+    r"(?:review|approval|sign-?off|permission|vetting|assessment)\b|"
+    r"\b(?:need|needs|have|has) to (?:be|get) (?:reviewed|approved|signed off|vetted|cleared)\b|"
+    r"\banything (?:i|we) (?:need|have|should|must|ought) (?:to )?(?:do|know|check|sort out)\b[^.?!]{0,20}"
+    r"\b(?:before|first)\b|\bwhat (?:do|should|must) (?:i|we) (?:do|check|sort out) (?:before|first)\b",
+    re.I,
+)
+# A day or a clock time, or a booking verb: "can we use the big room tomorrow at 3?" is about the calendar.
+_WHEN_OR_BOOKING = re.compile(
+    r"\b(?:today|tonight|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|this week|"
+    r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|at \d{1,2}(?::\d{2})?|book|schedule|reschedule|slot|free|busy|available)\b",
+    re.I,
+)
+_TRACKED = re.compile(r"\b(?:tickets?|issues?|bugs?|jira|backlog)\b", re.I)
+
+
+def asks_what_the_rules_say(text: str) -> bool:
+    """Whether ``text`` asks what the company's process or rules require, not for deskhand to do something.
+
+    - when a ticket must be filed, what it must say, or whether one is needed ("how far ahead do I have to put in
+      the access request ticket?", "what should the laptop ticket include?");
+    - who must be told about something that went wrong ("customer data leaked, who do we notify?");
+    - whether a tool or practice is allowed, or what review it needs ("can we use an AI notetaker on customer calls,
+      does it need a security review?"), with no day, time or booking in it.
+
+    A request to deskhand ("can you put in the offboarding ticket for …?"), a ticket key, or a question about
+    tickets themselves ("which tickets do I need to close?") is never one.
+    """
+    if not QUESTION.search(text) and "?" not in text:
+        return False
+    if _ASKS_DESKHAND.search(text) or _TICKETS_THEMSELVES.search(text):
+        return False
+    if _A_TICKET.search(text) and _TICKET_PROCESS.search(text):
+        return True
+    if _WHO_TO_TELL.search(text):
+        return True
+    return bool(_ALLOWED_OR_REVIEW.search(text)) and not _WHEN_OR_BOOKING.search(text) and not _TRACKED.search(text)

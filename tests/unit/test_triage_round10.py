@@ -1,0 +1,123 @@
+"""Routing classes from the tenth blind round: a question about what the process or the rules require is answered
+from the docs, even when it names a ticket, an incident or a call; the nearby requests still act."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.composition import Core
+from graph.local_model.router import asks_what_the_rules_say, route_text
+
+from .test_triage_docs import _route
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our contractor's last day is the 12th. by when do i have to get the offboarding ticket in?",
+        "how far ahead do I have to put in the access request ticket?",
+        "what should the laptop ticket include?",
+        "how many days before someone leaves does the offboarding ticket need to go in?",
+        "what info goes in a hardware request ticket?",
+        "is there a deadline for submitting the access ticket before a new hire starts?",
+        "when should the offboarding ticket be filed if her last day is next friday?",
+    ],
+)
+def test_a_question_about_filing_a_ticket_is_a_docs_question(core: Core, text: str) -> None:
+    """When a ticket must be filed, or what it must say, is answered from the docs; nothing is filed."""
+    assert route_text(text).route == "docs"
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you put in the offboarding ticket for Alex, last day dec 4",
+        "please file an access request ticket for the new designer",
+        "ok then pls open that ticket for the review",
+        "could you raise the replacement laptop ticket for me?",
+        "when is the laptop ticket due?",
+        "is there a deadline on the printer ticket?",
+        "which tickets do I need to close before friday?",
+        "what's the status of the offboarding ticket?",
+        "how long do we have to fix OPS-3 before the SLA runs out?",
+    ],
+)
+def test_ticket_requests_and_questions_about_tickets_stay_with_tickets(core: Core, text: str) -> None:
+    """Asking deskhand to file a ticket, or asking about a ticket's own state, still goes to tickets."""
+    assert not asks_what_the_rules_say(text)
+    assert _route(core, text) == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we think a bug leaked customer emails to another tenant, who do i tell and is there a clock ticking?",
+        "the outage may have exposed some customer records. who do we need to get hold of, and how long do we have?",
+        "an export job sent personal data to the wrong client: who should we notify?",
+        "pretty sure a misconfigured bucket exposed customer files overnight, who has to be told?",
+    ],
+)
+def test_who_to_tell_about_exposed_data_is_a_docs_question(core: Core, text: str) -> None:
+    """Who must be told when customer data may have leaked, and by when, is policy: docs, never a ticket."""
+    assert route_text(text).route == "docs"
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we'd like to try an AI note-taking app on customer calls. anything we need to do before signing up?",
+        "do we need a security review before using a new video call plugin?",
+        "can i install a browser extension that summarises my meetings?",
+        "we're thinking of a transcription bot for sales calls, does that need a security review?",
+    ],
+)
+def test_whether_a_tool_is_allowed_is_a_docs_question(core: Core, text: str) -> None:
+    """Whether a tool may be used or what review it needs is policy, though it mentions calls or meetings."""
+    assert route_text(text).route == "docs"
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "book a call with the vendor tomorrow at 3",
+        "set up a customer call with priya on friday at 10",
+        "can we move the design review to thursday?",
+        "do we need to invite legal to the vendor call on friday?",
+        "can you check if sam is free thursday at 2?",
+    ],
+)
+def test_calendar_requests_near_policy_words_stay_on_the_calendar(core: Core, text: str) -> None:
+    """Booking, moving or checking a call or review stays on the calendar."""
+    assert not asks_what_the_rules_say(text)
+    assert _route(core, text) == "calendar"
+
+
+def test_a_pending_proposal_keeps_its_route() -> None:
+    """With a ticket awaiting approval, a question about what it should include is about that ticket."""
+    decision = route_text("what should the ticket include?", previous_route="tickets", has_pending=True)
+    assert decision.route == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok just file it now then: offboarding for Sam, leaving on the 9th",
+        "right, log that for me: the projector in room 2 is dead",
+        "fine, file this one: new starter needs a laptop by monday",
+    ],
+)
+def test_filing_what_the_docs_just_described_goes_to_tickets(text: str) -> None:
+    """After a docs answer, "ok just file it now: …" asks deskhand to file the ticket, not for more docs."""
+    assert route_text(text, previous_route="docs").route == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i'll file it myself later, thanks", "we'll log it ourselves once IT replies"],
+)
+def test_the_persons_own_plan_to_file_is_not_a_request(text: str) -> None:
+    """ "I'll file it myself" after a docs answer does not file anything."""
+    assert route_text(text, previous_route="docs").route != "tickets"
