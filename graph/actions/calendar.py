@@ -690,7 +690,10 @@ def prepare_update(
     if args.get("new_duration"):
         length = _parse_length(str(args["new_duration"]))
     new_start = event.start
-    if args.get("to"):
+    next_to = _NEXT_TO.match(str(args.get("to") or ""))
+    if next_to:
+        new_start = _next_to_meeting(next_to, event, length, deps, ctx)
+    elif args.get("to"):
         owner = ctx.get("user_id", "")
         zone = named_zone(str(args["time_zone"]), deps, owner=owner, fallback=tz) if args.get("time_zone") else tz
         new_start = _move_target(str(args["to"]), event, deps, zone, day_tz=tz)
@@ -742,6 +745,34 @@ def prepare_update(
         "version": event.version,
     }
     return _update_action(action_id, tool, args, params, before, deps, conflicts)
+
+
+# "to right after the managers sync", "straight before my 3pm": a move placed against another meeting.
+_NEXT_TO = re.compile(
+    r"^\s*(?:to\s+)?(?:right|just|straight|immediately|directly)\s+(?P<side>after|before)\s+"
+    r"(?:the\s+|my\s+|our\s+)?(?P<title>.+?)\s*$",
+    re.I,
+)
+
+
+def _next_to_meeting(
+    m: re.Match[str], event: Event, length: timedelta, deps: GraphDeps, ctx: ConversationContext
+) -> datetime:
+    """The new start of ``event`` moved right after (or before) another meeting, looked for on the day named in the
+    phrase or else on the moved meeting's own day; the other meeting must be found, and only one."""
+    tz = ctx.get("user_tz", "UTC")
+    title = m.group("title")
+    span = day_span(title)
+    day = title[span[0] : span[1]] if span else f"{event.start.astimezone(local_now(event.start, tz).tzinfo):%Y-%m-%d}"
+    if span:
+        title = (title[: span[0]] + title[span[1] :]).strip(" ,")
+        title = re.sub(r"\s+(?:on|this|next)$", "", title, flags=re.I)
+    args = {"anchor": f"right_{m.group('side').lower()}", "anchor_title": title, "anchor_day": day}
+    try:
+        start = _anchored_start(args, deps, ctx.get("user_id", ""), tz, length)
+    except ActionInvalidError as exc:
+        raise ActionInvalidError(str(exc), field="to") from exc
+    return start
 
 
 def _update_action(

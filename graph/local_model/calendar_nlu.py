@@ -582,6 +582,28 @@ _OWN_ERRAND = re.compile(
     re.I,
 )
 _INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.I)
+_MODAL_LEAD = re.compile(r"^\W*(?:can|could|would|will)\s+(?=(?:the|my|our|[\w-]+'s)\s)", re.I)
+
+
+def _as_move(text: str) -> str:
+    """ "could my 1:1 happen right after the sync instead?" -> "move my 1:1 to right after the sync?": a meeting
+    asked to happen at another time, said as the move it is. Only the first such phrase is rewritten."""
+    m = _HAPPEN_INSTEAD.search(text)
+    if m is None:
+        return text
+    head, tail = text[: m.start()], text[m.end() :]
+    lead = _MODAL_LEAD.match(head)
+    if lead:
+        return f"move {head[lead.end() :]} to {m.group('to')}{tail}"  # "can the budget check-in be on thu instead?"
+    return f"{head} move to {m.group('to')}{tail}"  # "akira asked if our 1:1 can start at 9 instead"
+
+
+_HAPPEN_INSTEAD = re.compile(
+    r"(?<=\S)\s+(?:(?:can|could|would)\s+(?:it\s+|that\s+|we\s+)?)?(?:start|happen|be|go|take\s+place|begin|run)\s+"
+    r"(?:(?:at|on|from)\s+)?(?P<to>(?:(?:right|just|straight|immediately|directly)\s+(?:after|before)\s+)?[^,?.!]+?)"
+    r"\s+instead\b",
+    re.I,
+)
 _NEW_THING = re.compile(r"\b(?:do|have|grab|get|set up|make it)\s+(?:a|an|some)\b", re.I)
 
 
@@ -745,6 +767,9 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
     text = re.sub(r"^\s*(?:good\s+)?(?:morning|afternoon|evening)\s*[!,.]+\s*", "", text, flags=re.I)
     text = colloquial(text)
     unrestated, text = text, _restate(text)
+    # "could my 1:1 happen right after the managers sync instead?", "can our 1:1 start at 9am his time instead":
+    # an existing meeting at another time, asked for, is a move to that time.
+    text = _as_move(text)
     reason = _REASON_THEN_ASK.match(text)
     antecedent = None
     if (
@@ -760,6 +785,11 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         antecedent = _antecedent(reason.group("ctx"))
         if antecedent:
             text = reason.group("ask")
+    why = _TRAILING_ABSENCE.match(text)
+    if why and (_CANCEL.search(why.group("ask")) or _MOVE.search(why.group("ask"))):
+        # "scrap monday's standup, diego and omar are both out": who is away is the reason, never the meeting's
+        # guests or a count ("both" is not "two meetings").
+        text = why.group("ask")
     people = _people(text, lexicon, bot_id)
     if _WHO_QUESTION.search(text):
         frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
@@ -1075,6 +1105,15 @@ def _agenda_clause(text: str) -> str:
     return f"{clause.rstrip('?.! ')} {day}?" if day else clause
 
 
+# "…, diego and omar are both out", "… since priya's off sick", "… as tom is travelling": a request, then why.
+_TRAILING_ABSENCE = re.compile(
+    r"^(?P<ask>.+?)\s*(?:[,;:]+|\s[-–—]+|\s+(?:since|because|cause|cuz|coz|as))\s+"
+    r"(?P<why>[\w'’ ,&+]+?(?:\s+(?:is|are|am|will\s+be)|'re|’re|'s|’s)\s+(?:both\s+|all\s+|going\s+to\s+be\s+)?"
+    r"(?:out|off|away|sick|ill|ooo|on\s+(?:leave|holiday|vacation|pto|a\s+trip)|travell?ing|unavailable|"
+    r"not\s+(?:around|in|here|available))\b[^?]*)$",
+    re.I | re.S,
+)
+
 # "X pushed their QBR to january so cancel today's one": a reason, then a request pointing back at the meeting.
 _REASON_THEN_ASK = re.compile(r"^(?P<ctx>.+?)[,;]?\s+(?:so|hence|therefore|which means)\s+(?P<ask>.+)$", re.I | re.S)
 _POINTS_BACK = re.compile(
@@ -1152,6 +1191,9 @@ _NEW_LENGTH = re.compile(
 _END_OF_TARGET = re.compile(r"\s*(?:[,;]|\s(?:and|please|pls|instead|if)\b|\s(?:for)\s+(?=\d|half|an?\s))", re.I)
 
 
+_NEXT_TO = re.compile(r"(?:right|just|straight|immediately|directly)\s+(?:after|before)\s+\S", re.I)
+
+
 def _fill_move(text: str, frame: CalendarFrame) -> None:
     """How the meeting changes: by an amount, to a day or time, and/or to a new length."""
     length = _NEW_LENGTH.search(text)
@@ -1164,8 +1206,8 @@ def _fill_move(text: str, frame: CalendarFrame) -> None:
             target = _END_OF_TARGET.split(m.group("to"), maxsplit=1)[0].strip()
             if re.fullmatch(r"\d{1,2}(?::\d{2})?", target):
                 target = f"at {target}"  # "move it to 4": a bare hour after a move is a time
-            if day_span(target) or time_span(target):
-                frame.to = target
+            if day_span(target) or time_span(target) or _NEXT_TO.match(target):
+                frame.to = target  # a day, a time, or "right after the managers sync"
             elif frame.new_duration is None and find_duration(target):
                 frame.new_duration = find_duration(target)  # "shorten my 1:1 to 15 minutes"
     if frame.shift is None:

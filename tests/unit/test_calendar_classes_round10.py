@@ -78,3 +78,60 @@ def test_a_bare_hour_in_my_time_books_that_hour(deps: GraphDeps) -> None:  # noq
     start = datetime.fromisoformat(params["start"]).astimezone(ZoneInfo(ZONES[GRACE]))
     assert (start.weekday(), start.hour, start.minute) == (4, 11, 0)
     assert datetime.fromisoformat(params["end"]) - datetime.fromisoformat(params["start"]) == timedelta(minutes=45)
+
+
+# -- "could my 1:1 happen right after the roadmap review instead?" --------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("could my 1:1 w sam on the 9th happen right after the roadmap review instead?", "after"),
+        ("move my 1:1 with sam on the 9th to straight after roadmap review", "after"),
+        ("can my 1:1 with sam on the 9th be just before the roadmap review instead", "before"),
+    ],
+)
+def test_a_meeting_moved_next_to_another_lands_against_it(deps: GraphDeps, text: str, side: str) -> None:  # noqa: F811
+    """Moving a meeting "right after/before <meeting>" starts it when that one ends (or ends it when that starts)."""
+    collector, reply = run_planned(deps, GRACE, text)
+    assert len(collector.actions) == 1, reply
+    (review,) = select_events(EventSelector(title="roadmap review"), deps, owner_id=GRACE, tz=ZONES[GRACE])
+    changes = collector.actions[0].params["changes"]
+    start, end = datetime.fromisoformat(changes["start"]), datetime.fromisoformat(changes["end"])
+    assert (start == review.end) if side == "after" else (end == review.start), changes
+    assert end - start == timedelta(minutes=30), "the moved meeting keeps its length"
+
+
+def test_a_move_next_to_a_meeting_that_is_not_there_asks(deps: GraphDeps) -> None:  # noqa: F811
+    """ "right after the board meeting" when no such meeting is that day proposes nothing and says so."""
+    collector, reply = run_planned(deps, GRACE, "move my 1:1 with sam on the 9th to right after the board meeting")
+    assert collector.actions == []
+    assert "couldn't find" in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("text", "to"),
+    [
+        ("could the design crit start at 4 instead?", "at 4"),
+        ("can our 1:1 next week be on thursday instead", "thursday"),
+    ],
+)
+def test_a_meeting_asked_to_happen_at_another_time_is_a_move(text: str, to: str) -> None:
+    """ "could <meeting> start at 4 instead?" is a move of that meeting, not a question to answer with a list."""
+    (call,) = planned_calls(text)
+    assert call["name"] == "move_event" and call["args"]["to"] == to, call
+
+
+# -- "cancel …, diego and omar are both out" -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call off thursday's design crit, hana and tom are both away",
+        "scrap tomorrow's design crit since hana's off sick",
+        "cancel thursday's design crit as hana and tom are on leave",
+    ],
+)
+def test_who_is_away_is_the_reason_not_the_meetings_guests_or_count(text: str) -> None:
+    """A trailing "X and Y are (both) out" explains a cancel: it adds no guest filter and no count of meetings."""
+    (call,) = planned_calls(text)
+    args = call["args"]
+    assert call["name"] == "cancel_events" and args["title"] == "design crit", call
+    assert "with_person" not in args and "expect_count" not in args, call
