@@ -13,6 +13,9 @@ from typing import Any
 from graph.local_model.intents import TICKET_KEY
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
+from graph.local_model.ticket_clauses import owner_clause, ticket_to_task, without_owner_clause
+from graph.local_model.ticket_musings import is_musing
+from graph.local_model.ticket_topic import kind_only
 
 TicketAction = str  # create | search | get | update | comment | close
 
@@ -211,7 +214,10 @@ _REVIEW_WAIT = re.compile(
 NO_DUE_DATE = re.compile(
     r"\b(?:(?:that|which)\s+(?:has|have)\s+no|(?:with\s+)?no|without\s+(?:an?\s+)?|missing\s+(?:an?\s+)?)"
     r"\s*(?:due\s+dates?|deadlines?)\b|\b(?:undated|no\s+due)\b|\b(?:has|have)n'?t\s+(?:got\s+)?"
-    r"(?:an?\s+)?(?:due\s+dates?|deadlines?)\b",
+    r"(?:an?\s+)?(?:due\s+dates?|deadlines?)\b"
+    # "which tickets don't have a due date at all?", "that doesn't have any deadline"
+    r"|\b(?:do|does)(?:n'?t|\s+not)\s+(?:have|carry|show)\s+(?:an?\s+|any\s+)?(?:due\s+dates?|deadlines?)"
+    r"(?:\s+at\s+all|\s+set|\s+yet)?\b",
     re.I,
 )
 # "who's handling the SSO setup for the expense tool?": who owns a piece of work, which its ticket says.
@@ -557,6 +563,9 @@ class TicketFrame:
     """For a search: finished tickets count too ("did my request for X ever get sorted?")."""
     topic: str | None = None
     """For a search: a label or subject named before the noun ("the accessibility tickets")."""
+    kind: str | None = None
+    """For a create whose words name only the kind of ticket ("raise the replacement ticket for me"): that kind
+    ("replacement", or ""); the title then comes from the conversation, or deskhand asks."""
 
     def change_slots(self) -> dict[str, Any]:
         """The slots that describe a change to a ticket, as tool arguments."""
@@ -826,7 +835,7 @@ def find_assignee(text: str, lexicon: Lexicon, bot_id: str | None = None) -> tup
         return None, True
     if _SELF_TAKE.search(text) or _MINE.search(text):
         return "me", False
-    put_on = _put_on(text, lexicon)
+    put_on = _put_on(text, lexicon) or ((owner := owner_clause(text, lexicon)) and owner[0])
     if put_on:
         return put_on, False
     m = _ASSIGN_TO.search(text)
@@ -951,7 +960,9 @@ def find_raw_status_target(text: str, lexicon: Lexicon) -> str | None:
 
 # Politeness after a date is no part of it: "due 1 dec pls", "by friday thanks".
 _DUE_TAIL = re.compile(
-    r"(?:\s+(?:pls|plz|please|thanks|thank you|thx|ty|cheers|asap|if possible|if you can))+\W*$", re.I
+    r"(?:\s+(?:pls|plz|please|thanks|thank you|thx|ty|cheers|asap|if possible|if you can|instead|then|now|"
+    r"rather|at all))+\W*$",
+    re.I,
 )
 
 
@@ -1057,6 +1068,10 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
     if asked and asked.start() > 0:
         first_line = asked.group("problem")
         description = description or text.strip()  # the context before the request belongs in the details
+    task = ticket_to_task(first_line)
+    if task:
+        # "need a ticket to rotate the db keys, they leaked …, omar's": the task; the rest is the details.
+        return _tidy_title(task[0]), description or (text.strip() if task[1] else None)
     body = _TRACK_AS.sub("", first_line.strip())
     body = _CREATE_LEAD.sub("", body, count=1)
     head, colon, tail = body.partition(":")
@@ -1149,7 +1164,7 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
     m = _PUT_PERSON_ON.search(body)
     if m and _put_on(m.group(0), lexicon):
         body = body[: m.start()] + body[m.end() :]  # "…, put me on it": the assignee, not the title
-    return " ".join(body.split())
+    return " ".join(without_owner_clause(body, lexicon).split())
 
 
 def _tidy_title(title: str) -> str:
@@ -1397,10 +1412,18 @@ def parse_ticket_request(
     elif suggested in {"create", "search", "update", "comment", "close", "get"}:
         # A question never files a ticket on the classifier's say-so: "where are we with X?" is a lookup.
         frame.action = "search" if question and suggested == "create" else suggested
+        if suggested == "close" and not _CLOSE.search(plain) and (frame.assignee or frame.due or frame.priority):
+            frame.action = "update"  # "prob diego's. due the 28th" sets fields; nothing in it closes a ticket
     elif _SEARCH.search(plain):
         frame.action = "search"
     if frame.action == "close" and not has_target:
         frame.action = "search" if _SEARCH.search(plain) else frame.action
+    if frame.action in {"create", "update", "close", "comment"} and not lookup and is_musing(plain):
+        # "X probably deserves a higher prio tbh, i'll raise it w sam": asks nothing; at most, look X up.
+        frame = TicketFrame(keys=frame.keys, action="get" if frame.keys else "search")
+        frame.search_text = None if frame.keys else (described or subject)
+        frame.vague = not (frame.keys or frame.search_text)
+        return frame
     if not frame.keys and not frame.refers_back and frame.action == "get":
         frame.action = "search"  # "anything in ENG waiting on a review?": a lookup with no ticket named is a search
     if frame.action in {"update", "close", "comment"} and not frame.keys:
@@ -1440,6 +1463,9 @@ def parse_ticket_request(
         elif asked and not explicit_quote(text):
             frame.title = _tidy_title(asked.group("what"))  # "is there a ticket for X? if not, open one": X
         frame.vague = not (explicit_create or lookup) and is_vague(frame.title)
+        frame.kind = kind_only(frame.title) if frame.title and not explicit_quote(text) else None
+        if frame.kind is not None:
+            frame.title = None  # "Replacement ticket for me" is the request, not what the ticket is about
     if frame.action == "search" and lookup:
         # Only the lookup clause filters: "I'm about to log one" names no assignee, "filed" no reporter.
         # The topic is blanked too: "slack notifications being late" is a subject, not the overdue filter.
@@ -1565,7 +1591,9 @@ _LEAD_IN = re.compile(
 _WHY_TAIL = re.compile(
     r"(?<=[?.!])\s+(?:(?:i\s+)?(?:just\s+)?(?:want(?:ed)?|wanna|need|needed|trying|try(?:ing)? to)\s+(?:to\s+)?"
     r"(?:know|check|figure|see|work out|find out)\b|just curious\b|asking (?:because|cos|since|so)\b|"
-    r"(?:so|before|because|cos|since) i\b|(?:i'?m\s+)?(?:about|going|planning) to\b|gonna\b).*$",
+    r"(?:so|before|because|cos|since) i\b|(?:i'?m\s+)?(?:about|going|planning) to\b|gonna\b).*$"
+    # "which tickets have no due date? want to put dates on them later": after the question, the speaker's plan
+    r"|(?<=\?)\s+(?:(?:i|we)\s+)?(?:want|wanna|plan|planning|hope|hoping|i'll|we'll|will)\s+(?:to\s+)?\w.*$",
     re.I | re.S,
 )
 # "the notification worker memory leak i reported", "the login crash maya filed": one ticket named by its subject

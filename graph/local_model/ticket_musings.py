@@ -1,0 +1,49 @@
+"""Remarks about a ticket that ask for nothing: an opinion ("X probably deserves a higher prio tbh") or the
+speaker's own plan ("i'll raise it w sam in our 1:1").
+
+Proposing a write for these is the worst kind of mistake (the ticket changes, or a new one is filed, when nobody
+asked), so a message made only of them is at most a lookup of the ticket it talks about.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEDGE = r"(?:probably|prob|probs|maybe|arguably|perhaps|possibly|likely|kinda|kind of|sort of|honestly|really)"
+_COMPARATIVE = r"(?:higher|lower|more|less|bigger|smaller|better|a bump in|a bump|some more)"
+_WEIGHT = r"(?:prio(?:rity)?|pri|attention|urgency|love|focus|eyes|visibility|importance)"
+
+# "probably deserves a higher prio", "could use more attention", "should prob be higher priority": how the speaker
+# judges the ticket, in comparative terms. "ENG-9 should be highest" names a level and stays a request.
+_OPINION = re.compile(
+    rf"\b(?:(?:{_HEDGE}\s+)?(?:deserves?|warrants?|merits?|could (?:really )?use|needs?)\s+(?:a\s+|an\s+|the\s+)?"
+    rf"{_COMPARATIVE}\s+{_WEIGHT}"
+    rf"|(?:should|ought to|might|could)\s+{_HEDGE}\s+(?:be|get|have)\s+(?:a\s+)?{_COMPARATIVE}\s+{_WEIGHT}"
+    rf"|{_HEDGE}\s+(?:should|ought to)\s+(?:be|get|have)\s+(?:a\s+)?{_COMPARATIVE}\s+{_WEIGHT})\b",
+    re.I,
+)
+# "i'll raise it w sam in our 1:1", "gonna bring it up with the team", "will mention it to priya": the speaker will
+# take it up with someone; nothing for deskhand to do. ("i'll take it" is a request to be assigned, not this.)
+_OWN_PLAN = re.compile(
+    r"\b(?:i'?ll|i will|i'?m (?:gonna|going to)|i was (?:gonna|going to)|gonna|going to|will|let me|i can)\s+"
+    r"(?:just\s+|probably\s+|prob\s+|maybe\s+|try (?:to|and)\s+)?"
+    r"(?:raise|bring up|bring|mention|flag|discuss|talk about|chat about|ask about|run|check|float|talk|chat|sync)"
+    r"(?:\s+(?:it|this|that|them|up))*\s+(?:w/?|with|to|by|past|about it with|in)\s+\S",
+    re.I,
+)
+# Something deskhand is asked to do: a polite ask, or a clause that starts with an instruction.
+_REQUEST = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|deskhand)\b|\b(?:pls|plz|please|kindly)\b"
+    r"|(?:^|[,;:.!?]\s*|\b(?:so|and|then|just)\s+)(?:bump|raise|set|make|move|change|mark|assign|give|put|close|"
+    r"file|open|log|create|add|update|push|drop|lower|reassign|comment|note|leave|flag|tag|label|up)\b"
+    r"(?!\s+(?:it\s+|this\s+|that\s+)?(?:w/?|with)\s)"
+    r"|\b(?:go ahead|do it|let'?s)\b",
+    re.I,
+)
+
+
+def is_musing(text: str) -> bool:
+    """True when the message only judges a ticket or says what the speaker will do about it, asking nothing."""
+    if not (_OPINION.search(text) or _OWN_PLAN.search(text)):
+        return False
+    return not _REQUEST.search(text)
