@@ -50,7 +50,40 @@ def plan_calendar(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
     if several is not None:
         return several
     frame = parse_calendar_request(text, lexicon, suggested=_calendar_hint(text), bot_id=ctx.bot_user_id)
-    return plan_from_frame(frame)
+    plan = plan_from_frame(frame)
+    _point_back_at_listed(plan, text, messages)
+    return plan
+
+
+_IT = re.compile(r"\b(?:it|that(?:\s+one)?|this(?:\s+one)?|the\s+meeting)\b", re.I)
+_POINTABLE = {"move_event": "event_id", "rename_event": "event_id", "cancel_events": "event_ids"}
+_SELECTOR_KEYS = ("day", "title", "with_person", "starts_at", "only_with", "after", "before", "event_id", "event_ids")
+
+
+def _point_back_at_listed(plan: Plan, text: str, messages: list[BaseMessage]) -> None:
+    """ "when's my laptop handover?" … "ok push it an hour later": a change to "it" that names no meeting is about
+    the one meeting deskhand just listed. Several listed, or none, leaves the call as it is (it asks which)."""
+    if len(plan.calls) != 1 or plan.calls[0]["name"] not in _POINTABLE or not _IT.search(text):
+        return
+    args = plan.calls[0]["args"]
+    if any(args.get(k) for k in _SELECTOR_KEYS) or args.get("which", "all") != "all":
+        return
+    listed = _last_listed_events(messages)
+    if listed is not None and len(listed) == 1:
+        key = _POINTABLE[plan.calls[0]["name"]]
+        plan.calls[0]["args"][key] = listed[0] if key == "event_id" else [listed[0]]
+
+
+def _last_listed_events(messages: list[BaseMessage]) -> list[str] | None:
+    """The ids of the events the latest find_events in this conversation listed (None if none was run since the
+    last proposal)."""
+    for message in reversed(messages[:-1]):
+        if isinstance(message, AIMessage) and any(c["name"] in _POINTABLE for c in message.tool_calls):
+            return None  # a change was proposed since: "it" is more likely that one
+        if isinstance(message, ToolMessage) and message.name == "find_events":
+            rows = message.artifact if isinstance(message.artifact, list) else []
+            return [str(r["id"]) for r in rows if isinstance(r, dict) and r.get("id")]
+    return None
 
 
 # "grab the earliest one", "book the second option", "take that slot": one of the times just offered.
