@@ -190,6 +190,14 @@ def _plan_described(frame: TicketFrame, tools: set[str], *, shift: int | None = 
     about = frame.about or ""
     if frame.action == "comment" and frame.comment and "comment_on_ticket" in tools:
         return Plan(calls=[{"name": "comment_on_ticket", "args": {"about": about, "body": frame.comment}}])
+    if frame.action == "close" and frame.comment and {"update_tickets", "comment_on_ticket"} <= tools:
+        # "the scanner's fine now, close it out and leave a note saying that": closed, and the note on it
+        return Plan(
+            calls=[
+                {"name": "update_tickets", "args": {"text": about, "expect_one": True, "new_status": "done"}},
+                {"name": "comment_on_ticket", "args": {"about": about, "body": frame.comment}},
+            ]
+        )
     if "update_tickets" not in tools or (frame.action == "close" and frame.comment):
         return None
     changes = frame.change_slots()

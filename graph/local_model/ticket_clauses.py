@@ -67,3 +67,24 @@ def ticket_to_task(text: str) -> tuple[str, bool] | None:
     if len(task.split()) < 2 or re.fullmatch(r"\S+\s+(?:it|this|that|them|one|something|stuff)", task, re.I):
         return None  # "a ticket to track it": too little to be a title
     return task, bool(text[m.start("task") + len(task) :].strip(" .!"))
+
+
+# "…, the tech swapped the duplex unit. close it out and leave a note saying that": "that" is what came before.
+_POINTER_NOTE = re.compile(r"^\W*(?:that|this|so|it|as much|the above|what i said)\W*$", re.I)
+_REQUEST_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?])\s+|,\s+(?:so\s+|and\s+)?)(?:(?:pls|please|can you|could you|so|ok|and)\s+)*"
+    r"(?:close|resolve|mark|leave|add|comment|note|put)\b.*$",
+    re.I | re.S,
+)
+
+
+def note_from_context(text: str, note: str | None) -> str | None:
+    """The note's words: when the note only points back ("saying that"), the message's statement before the
+    request; otherwise the note as given."""
+    if note is None or not _POINTER_NOTE.match(note):
+        return note
+    m = _REQUEST_SENTENCE.search(text)
+    said = text[: m.start()].strip(" ,;.-—") if m else ""
+    if len(said.split()) < 3:
+        return note
+    return said[:1].upper() + said[1:] + "."

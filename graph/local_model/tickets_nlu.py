@@ -13,7 +13,7 @@ from typing import Any
 from graph.local_model.intents import TICKET_KEY
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
-from graph.local_model.ticket_clauses import owner_clause, ticket_to_task, without_owner_clause
+from graph.local_model.ticket_clauses import note_from_context, owner_clause, ticket_to_task, without_owner_clause
 from graph.local_model.ticket_musings import is_musing
 from graph.local_model.ticket_topic import kind_only
 
@@ -757,9 +757,20 @@ _TAKE_OFF_PLATE = re.compile(
 )
 
 
+# "can diego take over the SSO setup for the expense tool?": "take over" hands the described work over, ticket noun
+# or not.
+_TAKE_OVER_WORK = re.compile(
+    r"\b(?:can|could|would|will)\s+(?P<who>[A-Za-z][\w-]*)\s+(?:please\s+)?take\s+over\s+"
+    r"(?P<what>(?:the|this|that|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,8}?[\w'-]+)\s*(?=[?.!,;]|$|\s+(?:pls|please|"
+    r"from|for (?:me|him|her|them)|instead|now|then|while)\b)",
+    re.I,
+)
+
+
 def _taken_off_plate(text: str, lexicon: Lexicon) -> str | None:
-    """The described work in "can X take the Y off my plate?" when X is somebody deskhand knows, else None."""
-    for m in _TAKE_OFF_PLATE.finditer(text):
+    """The described work in "can X take the Y off my plate?" / "can X take over the Y?" when X is somebody
+    deskhand knows, else None."""
+    for m in (*_TAKE_OFF_PLATE.finditer(text), *_TAKE_OVER_WORK.finditer(text)):
         if m.group("who").lower() == "i" or lexicon.is_person(m.group("who")):
             return ticket_description_words(m.group("what"), lexicon)
     return None
@@ -767,7 +778,7 @@ def _taken_off_plate(text: str, lexicon: Lexicon) -> str | None:
 
 def _can_take(text: str, lexicon: Lexicon) -> str | None:
     """The person asked to take a ticket over in "can omar take the X ticket?" ("me" for "can i"), else None."""
-    for m in (*_CAN_TAKE.finditer(text), *_TAKE_OFF_PLATE.finditer(text)):
+    for m in (*_CAN_TAKE.finditer(text), *_TAKE_OFF_PLATE.finditer(text), *_TAKE_OVER_WORK.finditer(text)):
         who = m.group("who") or m.group("who2")
         if who.lower() == "i":
             return "me"
@@ -1365,6 +1376,10 @@ def parse_ticket_request(
         frame.action = "search"  # "do we already have a ticket for X? don't want to file a dupe": a lookup
     elif explicit_create and not (frame.keys and not re.search(r"\b(new|another|separate)\b", plain, re.I)):
         frame.action = "create"
+    elif _CLOSE_AND_NOTE.search(plain) and has_target:
+        # "the scanner's fine now. close it out and leave a note saying that": a close with its note
+        frame.action = "close"
+        frame.comment = note_from_context(plain, _closing_note(plain) or find_comment(text))
     elif (_COMMENT.search(plain) or _TELL_ON.search(plain)) and has_target and not close_first:
         frame.action = "comment"
     elif _CLOSE.search(plain) and has_target and _closes(status_target):
@@ -1553,6 +1568,13 @@ def _closes(status_target: str | None) -> bool:
         "finished",
         "fixed",
     }
+
+
+_CLOSE_AND_NOTE = re.compile(
+    r"\b(?:close|resolve)\s+(?:it|this|that|the ticket)(?:\s+out)?\s+(?:and|&|\+)\s+(?:leave|add|put|drop)\s+"
+    r"(?:a\s+|an?\s+quick\s+)?(?:note|comment)\b",
+    re.I,
+)
 
 
 def _closing_note(text: str) -> str | None:
@@ -1952,7 +1974,10 @@ _STATEMENT_SUBJECTS = (
         r"(?!(?:which|what|whats|how|any|anything|who|whose|where|when|are|is|do|does)\b)"
         r"(?P<what>[\w'-]+(?:\s+[\w'-]+){0,6}?)(?:\s+(?:is|are|has been|have been|got|was|were)|'s)\s+"
         r"(?:now\s+|finally\s+|all\s+)?(?:fixed|merged|done|resolved|shipped|finished|deployed|complete(?:d)?|"
-        r"in[\s-]review|in[\s-]progress|ready for review|blocked)\b",
+        r"in[\s-]review|in[\s-]progress|ready for review|blocked"
+        # "the floor 2 scanner's fine now", "the vpn is working again": settled, said of the thing itself
+        r"|(?:fine|working|sorted|ok|okay|good|all good|back up|back to normal|running)\s+(?:now|again)|"
+        r"working fine now)\b",
         re.I,
     ),
     re.compile(

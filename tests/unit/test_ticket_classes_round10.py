@@ -245,3 +245,61 @@ def test_a_trailing_instead_is_no_part_of_the_due_date(text: str, due: str) -> N
     """ "due this friday instead": the date is "this friday"."""
     frame = parsed_frame(text)
     assert frame["action"] == "update" and frame["due"] == due, frame
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "about"),
+    [
+        ("priya is out next week, could tom take over the invoice export timeout?", "tom", "invoice export"),
+        ("hana's swamped with the rebrand. can noah take over the travel policy rewrite?", "noah", "travel policy"),
+        ("can sam take over the onboarding buddy list pls", "sam", "buddy list"),
+    ],
+)
+def test_can_someone_take_over_described_work_reassigns_it(text: str, who: str, about: str) -> None:
+    """ "can X take over the <work>?" hands the ticket that work describes to X, with no ticket noun needed."""
+    frame = parsed_frame(text, suggested="search")
+    assert frame["action"] == "update" and frame["assignee"] == who and about in frame["about"], frame
+
+
+def test_taking_over_names_nobody_when_no_known_person_is_asked() -> None:
+    """Guard: "can we take over the meeting room tomorrow?" reassigns nothing."""
+    assert "assignee" not in parsed_frame("can we take over the meeting room tomorrow?", suggested="search")
+
+
+@pytest.mark.parametrize(
+    ("text", "about", "note_has"),
+    [
+        (
+            "the kitchen dishwasher is working again, facilities replaced the pump. "
+            "close it and add a note saying that",
+            "kitchen dishwasher",
+            "replaced the pump",
+        ),
+        (
+            "the conference room B screen is fine now, close it and leave a note: new hdmi cable",
+            "room B screen",
+            "hdmi",
+        ),
+    ],
+)
+def test_close_a_described_ticket_and_leave_a_note(text: str, about: str, note_has: str) -> None:
+    """ "<thing>'s fine now, <why>. close it out and leave a note saying that": a close of that ticket with the
+    note, which "saying that" takes from the statement before."""
+    frame = parsed_frame(text, suggested="comment")
+    assert frame["action"] == "close" and about in frame["about"] and note_has in frame["comment"], frame
+
+
+def test_closing_a_described_ticket_with_a_note_proposes_both_end_to_end(
+    core: Core, ctx: Callable[..., ConversationContext]
+) -> None:
+    """End to end: the room B screen ticket is closed and commented on, nothing else."""
+    turn = core.runtime.handle_message(
+        ctx(user=DIEGO),
+        "the conference room B screen is fine now, facilities swapped the hdmi cable. "
+        "close it out and leave a note saying that",
+    )
+    assert turn.new_approval is not None, turn.reply
+    kinds = sorted(a["kind"] for a in turn.new_approval.actions)
+    assert kinds == ["ticket.comment", "ticket.update"], turn.new_approval.actions
+    comment = next(a for a in turn.new_approval.actions if a["kind"] == "ticket.comment")
+    assert "hdmi" in comment["params"]["body"].lower(), comment
