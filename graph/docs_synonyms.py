@@ -30,6 +30,7 @@ FORMAL_TERMS: dict[str, tuple[str, ...]] = {
     "offboarding": ("last day", "leaving the company", "resignation"),
     "per diem": ("daily allowance", "meal allowance"),
     "fines": ("parking ticket", "speeding ticket", "parking fine", "speeding fine", "penalty notice"),
+    "rental cars": ("hire a car", "hire car", "car hire", "rent a car", "renting a car", "car rental", "rental car"),
     "per km": ("mileage", "mileage rate", "mileage allowance", "car allowance"),
     "pro rata": ("four days a week", "4 days a week", "three days a week", "3 days a week", "reduced hours"),
 }

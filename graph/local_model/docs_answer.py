@@ -408,13 +408,33 @@ def _score_passages(question: str, terms: list[str], passages: list[_Passage]) -
     vectors = embed([question] + [f"{p.heading}\n{p.text}" for p in passages])
     sims = np.asarray(vectors[1:] @ vectors[0]).tolist()
     alternatives = formal_alternatives(question)
+    asked = _asked_terms(question)
     for passage, sim in zip(passages, sims, strict=True):
         body = _matches(terms, passage.text, alternatives)
         label = _matches(terms, f"{passage.title} {passage.heading}", alternatives)
-        found = sum(1.0 if body[t] > 0 else (0.5 if label[t] > 0 else 0.0) for t in terms)
-        passage.support = found / len(terms)
+        found = {t: 1.0 if body[t] > 0 else (0.5 if label[t] > 0 else 0.0) for t in terms}
+        passage.support = sum(found.values()) / len(terms)
+        if asked and all(body.get(t) == 1.0 for t in asked):
+            # The situation told before the question ("customer visit in a village, no trains go there. can I hire
+            # a car?") is in words no handbook uses. The question sentence alone then counts, but only when the
+            # passage has every one of its words (or their handbook terms): close synonyms of two generic words
+            # ("can I bring it to the office?") would answer questions the handbook never covers.
+            passage.support = max(passage.support, 1.0)
         prior = _RANK_PRIOR[passage.hit] if passage.hit < len(_RANK_PRIOR) else 0.0
         passage.score = 0.5 * passage.support + 0.3 * float(sim) + prior + (0.05 if passage.chunk == 0 else 0.0)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _asked_terms(question: str) -> list[str] | None:
+    """The content words of the question sentence when a situation is told before it ("… no trains go there. can I
+    hire a car at the airport?"); None for a message that is one sentence (or asks nothing)."""
+    sentences = [s for s in _SENTENCE_END.split(question.strip()) if s.strip()]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+        return None
+    terms = _question_terms(sentences[-1])
+    return terms if len(terms) >= 2 and len(terms) < len(_question_terms(question)) else None
 
 
 def _wanted(question: str) -> list[re.Pattern[str]]:
