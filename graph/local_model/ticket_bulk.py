@@ -34,6 +34,12 @@ _QUANTIFIED = re.compile(
     re.I,
 )
 _SINGULAR_POSSESSIVE = re.compile(r"\b(\w+)'s\s+(?:[\w-]+\s+){0,3}(?:ticket|task|issue|bug)\b(?!s)", re.I)
+# "bump my in-progress ticket to highest": one of the speaker's tickets, chosen by its status; when several are in
+# that status the tool asks which. ("my vpn ticket" is left to the other readings: filed or assigned is unclear.)
+_MY_STATUS_TICKET = re.compile(
+    r"\bmy\s+(?:in[\s-]?progress|in[\s-]?review|backlog|to[\s-]?do|todo|blocked)\s+(?:ticket|task|issue|bug)\b(?!s)",
+    re.I,
+)
 _CHANGE_VERB = re.compile(
     r"\b(move|set|mark|put|change|give|reassign|assign|hand|transfer|pass|push|bump|"
     r"make|shift|close|resolve|finish|wrap|slide|pull|bring|tag|label|untag|add|remove|reopen|drop|lower|raise)\b",
@@ -48,7 +54,7 @@ _STATUS = (
 _ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 _TARGET = re.compile(r"(?:\b(?:to|into|as)\s+|\s*(?:->|→|=>)\s*)(?=(?P<target>[^,.;!?]+))", re.I)  # overlapping
 _TARGET_TAIL = re.compile(
-    r"\s+(?:please|for me|if you can|thanks|thank you|asap|right away|now|instead|as well)\s*$", re.I
+    r"\s+(?:please|pls|plz|for me|if you can|thanks|thank you|thx|asap|right away|now|instead|as well)\s*$", re.I
 )
 _STATUS_TARGET = re.compile(rf"(?:the\s+)?(?:{_STATUS})(?:\s+(?:column|status|list|lane|stage))?", re.I)
 _PRIORITY_TARGET = re.compile(r"(?:highest|high|medium|low|lowest|urgent|critical)(?:\s+priority)?", re.I)
@@ -203,7 +209,7 @@ def parse_bulk(text: str, lexicon: Lexicon, *, listed: list[str] | None = None) 
 
 
 def _parse_sentence(text: str, lexicon: Lexicon, *, context: str, referenced: bool = False) -> BulkFrame | None:
-    singular = _SINGULAR_POSSESSIVE.search(text)
+    singular = _SINGULAR_POSSESSIVE.search(text) or _MY_STATUS_TICKET.search(text)
     if not (_QUANTIFIED.search(text) or singular or referenced) or not (
         _CHANGE_VERB.search(text) or _ARROW.search(text)
     ):

@@ -16,10 +16,11 @@ from langchain_core.messages import AIMessage, HumanMessage
 from bot.composition import Core
 from graph.local_model.context import ModelContext
 from graph.local_model.planner import plan_tickets
+from graph.local_model.ticket_bulk import parse_bulk
 from graph.state import ConversationContext
 
 from .conftest import DIEGO, HANA, PRIYA, TOM
-from .test_ticket_nlu import parsed_frame
+from .test_ticket_nlu import LEX, parsed_frame
 
 OMAR = "U0OMAR0008"
 TICKET_TOOLS = {"create_ticket", "search_tickets", "get_ticket", "update_ticket", "update_tickets", "close_ticket"}
@@ -303,3 +304,31 @@ def test_closing_a_described_ticket_with_a_note_proposes_both_end_to_end(
     assert kinds == ["ticket.comment", "ticket.update"], turn.new_approval.actions
     comment = next(a for a in turn.new_approval.actions if a["kind"] == "ticket.comment")
     assert "hdmi" in comment["params"]["body"].lower(), comment
+
+
+@pytest.mark.parametrize(
+    ("text", "filters"),
+    [
+        ("bump my in-progress ticket to highest pls", {"assignee": "me", "status": "in-progress"}),
+        ("move my in review ticket to done", {"assignee": "me", "status": "in review"}),
+        ("set my backlog task to low thx", {"assignee": "me", "status": "backlog"}),
+    ],
+)
+def test_my_ticket_in_a_status_is_one_ticket_chosen_by_status(text: str, filters: dict[str, str]) -> None:
+    """ "bump my in-progress ticket to highest": the one ticket of mine in that status (the tool asks which when
+    several are); "pls" after the new value is no part of it."""
+    bulk = parse_bulk(text, LEX, listed=[])
+    assert bulk is not None, text
+    args = bulk.tool_args()
+    assert args["expect_one"] is True and {k: args[k] for k in filters} == filters, args
+
+
+def test_my_ticket_in_a_status_asks_which_when_two_match(core: Core, ctx: Callable[..., ConversationContext]) -> None:
+    """End to end: Diego has two In Progress tickets, so deskhand asks which and proposes nothing."""
+    turn = core.runtime.handle_message(ctx(user=DIEGO), "raise my in progress ticket to high pls")
+    assert turn.new_approval is None and "which one" in turn.reply.lower(), turn.reply
+
+
+def test_my_described_ticket_is_not_read_as_a_status_choice() -> None:
+    """Guard: "bump my vpn ticket to high" names the ticket by what it is about, not by status."""
+    assert parse_bulk("bump my vpn ticket to high", LEX, listed=[]) is None
