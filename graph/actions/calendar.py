@@ -280,6 +280,9 @@ def _first_free_on_day(
         raise ActionInvalidError(str(exc), field="start") from exc
     period = find_period(text)
     limits = find_day_window(text, deps.working_hours) or DayWindow()
+    if day is None and limits.phrase and find_week_range(text, today) is not None:
+        # "after 2 next week" names a week, not a day: never today by default.
+        raise ActionInvalidError("Which day should it be? Or ask me to find a time that week.", field="start")
     if day is None and period is None and not limits.phrase:
         raise ActionInvalidError(
             f"I couldn't read '{text}' as a day and time. Try 'tomorrow at 3pm' or 'December 4 at 10:30'.",
@@ -628,7 +631,22 @@ def _names_date(to: str, now: datetime) -> bool:
 def _move_target(to: str, event: Event, deps: GraphDeps, tz: str, *, day_tz: str | None = None) -> datetime:
     """The new start for "move it to …": a time alone keeps the meeting's day ("to 3pm"), a day alone keeps its
     time of day ("to Thursday", "…, same time"). A clock read in a named zone (``tz``) still counts a relative day
-    from the speaker's today (``day_tz``)."""
+    from the speaker's today (``day_tz``). A limit without a time ("to thursday before noon", "to after 3") takes
+    the first time inside it when everyone in the meeting is free, as a new booking would."""
+    if find_day_window(to, deps.working_hours) and not names_clock_time(without_day_window(to)):
+        speaker_tz = day_tz or tz
+        try:
+            named_day = find_day(to, local_now(_now(deps), speaker_tz).date())
+        except DateTimeParseError as exc:
+            raise ActionInvalidError(str(exc), field="to") from exc
+        own_day = f"{event.start.astimezone(local_now(event.start, speaker_tz).tzinfo):%Y-%m-%d}"
+        # "to late afternoon" keeps the meeting's day; "to this afternoon" / "tonight" is today's
+        today_named = re.search(r"\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b", to, re.I)
+        phrase = to if named_day or today_named else f"{own_day} {to}"
+        start, _ = _first_free_on_day(
+            deps, event.attendee_ids(), phrase, event.end - event.start, tz=speaker_tz, zone=tz
+        )
+        return start
     has_clock = find_time(to) is not None or find_period(to) is not None
     local_start = event.start.astimezone(local_now(event.start, tz).tzinfo)
     try:
@@ -755,6 +773,17 @@ _NEXT_TO = re.compile(
 )
 
 
+def _meal_or_clock(phrase: str) -> tuple[time, time] | None:
+    """When "right after/before <phrase>" is a time, not a meeting: (the time to start after, the time to end by)."""
+    if re.fullmatch(r"\s*lunch(?:time)?\s*", phrase, re.I):
+        return time(13), time(12)  # after an hour's lunch from 12; before it starts
+    found = find_time(phrase if re.search(r"[^\d\s:]", phrase) else f"at {phrase}")
+    if found is None or len(phrase.split()) > 2:
+        return None
+    clock = found.resolve()
+    return clock, clock
+
+
 def _next_to_meeting(
     m: re.Match[str], event: Event, length: timedelta, deps: GraphDeps, ctx: ConversationContext
 ) -> datetime:
@@ -762,6 +791,15 @@ def _next_to_meeting(
     phrase or else on the moved meeting's own day; the other meeting must be found, and only one."""
     tz = ctx.get("user_tz", "UTC")
     title = m.group("title")
+    clock = _meal_or_clock(title)
+    if clock is not None:
+        # "to right after 2pm", "just before lunch": a time of day, not a meeting; the meeting keeps its day.
+        local = event.start.astimezone(local_now(event.start, tz).tzinfo)
+        at = datetime.combine(local.date(), clock[0] if m.group("side").lower() == "after" else clock[1], local.tzinfo)
+        start = at if m.group("side").lower() == "after" else at - length
+        if start < _now(deps):
+            raise ActionInvalidError("That would move it into the past.", field="to")
+        return start
     span = day_span(title)
     day = title[span[0] : span[1]] if span else f"{event.start.astimezone(local_now(event.start, tz).tzinfo):%Y-%m-%d}"
     if span:

@@ -582,24 +582,29 @@ _OWN_ERRAND = re.compile(
     re.I,
 )
 _INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.I)
-_MODAL_LEAD = re.compile(r"^\W*(?:can|could|would|will)\s+(?=(?:the|my|our|[\w-]+'s)\s)", re.I)
+# "why can the standup start at 2:30 instead?", "fyi the review can be on friday instead": a question about a change,
+# or news of one, is not a request to make it.
+_NOT_ASKED = re.compile(r"^\W*(?:why|when|how|what|who|fyi|heads\s+up|just\s+so\s+you\s+know|btw)\b", re.I)
+_MODAL_LEAD = re.compile(r"^\W*(?:can|could)\s+(?=(?:the|my|our|[\w-]+'s)\s)", re.I)
 
 
 def _as_move(text: str) -> str:
     """ "could my 1:1 happen right after the sync instead?" -> "move my 1:1 to right after the sync?": a meeting
     asked to happen at another time, said as the move it is. Only the first such phrase is rewritten."""
     m = _HAPPEN_INSTEAD.search(text)
-    if m is None:
+    if m is None or _NOT_ASKED.match(text):
         return text
     head, tail = text[: m.start()], text[m.end() :]
     lead = _MODAL_LEAD.match(head)
+    if not (lead or m.group("modal")):
+        return text  # "will it be on thursday instead?", "is going to be …": asked about or told, not asked for
     if lead:
         return f"move {head[lead.end() :]} to {m.group('to')}{tail}"  # "can the budget check-in be on thu instead?"
     return f"{head} move to {m.group('to')}{tail}"  # "akira asked if our 1:1 can start at 9 instead"
 
 
 _HAPPEN_INSTEAD = re.compile(
-    r"(?<=\S)\s+(?:(?:can|could|would)\s+(?:it\s+|that\s+|we\s+)?)?(?:start|happen|be|go|take\s+place|begin|run)\s+"
+    r"(?<=\S)\s+(?P<modal>(?:can|could)\s+(?:it\s+|that\s+|we\s+)?)?(?:start|happen|be|go|take\s+place|begin|run)\s+"
     r"(?:(?:at|on|from)\s+)?(?P<to>(?:(?:right|just|straight|immediately|directly)\s+(?:after|before)\s+)?[^,?.!]+?)"
     r"\s+instead\b",
     re.I,
@@ -785,11 +790,7 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
         antecedent = _antecedent(reason.group("ctx"))
         if antecedent:
             text = reason.group("ask")
-    why = _TRAILING_ABSENCE.match(text)
-    if why and (_CANCEL.search(why.group("ask")) or _MOVE.search(why.group("ask"))):
-        # "scrap monday's standup, diego and omar are both out": who is away is the reason, never the meeting's
-        # guests or a count ("both" is not "two meetings").
-        text = why.group("ask")
+    text = _without_absence_reason(text)
     people = _people(text, lexicon, bot_id)
     if _WHO_QUESTION.search(text):
         frame.action = "read"  # "who's invited to the town hall?" asks about a meeting; it invites nobody
@@ -919,6 +920,8 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
 
 # A clock time read in someone else's zone: "4pm his time", "10am priya's time", "3pm london time", "9:30 (NYC)".
 _ZONE_REF = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s+(?P<abbr>ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|"
+    r"AEDT)\b|"  # "3 CET", "after 5 CET"
     r"\b(?P<pron>his|her|their|my|our)\s+time\b|"
     r"\b(?P<name>[A-Za-z][\w-]+)(?:'s|’s)\s+time\b|"
     r"\b(?P<place>[A-Za-z]+(?:\s+[A-Za-z]+)?)\s+time\b|"
@@ -942,7 +945,7 @@ def _zone_named(text: str, people: list[str], lexicon: Lexicon) -> str | None:
             if lexicon.is_person(m.group("name")):
                 person = m.group("name")
             continue
-        words = (m.group("place") or m.group("paren") or m.group("after") or "").split()
+        words = (m.group("abbr") or m.group("place") or m.group("paren") or m.group("after") or "").split()
         # "4pm new york time", "9:30 (london)": the longest run of words that names a zone.
         for n in range(len(words), 0, -1):
             for i in range(len(words) - n + 1):
@@ -1114,6 +1117,21 @@ _TRAILING_ABSENCE = re.compile(
     re.I | re.S,
 )
 
+
+def _without_absence_reason(text: str) -> str:
+    """ "scrap monday's standup, diego and omar are both out" -> "scrap monday's standup": who is away is the reason,
+    never the meeting's guests or a count ("both" is not "two meetings"). When is kept ("…, omar's out all next week"
+    is next week's meetings); a clause that asks for something else as well is left whole."""
+    why = _TRAILING_ABSENCE.match(text)
+    if not why or not (_CANCEL.search(why.group("ask")) or _MOVE.search(why.group("ask"))):
+        return text
+    reason = why.group("why")
+    if _CANCEL.search(reason) or _MOVE.search(reason) or _CREATE.search(reason):
+        return text  # "…, noah's off sick, and push q1 planning to friday": a second request, not only a reason
+    when = day_span(reason) or week_range_span(reason)
+    return f"{why.group('ask')} {_span_text(reason, when)}" if when else why.group("ask")
+
+
 # "X pushed their QBR to january so cancel today's one": a reason, then a request pointing back at the meeting.
 _REASON_THEN_ASK = re.compile(r"^(?P<ctx>.+?)[,;]?\s+(?:so|hence|therefore|which means)\s+(?P<ask>.+)$", re.I | re.S)
 _POINTS_BACK = re.compile(
@@ -1206,8 +1224,8 @@ def _fill_move(text: str, frame: CalendarFrame) -> None:
             target = _END_OF_TARGET.split(m.group("to"), maxsplit=1)[0].strip()
             if re.fullmatch(r"\d{1,2}(?::\d{2})?", target):
                 target = f"at {target}"  # "move it to 4": a bare hour after a move is a time
-            if day_span(target) or time_span(target) or _NEXT_TO.match(target):
-                frame.to = target  # a day, a time, or "right after the managers sync"
+            if day_span(target) or time_span(target) or _NEXT_TO.match(target) or day_window_phrases(target):
+                frame.to = target  # a day, a time, "right after the managers sync", or a limit ("after 3")
             elif frame.new_duration is None and find_duration(target):
                 frame.new_duration = find_duration(target)  # "shorten my 1:1 to 15 minutes"
     if frame.shift is None:
@@ -1462,7 +1480,7 @@ _ANCHOR = re.compile(
     # A gap ("an hour before q1 planning") or "right after" ("straight after hiring sync") marks what follows as a
     # meeting even without "the"/"my"; a meal, work or a pronoun is not one ("right after lunch" is a time).
     r"(?P<ev>(?(gap)(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+)?|(?:(?:the|our|my|their|his|her|[\w-]+'s)\s+|"
-    r"(?(side)(?!(?:lunch|breakfast|dinner|work|school|that|this|it|then|now|noon|midday|eod|end)\b)|(?!))))"
+    r"(?(side)(?!(?:lunch|breakfast|dinner|work|school|that|this|it|then|now|noon|midday|eod|end|\d+)\b)|(?!))))"
     r"[^,.;!?]{2,70}?)"
     r"(?=\s*(?:[,.;!?]|$)|\s+(?:can|could|would|will|pls|please|at|for|with|w/|w|and|to|so|i|we)\b)",
     re.I,
@@ -1575,6 +1593,8 @@ def _with_day_window(text: str, when: str | None) -> str | None:
     if clock is not None and _CLOCK_WORD.search(bounded[clock[0] : clock[1]]):
         return when
     day = day_span(bounded)
+    if day is None and week_range_span(bounded):
+        return when  # "after 2 next week" names no day: the limit can't be placed on one (never today by default)
     # the day, a part of the day the limits narrow ("friday afternoon, after 3"), then the limits
     parts: list[str] = []
     for span in (day, clock):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from graph.parsing.zones import zone_for_place
+
 MONTHS = {
     "january": 1,
     "jan": 1,
@@ -110,14 +112,29 @@ _DURATION = re.compile(
 )
 _COMPACT_DURATION = re.compile(r"\b(?P<h>\d+)\s*h\s*(?P<m>\d+)\s*m?\b", re.I)
 _TIME = re.compile(r"\b(?:at\s+|@\s*)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)?(?=\W|$)", re.I)
-# "11 my time", "3 his time", "9 london time", "10 CET": a bare hour said with a time zone is a clock time.
+# "11 my time", "4 his time", "3 CET": a bare hour said with a time zone is a clock time. A zone abbreviation must
+# end the phrase ("2 UTC migration issues" is a count of issues); "9 london time" is checked against known places
+# (``_place_time``), since "4 response time alerts" is not a time.
+_ZONE_ABBR = r"(?:ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|AEDT)"
 _ZONE_AFTER_HOUR = (
-    r"\s+(?:(?:my|your|his|her|their|our|local)\s+time|[\w-]+(?:'s|’s)\s+time|"
-    r"(?!(?:days?|weeks?|months?|years?|hours?|minutes?|mins?|more|less|extra|spare|free|full|part|same|first|last|"
-    r"next|one|this|that|some|any|the|a|in|on|at|of|for|no|each|every)\b)[a-z]+\s+time|"
-    r"(?:ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|AEDT))\b"
+    r"\s+(?:(?:my|your|his|her|their|our|local)\s+time\b|[\w-]+(?:'s|’s)\s+time\b|"
+    rf"{_ZONE_ABBR}\b(?=\s*(?:$|[,.;:!?)]|(?:on|tomorrow|today|tmrw|tonight|next|this|for|with|pls|please|if|and|or|"
+    r"works?|ok|okay|mon|tue|wed|thu|fri|sat|sun|\w+day)\b)))"
 )
 _ZONED_HOUR = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?=" + _ZONE_AFTER_HOUR + ")", re.I)
+_PLACE_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s+(?P<place>[a-z]+(?:\s+[a-z]+)?)\s+time\b", re.I)
+
+
+def _place_time(text: str, at: int = 0) -> re.Match[str] | None:
+    """ "9 london time", "10 new york time" starting at ``at``: an hour, then a place that has a time zone."""
+    m = _PLACE_TIME.match(text, at)
+    if m is None:
+        return None
+    words = m.group("place").split()
+    # "9 new york time" or "9 york time": the longest run of words before "time" that names a place
+    return m if any(zone_for_place(" ".join(words[i:])) for i in range(len(words))) else None
+
+
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.I)
 _PAST_HALF = re.compile(r"\b(half|quarter)\s+(past|to)\s+(\d{1,2})\b", re.I)
 _ISO_DT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?\b")
@@ -299,7 +316,8 @@ def find_time(text: str) -> TimeOfDay | None:
     masked = _mask_dates(text)
     for m in _TIME.finditer(masked):
         has_at = masked[m.start() : m.start() + 3].lower().startswith(("at ", "@"))
-        if not (has_at or m.group("m") or m.group("ampm") or _ZONED_HOUR.match(masked, m.start())):
+        zoned = _ZONED_HOUR.match(masked, m.start()) or _place_time(masked, m.start())
+        if not (has_at or m.group("m") or m.group("ampm") or zoned):
             continue  # a bare number ("2 hours", "the 4th") is not a time
         hour = int(m.group("h"))
         minute = int(m.group("m") or 0)
@@ -704,7 +722,10 @@ def time_span(text: str) -> tuple[int, int] | None:
     """Where the first clock-time or part-of-day phrase is ("at 3:30", "10am", "afternoon"). A clock time wins
     over a part of the day it narrows: "Monday afternoon from 1pm" starts at 1pm."""
     masked = _mask_dates(text)
-    found = list(_TIME_SPAN.finditer(masked))
+    found = list(_TIME_SPAN.finditer(masked)) + [
+        m for m in _PLACE_TIME.finditer(masked) if _place_time(masked, m.start())
+    ]
+    found.sort(key=lambda m: m.start())
     clock = next(
         (m for m in found if re.search(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", m.group(0), re.I)), None
     )

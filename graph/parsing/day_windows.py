@@ -21,8 +21,14 @@ _BOUND_CLOCK = (
     r"(?P<clock>(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?:\s*(?P<ampm>[ap])\.?m\.?)?|noon|midday|lunch(?:time)?)\b"
     r"(?!\s*(?:[-–:/]|\d|h\b|hrs?\b|hours?\b|mins?\b|minutes?\b|days?\b|weeks?\b|months?\b|%|st\b|nd\b|rd\b|th\b))"
 )
+# A limit said the other way round: "not after 4" is before 4, "i'm busy until 2" is after 2 ("out by 5" is still
+# before 5: gone from then on).
+_TURNED = (
+    r"(?:\b(?P<neg>not|never|can'?t(?:\s+do)?|cannot(?:\s+do)?|nothing)\s+(?:any\s*time\s+|anything\s+)?|"
+    r"\b(?P<away>busy|out|tied\s+up|in\s+meetings?|stuck|unavailable|booked(?:\s+up)?|away|off|gone)\s+)?"
+)
 _BOUND = re.compile(
-    r"\b(?:(?:any\s*time|some\s*time|anything)\s+)?"
+    _TURNED + r"\b(?:(?:any\s*time|some\s*time|anything)\s+)?"
     r"(?P<kind>after|later\s+than|before|earlier\s+than|by|until|till|no\s+later\s+than)\s+" + _BOUND_CLOCK,
     re.I,
 )
@@ -102,6 +108,8 @@ def find_day_window(text: str, working_hours: tuple[int, int] = (9, 18)) -> DayW
     phrases: list[str] = []
     for m in _BOUND.finditer(text):
         kind = _kind(m.group("kind"))
+        if m.group("neg") or (m.group("away") and m.group("kind").lower() != "by"):
+            kind = "before" if kind == "after" else "after"
         try:
             clock = _bound_time(m, kind=kind, working_hours=working_hours)
         except DateTimeParseError:
