@@ -24,6 +24,12 @@ _PRIORITY_PATTERNS = [
     re.compile(rf"\b({_PRIORITY_WORD})[\s-]+(?:priority|prio|pri)\b", re.I),
     re.compile(rf"\b(?:priority|prio)\s*(?:to|of|is|as|=|:)?\s*({_PRIORITY_WORD})\b", re.I),
     re.compile(r"\b(urgent|critical|blocker|asap)\b", re.I),
+    # "raise the priority of ENG-3 to high", "set the prio on it to p1": the ticket between noun and level
+    re.compile(
+        rf"\b(?:priority|prio)\s+(?:of|on|for)\s+(?:[A-Z][A-Z0-9]+-\d+|it|this|that|this one|that one|the ticket)"
+        rf"\s+(?:to|as|up to|down to)\s+({_PRIORITY_WORD})\b",
+        re.I,
+    ),
 ]
 # "top priority", "max prio": the highest level, whatever the tracker calls it.
 _TOP_PRIORITY = re.compile(r"\b(?:top|max(?:imum)?|the highest)[\s-]+(?:priority|prio|pri)\b", re.I)

@@ -332,3 +332,15 @@ def test_my_ticket_in_a_status_asks_which_when_two_match(core: Core, ctx: Callab
 def test_my_described_ticket_is_not_read_as_a_status_choice() -> None:
     """Guard: "bump my vpn ticket to high" names the ticket by what it is about, not by status."""
     assert parse_bulk("bump my vpn ticket to high", LEX, listed=[]) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "priority"),
+    [("raise the priority of ENG-3 to high", "high"), ("set the prio on OPS-2 to p1 pls", "p1")],
+)
+def test_the_priority_of_a_ticket_to_a_level_is_a_priority_change(text: str, priority: str) -> None:
+    """ "raise the priority of ENG-3 to high" changes its priority (it only showed the ticket); asking what the
+    priority is stays a lookup."""
+    frame = parsed_frame(text)
+    assert frame["action"] == "update" and frame["priority"] == priority, frame
+    assert parsed_frame("what's the priority of ENG-3?")["action"] == "get"
