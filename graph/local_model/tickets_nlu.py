@@ -16,6 +16,7 @@ from graph.local_model.text import mentioned_user_ids
 from graph.local_model.ticket_clauses import note_from_context, owner_clause, ticket_to_task, without_owner_clause
 from graph.local_model.ticket_musings import is_musing
 from graph.local_model.ticket_topic import kind_only
+from graph.parsing.datetimes import day_span
 
 TicketAction = str  # create | search | get | update | comment | close
 
@@ -997,14 +998,15 @@ def find_due(text: str) -> str | None:
     on_ticket = _DUE_ON_TICKET.search(text)
     if on_ticket:
         return _DUE_TAIL.sub("", on_ticket.group("when").strip()) or None
-    m = _DUE.search(text)
-    if not m:
-        return None
-    value = _DUE_TAIL.sub("", (m.group(1) or m.group(2) or "").strip())
-    value = re.sub(r"^(?:in|out|back|forward|up)\s+to\s+", "", value, flags=re.I)  # "pull the due date in to dec 1"
-    if not value or _FILLER.fullmatch(value):
-        return None  # "past their due date right now": "right now" is no date
-    return value
+    values = []
+    for m in _DUE.finditer(text):
+        value = _DUE_TAIL.sub("", (m.group(1) or m.group(2) or "").strip())
+        value = re.sub(r"^(?:in|out|back|forward|up)\s+to\s+", "", value, flags=re.I)  # "pull the due date in to dec 1"
+        if value and not _FILLER.fullmatch(value):  # "past their due date right now": "right now" is no date
+            values.append(value)
+    # "… an owner and a due date, so file one: …, due dec 4": the noun "due date" names no date; a later phrase
+    # that reads as a day is the one meant. Otherwise the first, so a date that can't be read is still reported.
+    return next((v for v in values if day_span(v)), values[0] if values else None)
 
 
 def find_rename(text: str) -> str | None:

@@ -17,6 +17,7 @@ from bot.composition import Core
 from graph.local_model.context import ModelContext
 from graph.local_model.planner import plan_tickets
 from graph.local_model.ticket_bulk import parse_bulk
+from graph.local_model.tickets_nlu import find_due
 from graph.state import ConversationContext
 
 from .conftest import DIEGO, HANA, PRIYA, TOM
@@ -344,3 +345,18 @@ def test_the_priority_of_a_ticket_to_a_level_is_a_priority_change(text: str, pri
     frame = parsed_frame(text)
     assert frame["action"] == "update" and frame["priority"] == priority, frame
     assert parsed_frame("what's the priority of ENG-3?")["action"] == "get"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        (
+            "the process wants an owner and a due date, so file one: rotate the api keys, omar owns it, due dec 4",
+            "dec 4",
+        ),
+        ("tickets need a due date here. open one for the flaky login test due friday", "friday"),
+    ],
+)
+def test_the_noun_due_date_is_not_the_date(text: str, due: str) -> None:
+    """ "… an owner and a due date, so file one: …, due dec 4": the date given later is the due date, not "date"."""
+    assert find_due(text) == due
