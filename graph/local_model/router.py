@@ -129,7 +129,10 @@ _ASKS_DESKHAND = re.compile(
     r"\b(?:please|pls|plz|can you|could you|would you|will you|can u|could u|go ahead|for me)\b|"
     r"\b[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}\b|"
     r"^\W*(?:(?:ok(?:ay)?|so|then|and|just|right)[\s,]+)*(?:file|open|raise|log|submit|create|put in|make|book|"
-    r"schedule|cancel|move|set up)\b",
+    r"schedule|cancel|move|set up)\b|"
+    # "do I need a ticket for a new monitor? if so open one": the question, then the request it hangs on
+    r"\bif (?:so|yes|needed|it does|i do|we do|not)\b[\s,]*(?:(?:just|then|pls|please)\s+)*"
+    r"(?:file|open|raise|log|submit|create|put in|make|do)\b",
     re.I,
 )
 # A ticket or request named as the thing being filed: "the offboarding ticket", "an access request".
@@ -174,8 +177,9 @@ _WHO_TO_TELL = re.compile(
 # Whether something is allowed, or what review or approval it needs, before anyone starts using it.
 _ALLOWED_OR_REVIEW = re.compile(
     r"\b(?:can|may|could) (?:i|we) (?:just |still |also |actually )?(?:use|install|try|trial|sign up|buy|record|"
-    r"download|connect|plug|share|upload|run)\b|"
+    r"download|connect|plug|share|upload|run|bring|claim|expense)\b|"
     r"\b(?:am i|are we|is (?:it|this|that)) (?:even )?(?:allowed|permitted|ok|okay|fine|approved)\b|"
+    r"\b(?:are|is)\s+(?:[\w-]+\s+){1,3}(?:allowed|permitted)\b|"  # "are dogs allowed?", "is remote work permitted"
     r"\b(?:need|needs|require|requires|needed|required|get|go through|pass)\s+(?:an?\s+|any\s+)?(?:[\w-]+\s+)?"
     r"(?:review|approval|sign-?off|permission|vetting|assessment)\b|"
     r"\b(?:need|needs|have|has) to (?:be|get) (?:reviewed|approved|signed off|vetted|cleared)\b|"
@@ -187,6 +191,14 @@ _ALLOWED_OR_REVIEW = re.compile(
 _WHEN_OR_BOOKING = re.compile(
     r"\b(?:today|tonight|tomorrow|tmrw|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|this week|"
     r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|at \d{1,2}(?::\d{2})?|book|schedule|reschedule|slot|free|busy|available)\b",
+    re.I,
+)
+# "if i'm on call, what does it pay?", "do we get paid for travel time?", "am I entitled to …": what the company
+# gives, a policy question whatever else the message mentions (a "bug going round" at home is no ticket).
+_ENTITLEMENT = re.compile(
+    r"\bwhat does (?:it|that|this|[\w-]+(?:\s+[\w-]+)?) pay\b|\b(?:do|does|will) (?:i|we|you|they) get paid\b|"
+    r"\b(?:is|are) (?:it|that|this|[\w-]+(?:\s+[\w-]+)?) paid\b|\b(?:am i|are we|is (?:he|she)) entitled\b|"
+    r"\bhow much (?:do|does|will) (?:i|we|you) get\b",
     re.I,
 )
 _TRACKED = re.compile(r"\b(?:tickets?|issues?|bugs?|jira|backlog)\b", re.I)
@@ -211,5 +223,7 @@ def asks_what_the_rules_say(text: str) -> bool:
     if _A_TICKET.search(text) and _TICKET_PROCESS.search(text):
         return True
     if _WHO_TO_TELL.search(text):
+        return True
+    if _ENTITLEMENT.search(text):
         return True
     return bool(_ALLOWED_OR_REVIEW.search(text)) and not _WHEN_OR_BOOKING.search(text) and not _TRACKED.search(text)

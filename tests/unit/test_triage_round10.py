@@ -121,3 +121,39 @@ def test_filing_what_the_docs_just_described_goes_to_tickets(text: str) -> None:
 def test_the_persons_own_plan_to_file_is_not_a_request(text: str) -> None:
     """ "I'll file it myself" after a docs answer does not file anything."""
     assert route_text(text, previous_route="docs").route != "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we're organising the team retreat by the lake. are dogs allowed?",
+        "planning the offsite in march. can we bring our dogs?",
+        "my kid has a bug going round. if i'm on call this week what does it pay?",
+        "do we get paid for the hours spent travelling to a client?",
+    ],
+)
+def test_what_is_allowed_or_paid_is_a_docs_question(core: Core, text: str) -> None:
+    """ "are partners allowed?", "what does on call pay?": policy questions go to the docs, not to a move or a ticket
+    search, whatever else the message mentions."""
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the checkout bug is back, can you file a ticket?", "is the payroll export ticket done?"],
+)
+def test_ticket_requests_next_to_pay_or_bug_words_stay_tickets(core: Core, text: str) -> None:
+    """A request about tickets stays with tickets, even with "bug" or "pay" words in it."""
+    assert _route(core, text) == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I need a ticket for a new headset? if so open one",
+        "is a ticket needed to get a second monitor? if yes, just file it",
+    ],
+)
+def test_a_process_question_with_a_request_hanging_on_it_stays_with_tickets(core: Core, text: str) -> None:
+    """ "do I need a ticket for X? if so open one" asks deskhand to act, so it stays with tickets."""
+    assert _route(core, text) == "tickets"
