@@ -14,7 +14,7 @@ from graph.local_model.intents import shared_classifier
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import normalise, strip_bot_mention, unslack
 from graph.local_model.ticket_bulk import due_shift_days, parse_bulk, parse_described_pair, search_due_filter
-from graph.local_model.ticket_topic import title_from_context
+from graph.local_model.ticket_topic import statement_part, title_from_context, title_from_conversation
 from graph.local_model.tickets_nlu import TicketFrame, find_keys, mask_quotes, parse_ticket_request
 from graph.tools.tickets import DUPLICATE_HEADER
 
@@ -145,11 +145,18 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
         return _revise(target, frame)
 
     if frame.action == "create" and frame.kind is not None and not frame.title:
-        # "raise the replacement ticket for me": titled from what the person said earlier, else we ask.
-        earlier = [clean_human_text(m, ctx) for m in messages[:-1] if isinstance(m, HumanMessage)]
-        found = title_from_context(frame.kind, earlier)
+        # "raise the replacement ticket for me": titled from the problem the person stated (earlier or in this
+        # message), else we ask.
+        said = [clean_human_text(m, ctx) for m in messages if isinstance(m, HumanMessage)]
+        found = title_from_context(frame.kind, [*said[:-1], statement_part(said[-1])] if said else [])
         if found:
             frame.title, frame.description = found[0], frame.description or found[1]
+    elif frame.action == "create" and frame.file_it and not frame.title:
+        # "ok just file it now then": titled from the question or problem the person raised just before, else we ask
+        earlier = [clean_human_text(m, ctx) for m in messages[:-1] if isinstance(m, HumanMessage)]
+        found = title_from_conversation(earlier)
+        if found:
+            frame.title, frame.description, frame.vague = found[0], frame.description or found[1], False
     if frame.about_is_guess and _last_ticket_keys(messages, lexicon):
         frame.about = None  # "it" is the ticket this thread already named, not the sentence's subject
     if frame.action in {"update", "close", "comment"} and not frame.keys and frame.about:

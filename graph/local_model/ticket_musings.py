@@ -34,7 +34,10 @@ _OWN_PLAN = re.compile(
 # Something deskhand is asked to do: a polite ask, or a clause that starts with an instruction.
 _REQUEST = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|u|someone|somebody|deskhand)\b|\b(?:pls|plz|please|kindly)\b"
-    r"|(?:^|[,;:.!?]\s*|\b(?:so|and|then|just)\s+)(?:bump|raise|set|make|move|change|mark|assign|give|put|close|"
+    r"|(?:^|[,;:.!?—–-]\s*|\b(?:so|and|then|just|but|first|now)\s+)"
+    # "…, in the meantime bump ENG-4 to highest", "meanwhile, set it to high": the request after the plan
+    r"(?:(?:in the meantime|meanwhile|for now|till then|until then|right now|first|but|also)\s*,?\s+)*"
+    r"(?:bump|raise|set|make|move|change|mark|assign|give|put|close|"
     r"file|open|log|create|add|update|push|drop|lower|reassign|comment|note|leave|flag|tag|label|up)\b"
     r"(?!\s+(?:it\s+|this\s+|that\s+)?(?:w/?|with)\s)"
     r"|\b(?:go ahead|do it|let'?s)\b",
@@ -47,3 +50,15 @@ def is_musing(text: str) -> bool:
     if not (_OPINION.search(text) or _OWN_PLAN.search(text)):
         return False
     return not _REQUEST.search(text)
+
+
+# "new ticket: the dishwasher leaks, i'll mention it to omar too": the plan clause is no part of the title.
+_PLAN_CLAUSE = re.compile(
+    r"\s*(?:[,;.!—–-]+|\s(?:and|but|so)\b)\s*(?:(?:and|but|so|btw)\s+)?" + _OWN_PLAN.pattern + r"[^,;.!?]*", re.I
+)
+
+
+def without_own_plan_clause(text: str) -> str:
+    """``text`` without a clause stating what the speaker will do about it with someone ("i'll mention it to
+    omar too")."""
+    return _PLAN_CLAUSE.sub("", text)

@@ -13,8 +13,14 @@ from typing import Any
 from graph.local_model.intents import TICKET_KEY
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
-from graph.local_model.ticket_clauses import note_from_context, owner_clause, ticket_to_task, without_owner_clause
-from graph.local_model.ticket_musings import is_musing
+from graph.local_model.ticket_clauses import (
+    names_an_owner,
+    note_from_context,
+    owner_clause,
+    ticket_to_task,
+    without_assigning_clause,
+)
+from graph.local_model.ticket_musings import is_musing, without_own_plan_clause
 from graph.local_model.ticket_topic import kind_only
 from graph.parsing.datetimes import day_span
 
@@ -392,6 +398,26 @@ _NONE_YET = re.compile(
 )
 
 
+# "check if there's a ticket for X? if there is, bump it to highest": a change to make only when the lookup finds
+# one; its words are no search filters.
+_IF_FOUND = re.compile(
+    r"(?:^|[,;.?!]\s*|\s[-–—]+\s*|\s(?:and|but)\s+)(?:and\s+)?(?:if\s+(?:there\s+is|there'?s\s+one|there\s+are|so|yes|yeah|it\s+exists|"
+    r"one\s+exists|you\s+find\s+(?:one|it)|it'?s\s+there|any|found)|in\s+that\s+case)\b\s*,?\s*(?:then\s+)?"
+    r"(?P<change>[^?.!\n]*)",
+    re.I,
+)
+
+
+# "…? it happened to me too", "same here": the speaker has the problem too; no filter on whose tickets to list.
+_ME_TOO = re.compile(
+    r"\b(?:(?:it|this|that)\s+)?(?:happen(?:s|ed|ing)|occurr?(?:s|ed))\s+to\s+me(?:\s+(?:too|as well|also))?\b"
+    r"|\bme\s+too\b|\bsame\s+(?:here|for me|with me)\b"
+    r"|\bi(?:'m|\s+am|'ve|\s+have)\s+(?:been\s+)?(?:seeing|having|getting|hitting|had|seen|got)\s+(?:it|this|that|"
+    r"the same(?:\s+thing)?)(?:\s+(?:too|as well|also))?\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Lookup:
     """A request to look for an existing ticket, with what it is about."""
@@ -570,6 +596,9 @@ class TicketFrame:
     """For a search: finished tickets count too ("did my request for X ever get sorted?")."""
     topic: str | None = None
     """For a search: a label or subject named before the noun ("the accessibility tickets")."""
+    file_it: bool = False
+    """For a create: the request only said to file it ("ok just file it now then"); with nothing after it, the
+    title comes from the conversation, or deskhand asks."""
     kind: str | None = None
     """For a create whose words name only the kind of ticket ("raise the replacement ticket for me"): that kind
     ("replacement", or ""); the title then comes from the conversation, or deskhand asks."""
@@ -1078,7 +1107,8 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
             first_line = others[0] if others else sentences[asking]
         else:
             first_line = sentences[asking]
-        description = description or (text.strip() if len(text) > 90 else None)
+        # "lost charger in the kitchen. prob diego's": whose the thing is stays in the details
+        description = description or (text.strip() if len(text) > 90 or names_an_owner(text, lexicon) else None)
     if quoted:
         title = next(g for g in quoted.groups() if g)
         remainder = (text[: quoted.start()] + text[quoted.end() :]).strip()
@@ -1092,6 +1122,7 @@ def extract_title(text: str, lexicon: Lexicon, slots: TicketFrame) -> tuple[str 
         # "need a ticket to rotate the db keys, they leaked …, omar's": the task; the rest is the details.
         return _tidy_title(task[0]), description or (text.strip() if task[1] else None)
     body = _TRACK_AS.sub("", first_line.strip())
+    body = FILE_IT_LEAD.sub("", body, count=1)  # "ok just file it now then: 27 inch monitor" → the monitor
     body = _CREATE_LEAD.sub("", body, count=1)
     head, colon, tail = body.partition(":")
     if (
@@ -1143,7 +1174,26 @@ def _strip_request(sentence: str, lexicon: Lexicon) -> str:
     return body
 
 
+# "ok just file it now then", "fine, raise it then:", "just open one for me pls": the request to file, which says
+# nothing about what the ticket is for.
+FILE_IT_LEAD = re.compile(
+    r"^\W*(?:(?:ok|okay|k|alright|right|fine|sure|yes|yeah|yep|cool|great|thanks|thx|ty|perfect|hmm|ugh|meh)\b[\s,.!-]*)*"
+    r"(?:(?:then|so|just|pls|please|can you|could you|would you|go ahead and|let'?s)\s+)*"
+    r"(?:file|open|raise|log|create|submit|make|put in|lodge)\s+(?:it|one|that|this|a ticket|the ticket)"
+    r"(?:\s+(?:now|then|for me|for us|pls|please|anyway|anyways|already|instead|after all|today))*\b\s*"
+    r"(?:[:,.!—–-]+\s*|$)",
+    re.I,
+)
+# "new ticket: …", "bug: …", "ticket pls: …": a create stated as a heading, whatever else the message says.
+_NEW_TICKET_LEAD = re.compile(
+    r"^\W*(?:(?:ok|okay|hey|hi|so|pls|please)[\s,]+)*(?:new|another|a)\s+(?:ticket|issue|bug|task|request)"
+    r"(?:\s+(?:pls|please|for me))?\s*[:—–-]",
+    re.I,
+)
+
+
 def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
+    original = body
     patterns = [
         r"[,;]?\s*\b(?:and\s+)?(?:please\s+)?(?:assign(?:ed)?|give|hand)\b(?:\s+(?:it|this))?\s+to\s+"
         r"(?:<@[A-Z0-9]+>|me|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?|[a-z][\w'-]*)",
@@ -1183,7 +1233,8 @@ def _remove_slot_phrases(body: str, lexicon: Lexicon) -> str:
     m = _PUT_PERSON_ON.search(body)
     if m and _put_on(m.group(0), lexicon):
         body = body[: m.start()] + body[m.end() :]  # "…, put me on it": the assignee, not the title
-    return " ".join(without_owner_clause(body, lexicon).split())
+    body = without_own_plan_clause(body)  # "…, i'll mention it to omar too": the speaker's plan, not the problem
+    return " ".join(without_assigning_clause(original, body, lexicon).split())
 
 
 def _tidy_title(title: str) -> str:
@@ -1441,7 +1492,13 @@ def parse_ticket_request(
         frame.action = "search"
     if frame.action == "close" and not has_target:
         frame.action = "search" if _SEARCH.search(plain) else frame.action
-    if frame.action in {"create", "update", "close", "comment"} and not lookup and is_musing(plain):
+    explicit_new = frame.action == "create" and bool(_EXPLICIT_CREATE.search(plain) or _NEW_TICKET_LEAD.match(plain))
+    if (
+        frame.action in {"create", "update", "close", "comment"}
+        and not lookup
+        and not explicit_new
+        and is_musing(plain)
+    ):
         # "X probably deserves a higher prio tbh, i'll raise it w sam": asks nothing; at most, look X up.
         frame = TicketFrame(keys=frame.keys, action="get" if frame.keys else "search")
         frame.search_text = None if frame.keys else (described or subject)
@@ -1479,6 +1536,7 @@ def parse_ticket_request(
         titled = text[: label_span[0]] + text[label_span[1] :] if label_span else text
         titled = _NONE_YET.sub("", titled) if not explicit_quote(text) else titled
         frame.title, frame.description = extract_title(titled.strip(" ,;"), lexicon, frame)
+        frame.file_it = bool(FILE_IT_LEAD.match(plain))
         frame.assignee = frame.assignee or _assignee_outside_quotes(text, lexicon)
         asked = _EXISTS.search(plain)
         if lookup and not explicit_quote(text):
@@ -1489,10 +1547,23 @@ def parse_ticket_request(
         frame.kind = kind_only(frame.title) if frame.title and not explicit_quote(text) else None
         if frame.kind is not None:
             frame.title = None  # "Replacement ticket for me" is the request, not what the ticket is about
+    found_change = _IF_FOUND.search(plain) if lookup and frame.action == "search" else None
+    if found_change:
+        # "…? if there is, bump it to highest": the ticket the lookup finds, changed when exactly one matches (the
+        # tool lists them when several do); the conditional's words never filter a search.
+        clause = found_change.group("change")
+        change = TicketFrame(action="update", about=_topic_words(lookup.topic, lexicon) if lookup else None)
+        change.priority, change.due = find_priority(clause), find_due(clause)
+        change.assignee, change.unassign = find_assignee(clause, lexicon, bot_id)
+        change.status = find_status_target(clause)
+        if change.about and change.change_slots():
+            return change
+        plain = plain[: found_change.start()]
+        frame.priority = frame.assignee = frame.due = frame.status = None
     if frame.action == "search" and lookup:
         # Only the lookup clause filters: "I'm about to log one" names no assignee, "filed" no reporter.
         # The topic is blanked too: "slack notifications being late" is a subject, not the overdue filter.
-        _fill_search(without_own_plan(plain).replace(lookup.topic, " "), lexicon, frame)
+        _fill_search(_ME_TOO.sub(" ", without_own_plan(plain).replace(lookup.topic, " ")), lexicon, frame)
         frame.search_text, frame.topic, frame.reporter = _topic_words(lookup.topic, lexicon), None, None
     elif frame.action == "search":
         _fill_search(plain, lexicon, frame)
