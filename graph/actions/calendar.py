@@ -639,10 +639,9 @@ def _move_target(to: str, event: Event, deps: GraphDeps, tz: str, *, day_tz: str
             named_day = find_day(to, local_now(_now(deps), speaker_tz).date())
         except DateTimeParseError as exc:
             raise ActionInvalidError(str(exc), field="to") from exc
-        own_day = f"{event.start.astimezone(local_now(event.start, speaker_tz).tzinfo):%Y-%m-%d}"
         # "to late afternoon" keeps the meeting's day; "to this afternoon" / "tonight" is today's
         today_named = re.search(r"\bthis\s+(?:morning|afternoon|evening)\b|\btonight\b", to, re.I)
-        phrase = to if named_day or today_named else f"{own_day} {to}"
+        phrase = to if named_day or today_named else f"{_own_day(event, speaker_tz)} {to}"
         start, _ = _first_free_on_day(
             deps, event.attendee_ids(), phrase, event.end - event.start, tz=speaker_tz, zone=tz
         )
@@ -765,6 +764,11 @@ def prepare_update(
     return _update_action(action_id, tool, args, params, before, deps, conflicts)
 
 
+def _own_day(event: Event, tz: str) -> str:
+    """The meeting's day in ``tz`` as a phrase the day parser reads ("2026-12-03")."""
+    return f"{event.start.astimezone(local_now(event.start, tz).tzinfo):%Y-%m-%d}"
+
+
 # "to right after the managers sync", "straight before my 3pm": a move placed against another meeting.
 _NEXT_TO = re.compile(
     r"^\s*(?:to\s+)?(?:right|just|straight|immediately|directly)\s+(?P<side>after|before)\s+"
@@ -773,15 +777,14 @@ _NEXT_TO = re.compile(
 )
 
 
-def _meal_or_clock(phrase: str) -> tuple[time, time] | None:
-    """When "right after/before <phrase>" is a time, not a meeting: (the time to start after, the time to end by)."""
-    if re.fullmatch(r"\s*lunch(?:time)?\s*", phrase, re.I):
-        return time(13), time(12)  # after an hour's lunch from 12; before it starts
-    found = find_time(phrase if re.search(r"[^\d\s:]", phrase) else f"at {phrase}")
-    if found is None or len(phrase.split()) > 2:
+def _meal_or_clock(side: str, phrase: str, working_hours: tuple[int, int]) -> time | None:
+    """When "right after/before <phrase>" is a time ("2pm", "lunch"), not a meeting: read as the limit "after 2pm" /
+    "before lunch" would be, the time to start from (or to end by)."""
+    limit = f"{side} {phrase.strip()}"
+    window = find_day_window(limit, working_hours)
+    if window is None or window.phrase.lower() != limit.lower():
         return None
-    clock = found.resolve()
-    return clock, clock
+    return window.after if side == "after" else window.before
 
 
 def _next_to_meeting(
@@ -790,22 +793,22 @@ def _next_to_meeting(
     """The new start of ``event`` moved right after (or before) another meeting, looked for on the day named in the
     phrase or else on the moved meeting's own day; the other meeting must be found, and only one."""
     tz = ctx.get("user_tz", "UTC")
-    title = m.group("title")
-    clock = _meal_or_clock(title)
+    title, side = m.group("title"), m.group("side").lower()
+    clock = _meal_or_clock(side, title, deps.working_hours)
     if clock is not None:
         # "to right after 2pm", "just before lunch": a time of day, not a meeting; the meeting keeps its day.
         local = event.start.astimezone(local_now(event.start, tz).tzinfo)
-        at = datetime.combine(local.date(), clock[0] if m.group("side").lower() == "after" else clock[1], local.tzinfo)
-        start = at if m.group("side").lower() == "after" else at - length
+        at = datetime.combine(local.date(), clock, local.tzinfo)
+        start = at if side == "after" else at - length
         if start < _now(deps):
             raise ActionInvalidError("That would move it into the past.", field="to")
         return start
     span = day_span(title)
-    day = title[span[0] : span[1]] if span else f"{event.start.astimezone(local_now(event.start, tz).tzinfo):%Y-%m-%d}"
+    day = title[span[0] : span[1]] if span else _own_day(event, tz)
     if span:
         title = (title[: span[0]] + title[span[1] :]).strip(" ,")
         title = re.sub(r"\s+(?:on|this|next)$", "", title, flags=re.I)
-    args = {"anchor": f"right_{m.group('side').lower()}", "anchor_title": title, "anchor_day": day}
+    args = {"anchor": f"right_{side}", "anchor_title": title, "anchor_day": day}
     try:
         start = _anchored_start(args, deps, ctx.get("user_id", ""), tz, length)
     except ActionInvalidError as exc:

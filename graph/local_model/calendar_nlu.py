@@ -14,6 +14,8 @@ from datetime import timedelta
 from graph.local_model.lexicon import Lexicon
 from graph.local_model.text import mentioned_user_ids
 from graph.parsing.datetimes import (
+    CLOCK_WORD,
+    ZONE_ABBREVIATIONS,
     day_list_span,
     day_range_span,
     day_span,
@@ -920,8 +922,7 @@ def _parse_request(text: str, lexicon: Lexicon, *, suggested: str | None, bot_id
 
 # A clock time read in someone else's zone: "4pm his time", "10am priya's time", "3pm london time", "9:30 (NYC)".
 _ZONE_REF = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s+(?P<abbr>ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|"
-    r"AEDT)\b|"  # "3 CET", "after 5 CET"
+    rf"\b\d{{1,2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?\s+(?P<abbr>{ZONE_ABBREVIATIONS})\b|"  # "3 CET", "after 5 CET"
     r"\b(?P<pron>his|her|their|my|our)\s+time\b|"
     r"\b(?P<name>[A-Za-z][\w-]+)(?:'s|’s)\s+time\b|"
     r"\b(?P<place>[A-Za-z]+(?:\s+[A-Za-z]+)?)\s+time\b|"
@@ -1578,9 +1579,6 @@ def _fill_create(text: str, frame: CalendarFrame, people: list[str] | None = Non
         frame.start = _with_day_window(rest, when_phrase(rest))
 
 
-_CLOCK_WORD = re.compile(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", re.I)  # a clock time, not "afternoon"
-
-
 def _with_day_window(text: str, when: str | None) -> str | None:
     """The start phrase, keeping limits on the day whole: "friday before noon" (not "friday noon", a meeting at
     noon), "tomorrow after 2" (not "tomorrow", the first free time at 09:00). A clock time outside the limits
@@ -1590,7 +1588,7 @@ def _with_day_window(text: str, when: str | None) -> str | None:
         return when
     bounded = without_day_window(text)
     clock = time_span(bounded)
-    if clock is not None and _CLOCK_WORD.search(bounded[clock[0] : clock[1]]):
+    if clock is not None and CLOCK_WORD.search(bounded[clock[0] : clock[1]]):
         return when
     day = day_span(bounded)
     if day is None and week_range_span(bounded):

@@ -115,10 +115,10 @@ _TIME = re.compile(r"\b(?:at\s+|@\s*)?(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<amp
 # "11 my time", "4 his time", "3 CET": a bare hour said with a time zone is a clock time. A zone abbreviation must
 # end the phrase ("2 UTC migration issues" is a count of issues); "9 london time" is checked against known places
 # (``_place_time``), since "4 response time alerts" is not a time.
-_ZONE_ABBR = r"(?:ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|AEDT)"
+ZONE_ABBREVIATIONS = r"(?:ET|PT|CT|CET|CEST|GMT|UTC|BST|IST|JST|EST|PST|EDT|PDT|AEST|AEDT)"
 _ZONE_AFTER_HOUR = (
     r"\s+(?:(?:my|your|his|her|their|our|local)\s+time\b|[\w-]+(?:'s|’s)\s+time\b|"
-    rf"{_ZONE_ABBR}\b(?=\s*(?:$|[,.;:!?)]|(?:on|tomorrow|today|tmrw|tonight|next|this|for|with|pls|please|if|and|or|"
+    rf"{ZONE_ABBREVIATIONS}\b(?=\s*(?:$|[,.;:!?)]|(?:on|tomorrow|today|tmrw|tonight|next|this|for|with|pls|please|if|and|or|"
     r"works?|ok|okay|mon|tue|wed|thu|fri|sat|sun|\w+day)\b)))"
 )
 _ZONED_HOUR = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?=" + _ZONE_AFTER_HOUR + ")", re.I)
@@ -718,6 +718,10 @@ def find_day_range(text: str, today: date) -> tuple[date, date] | None:
     return (first, last) if last >= first else None
 
 
+CLOCK_WORD = re.compile(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", re.I)
+"""What makes a time phrase a clock time ("at 3", "noon", "half past") rather than a part of the day ("afternoon")."""
+
+
 def time_span(text: str) -> tuple[int, int] | None:
     """Where the first clock-time or part-of-day phrase is ("at 3:30", "10am", "afternoon"). A clock time wins
     over a part of the day it narrows: "Monday afternoon from 1pm" starts at 1pm."""
@@ -726,9 +730,7 @@ def time_span(text: str) -> tuple[int, int] | None:
         m for m in _PLACE_TIME.finditer(masked) if _place_time(masked, m.start())
     ]
     found.sort(key=lambda m: m.start())
-    clock = next(
-        (m for m in found if re.search(r"\d|\b(?:noon|midday|midnight|half|quarter)\b", m.group(0), re.I)), None
-    )
+    clock = next((m for m in found if CLOCK_WORD.search(m.group(0))), None)
     m = clock or (found[0] if found else None)
     return m.span() if m else None
 
