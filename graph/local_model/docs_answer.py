@@ -487,6 +487,13 @@ def _score_units(question: str, terms: list[str], passages: list[_Passage]) -> N
         unit.score = 0.55 * lexical + 0.2 * float(sim) + 0.15 * float(head_sim) + typed
 
 
+_ASKS_STEPS = re.compile(
+    r"\bwhat (?:else|now|next)\b|\bwhat (?:do|should|must) (?:i|we) do\b|\bwhat (?:are|is) the (?:steps?|process)\b|"
+    r"\bwhat do i need to do\b|\bhow do i (?:handle|deal with) (?:it|this|that)\b",
+    re.I,
+)
+
+
 def _pick_units(question: str, passage: _Passage, *, limit: int = 2) -> list[_Unit]:
     """The passage's best sentence, completed: a short list whole for a procedure question, the sentence it
     introduces (ends with ':') or the condition that follows it ("If ...", "Unless ..."), in document order."""
@@ -498,6 +505,11 @@ def _pick_units(question: str, passage: _Passage, *, limit: int = 2) -> list[_Un
         short = len(siblings) <= 6 and sum(len(u.text) for u in siblings) <= MAX_ANSWER_CHARS
         if short:
             return siblings
+    paragraph = [u for u in units if u.block == best.block]
+    if _ASKS_STEPS.search(question) and len(paragraph) <= 3 and sum(len(u.text) for u in paragraph) <= MAX_ANSWER_CHARS:
+        # "police report's done, what else do I need to do?": the steps are the whole short paragraph, and the
+        # sentence that matches the question best is often the step the person has already taken.
+        return paragraph
     picked = [best]
     nxt = units[i + 1] if i + 1 < len(units) else None
     prev = units[i - 1] if i > 0 else None

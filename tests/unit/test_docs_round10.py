@@ -67,3 +67,19 @@ def test_an_unanswerable_question_after_a_situation_is_still_not_answered(
 def test_the_question_sentence_is_found_only_after_a_situation(text: str, expected: list[str] | None) -> None:
     """Only a message with a situation before its final question has a separate question sentence."""
     assert _asked_terms(text) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "laptop stolen from my bag at the station, i've reported it to the police. what should i do?",
+        "lost my laptop on the train and already filed a police report. what now?",
+    ],
+)
+def test_what_else_to_do_quotes_the_whole_short_paragraph(
+    core: Core, ctx: Callable[..., ConversationContext], question: str
+) -> None:
+    """ "… police report's done. what else?" quotes every step of the short paragraph, not only the step the person
+    has already taken."""
+    outcome = core.runtime.handle_message(ctx(user=TOM, channel_type="im"), question)
+    assert "#it-help" in outcome.reply and "police report" in outcome.reply, outcome.reply
