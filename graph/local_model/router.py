@@ -130,9 +130,13 @@ _ASKS_DESKHAND = re.compile(
     r"\b[A-Za-z][A-Za-z0-9]{1,9}-\d{1,6}\b|"
     r"^\W*(?:(?:ok(?:ay)?|so|then|and|just|right)[\s,]+)*(?:file|open|raise|log|submit|create|put in|make|book|"
     r"schedule|cancel|move|set up)\b|"
-    # "do I need a ticket for a new monitor? if so open one": the question, then the request it hangs on
+    # "do I need a ticket for a new monitor? if so open one": the question, then the request it hangs on ("if so,
+    # do I file it in OPS?" is still a question)
     r"\bif (?:so|yes|needed|it does|i do|we do|not)\b[\s,]*(?:(?:just|then|pls|please)\s+)*"
-    r"(?:file|open|raise|log|submit|create|put in|make|do)\b",
+    r"(?:file|open|raise|log|submit|create|put in|make)\b(?!\s+(?:i|we)\b)|"
+    # "…, what does it pay out now? file a ticket": an order to file, wherever it sits
+    r"(?:^|[.?!,;]\s*)(?:(?:and|so|then|also|just|pls|please)\s+)*(?:file|log|open|raise|create|submit)\s+"
+    r"(?:a|an|the)?\s*(?:ticket|issue|bug|request|one)\b",
     re.I,
 )
 # A ticket or request named as the thing being filed: "the offboarding ticket", "an access request".

@@ -157,3 +157,27 @@ def test_ticket_requests_next_to_pay_or_bug_words_stay_tickets(core: Core, text:
 def test_a_process_question_with_a_request_hanging_on_it_stays_with_tickets(core: Core, text: str) -> None:
     """ "do I need a ticket for X? if so open one" asks deskhand to act, so it stays with tickets."""
     assert _route(core, text) == "tickets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "do I need a ticket for a new chair? if so, do I file it in OPS or PPL?",
+        "is a ticket needed for a second screen? if not, do I just email diego?",
+    ],
+)
+def test_if_so_followed_by_another_question_is_still_a_question(core: Core, text: str) -> None:
+    """ "… if so, do I file it in OPS?" asks how, it does not ask deskhand to file: docs, nothing filed."""
+    assert _route(core, text) == "docs"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the payroll export is broken, what does it pay out now? file a ticket",
+        "is overtime paid? the timesheet tool won't let me log extra hours, open a ticket for that",
+    ],
+)
+def test_an_order_to_file_wins_over_a_pay_question_beside_it(core: Core, text: str) -> None:
+    """A message that orders a ticket ("… file a ticket") goes to tickets even next to a policy question."""
+    assert _route(core, text) == "tickets"
