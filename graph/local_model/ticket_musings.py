@@ -28,7 +28,7 @@ _OWN_PLAN = re.compile(
     r"\b(?:i'?ll|i will|i'?m (?:gonna|going to)|i was (?:gonna|going to)|gonna|going to|will|let me|i can)\s+"
     r"(?:just\s+|probably\s+|prob\s+|maybe\s+|try (?:to|and)\s+)?"
     r"(?:raise|bring up|bring|mention|flag|discuss|talk about|chat about|ask about|run|check|float|talk|chat|sync)"
-    r"(?:\s+(?:it|this|that|them|up))*\s+(?:w/?|with|to|by|past|about it with|in)\s+\S",
+    r"(?:\s+(?:it|this|that|them|up|[a-z][a-z0-9]+-\d+))*\s+(?:w/?|with|to|by|past|about it with|in|at|during)\s+\S",
     re.I,
 )
 # Something deskhand is asked to do: a polite ask, or a clause that starts with an instruction.
@@ -62,3 +62,24 @@ def without_own_plan_clause(text: str) -> str:
     """``text`` without a clause stating what the speaker will do about it with someone ("i'll mention it to
     omar too")."""
     return _PLAN_CLAUSE.sub("", text)
+
+
+# Where a message's clauses part: sentences, and ", in the meantime / for now / but …".
+_CLAUSES = re.compile(r"(?<=[.;!?])\s+|,\s*(?=(?:in the meantime|meanwhile|for now|but|also|and)\b)|\s+(?=but\s)", re.I)
+
+
+def without_side_remarks(text: str) -> str:
+    """ "ENG-4 probably deserves a higher prio tbh, i'll raise it w sam. meanwhile bump ENG-9 to highest" -> "meanwhile
+    bump ENG-9 to highest": beside a request, an opinion or the speaker's own plan about another ticket is no part of
+    it (its ticket would get the change too). A message with no request, or nothing else, is left whole."""
+    clauses = [c for c in _CLAUSES.split(text) if c and c.strip()]
+    if len(clauses) < 2:
+        return text
+    remarks = [c for c in clauses if (_OPINION.search(c) or _OWN_PLAN.search(c)) and not _REQUEST.search(c)]
+    kept = [c for c in clauses if c not in remarks]
+    if not remarks or not any(_REQUEST.search(c) for c in kept):
+        return text
+    return _CONNECTIVE.sub("", " ".join(c.strip().lstrip(",").strip() for c in kept))
+
+
+_CONNECTIVE = re.compile(r"^(?:(?:in the meantime|meanwhile|for now|but|also|and|then)\b[\s,]*)+", re.I)

@@ -20,7 +20,7 @@ from graph.local_model.ticket_clauses import (
     ticket_to_task,
     without_assigning_clause,
 )
-from graph.local_model.ticket_musings import is_musing, without_own_plan_clause
+from graph.local_model.ticket_musings import is_musing, without_own_plan_clause, without_side_remarks
 from graph.local_model.ticket_topic import kind_only
 from graph.parsing.datetimes import day_span
 
@@ -1382,6 +1382,10 @@ def parse_ticket_request(
 ) -> TicketFrame:
     """The frame for one message; ``suggested`` is the classifier's ticket action, used when rules are silent."""
     frame = TicketFrame()
+    request = without_side_remarks(text)
+    if request != text:
+        # The classifier read the whole message, remark included: the request alone decides what it asks for.
+        text, suggested = request, None
     plain = mask_quotes(text)
     frame.keys = find_keys(plain, lexicon)
     frame.refers_back = bool(_REFERS_BACK.search(plain))

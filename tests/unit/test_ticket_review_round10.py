@@ -316,3 +316,26 @@ def test_a_musing_alone_still_proposes_nothing() -> None:
     """Guard: "ENG-4 probably deserves a higher prio tbh, i'll raise it w sam" only looks ENG-4 up."""
     [call] = _plan("ENG-4 probably deserves a higher prio tbh, i'll raise it w sam")["calls"]  # type: ignore[misc]
     assert call == {"name": "get_ticket", "args": {"key": "ENG-4"}}, call
+
+
+# -- 8. a remark about one ticket beside a request about another changes only the other -----------------------------
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("i reckon OPS-8 should be urgent, gonna bring it up with omar. in the meantime assign OPS-3 to me", "OPS-3"),
+        ("ENG-7 probably deserves a higher prio tbh, i'll raise it w grace. meanwhile bump ENG-1 to highest", "ENG-1"),
+        ("i'll talk to sam about ENG-7 later but please move ENG-12 to done", "ENG-12"),
+        (
+            "ENG-7 feels like it should be highest tbh, i'll mention it at standup. also can you give ENG-1 to tom",
+            "ENG-1",
+        ),
+    ],
+)
+def test_a_remark_about_one_ticket_beside_a_request_changes_only_the_requested_one(text: str, key: str) -> None:
+    """The opinion or plan about the first ticket is no part of the request: only the second ticket is changed."""
+    plan = _plan(text)
+    calls = plan["calls"]
+    assert isinstance(calls, list) and calls, plan
+    for call in calls:
+        keys = call["args"].get("keys") or [call["args"].get("key")]
+        assert keys == [key], call
