@@ -151,6 +151,9 @@ def _plan_tickets(messages: list[BaseMessage], ctx: ModelContext, tools: set[str
         found = title_from_context(frame.kind, [*said[:-1], statement_part(said[-1])] if said else [])
         if found:
             frame.title, frame.description = found[0], frame.description or found[1]
+    elif frame.action == "create" and frame.file_it and not frame.title and _pending_create(ctx.pending):
+        # "ok just file it now then" while a ticket waits on its card: that one, never a second copy of it
+        return Plan(text="That ticket is ready on the card above: press Approve to file it, or tell me what to change.")
     elif frame.action == "create" and frame.file_it and not frame.title:
         # "ok just file it now then": titled from the question or problem the person raised just before, else we ask
         earlier = [clean_human_text(m, ctx) for m in messages[:-1] if isinstance(m, HumanMessage)]
@@ -242,6 +245,10 @@ def _due_shift(frame: TicketFrame, text: str, *, alongside: bool = False) -> int
     if re.search(r"\bdue\s+in\s+\w+\s+(?:days?|weeks?)", text, re.I):
         return None  # "due in 3 days" is a date, not a shift
     return due_shift_days(text)
+
+
+def _pending_create(pending: list[dict[str, Any]]) -> bool:
+    return any(item.get("tool") == "create_ticket" for item in pending)
 
 
 def _pending_target(pending: list[dict[str, Any]], frame: TicketFrame) -> dict[str, Any] | None:

@@ -64,6 +64,14 @@ _OWNED_THING = re.compile(
     re.I,
 )
 _NOT_THINGS = {"own", "bad", "team", "manager", "boss", "side", "end", "way", "time", "question", "turn"}
+# What a workplace replaces or repairs: equipment, access and accounts. "my kid broke his arm" or "my dog died" state
+# a problem too, but no ticket is about the kid or the dog.
+_EQUIPMENT = frozenset(
+    "laptop notebook macbook computer pc desktop monitor screen display keyboard mouse trackpad phone mobile headset "
+    "headphones earphones earbuds microphone mic webcam camera charger cable adapter dongle dock docking hub tablet "
+    "ipad badge card fob key keycard pass desk chair lamp printer scanner projector tv speaker router modem wifi vpn "
+    "account login password email mailbox license licence token yubikey battery drive disk ssd stand".split()
+)
 
 
 # What went wrong with the thing: only a message stating a problem gives a replacement or repair its subject
@@ -81,6 +89,10 @@ _PROBLEM = re.compile(
 _FITTING_KINDS = {"replacement", "replace", "repair", "repairs", "fix", "new"}
 
 
+def _is_equipment(thing: str) -> bool:
+    return thing in _EQUIPMENT or thing.removesuffix("s") in _EQUIPMENT
+
+
 def earlier_subject(earlier_texts: list[str]) -> tuple[str, str] | None:
     """(thing, the message that says it) from the person's most recent earlier message stating a problem with
     something they own ("my laptop got stolen" → laptop)."""
@@ -89,7 +101,7 @@ def earlier_subject(earlier_texts: list[str]) -> tuple[str, str] | None:
             continue
         for m in _OWNED_THING.finditer(text):
             thing = m.group("thing").lower()
-            if thing not in _NOT_THINGS and thing not in _REQUEST_WORDS:
+            if _is_equipment(thing) and thing not in _NOT_THINGS and thing not in _REQUEST_WORDS:
                 return thing, text.strip()
     return None
 
@@ -110,7 +122,7 @@ def title_from_context(kind: str, earlier_texts: list[str]) -> tuple[str, str] |
 # "how do I order a new monitor?": what the person asked how to get is what a "file it then" ticket is for.
 _HOW_TO_GET = re.compile(
     r"\bhow\s+(?:do|can|should|would)\s+(?:i|we)\s+(?:go about\s+)?(?:order(?:ing)?|request(?:ing)?|get(?:ting)?|"
-    r"buy(?:ing)?|requisition|expense|replace|book)\s+(?:a\s+|an\s+|the\s+|some\s+|another\s+)?"
+    r"buy(?:ing)?|requisition|replace)\s+(?:a\s+|an\s+|the\s+|some\s+|another\s+)?"
     r"(?P<thing>(?:new|replacement|second|spare|bigger|extra|standing|ergonomic)?\s*[a-z][\w-]*(?:\s+[a-z][\w-]*)?)"
     r"\s*(?:\?|$|[.!,]|\s+(?:for|from|through|via|at|in|on)\b)",
     re.I,
@@ -128,7 +140,8 @@ def title_from_conversation(earlier_texts: list[str]) -> tuple[str, str] | None:
     if m:
         thing = " ".join(m.group("thing").split())
         return thing[:1].upper() + thing[1:], said
-    if _PROBLEM.search(said) and _OWNED_THING.search(said):
+    owned = [m.group("thing").lower() for m in _OWNED_THING.finditer(said)]
+    if _PROBLEM.search(said) and any(_is_equipment(thing) for thing in owned):
         clause = re.split(r"(?<=[.!?])\s+|[,;]\s+|\s+-\s+", said, maxsplit=1)[0]
         clause = re.sub(r"^\W*(?:(?:hey|hi|so|ugh|ok|well|welp|argh)\W+)*(?:my|our)\s+", "", clause, flags=re.I)
         clause = clause.strip(" .!?")

@@ -339,3 +339,33 @@ def test_a_remark_about_one_ticket_beside_a_request_changes_only_the_requested_o
     for call in calls:
         keys = call["args"].get("keys") or [call["args"].get("key")]
         assert keys == [key], call
+
+
+# -- 9. "ok just file it now then" after something that is no ticket's subject, or with one already on its card ----
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "my son broke his wrist at football so i'm out tomorrow, can you clear my calendar?",
+        "my cat died last night, how much compassionate leave do we get?",
+        "how do I book a quiet room for thursday?",
+    ],
+)
+def test_file_it_after_something_no_ticket_is_about_asks(earlier: str) -> None:
+    """A person, a pet or a room booking is no ticket's subject: "ok just file it now then" asks what to file."""
+    plan = _plan(earlier, "ok just file it now then")
+    assert plan["calls"] == [], plan
+
+
+def test_file_it_after_asking_how_to_get_equipment_files_that() -> None:
+    """ "how do I get a new docking station?" then "ok just file it now then" files "New docking station"."""
+    plan = _plan("how do I get a new docking station?", "ok just file it now then")
+    calls = plan["calls"]
+    assert isinstance(calls, list) and len(calls) == 1 and calls[0]["args"]["title"] == "New docking station", plan
+
+
+def test_file_it_with_a_ticket_already_on_its_card_points_at_the_card() -> None:
+    """ "ok just file it now then" while a create waits for approval proposes no second copy; it points at the card."""
+    pending = [{"tool": "create_ticket", "args": {"title": "Badge stopped working"}, "id": "a1"}]
+    messages = [HumanMessage("my badge stopped working"), AIMessage("Here's the card."), HumanMessage("ok file it now")]
+    plan = plan_tickets(list(messages), ModelContext(pending=pending), TICKET_TOOLS)
+    assert plan.calls == [] and "card above" in (plan.text or ""), plan
