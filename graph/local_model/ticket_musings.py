@@ -65,7 +65,12 @@ def without_own_plan_clause(text: str) -> str:
 
 
 # Where a message's clauses part: sentences, and ", in the meantime / for now / but …".
-_CLAUSES = re.compile(r"(?<=[.;!?])\s+|,\s*(?=(?:in the meantime|meanwhile|for now|but|also|and)\b)|\s+(?=but\s)", re.I)
+_CLAUSES = re.compile(
+    r"(?<=[.;!?])\s+|,\s*(?=(?:in the meantime|meanwhile|for now|but|also|and)\b)|\s+(?=but\s)|"
+    # "i'll talk to priya about ENG-9 later, close ENG-11 now": an instruction after a comma starts its own clause
+    r",\s*(?=(?:pls\s+|please\s+)?(?:bump|raise|set|make|move|change|mark|assign|give|close|reassign|lower|push)\b)",
+    re.I,
+)
 
 
 def without_side_remarks(text: str) -> str:

@@ -325,6 +325,7 @@ def test_a_musing_alone_still_proposes_nothing() -> None:
         ("i reckon OPS-8 should be urgent, gonna bring it up with omar. in the meantime assign OPS-3 to me", "OPS-3"),
         ("ENG-7 probably deserves a higher prio tbh, i'll raise it w grace. meanwhile bump ENG-1 to highest", "ENG-1"),
         ("i'll talk to sam about ENG-7 later but please move ENG-12 to done", "ENG-12"),
+        ("i'll chat to omar about OPS-8 tomorrow, close OPS-3 now", "OPS-3"),
         (
             "ENG-7 feels like it should be highest tbh, i'll mention it at standup. also can you give ENG-1 to tom",
             "ENG-1",
