@@ -40,7 +40,9 @@ def _frame(text: str, suggested: str | None = None) -> dict[str, Any]:
     return {k: v for k, v in vars(frame).items() if v not in (None, [], False)}
 
 
-def _plan(text: str, user: str = TOM) -> Plan:
+def plan_as(text: str, user: str = TOM) -> Plan:
+    """What the local model plans for ``text`` said by ``user``, with every ticket tool available (shared with the
+    plan-clause tests)."""
     context = ModelContext(
         user_id=user,
         people=[{"id": p.id, "name": p.name, "handle": p.handle, "email": p.email} for p in LEX.people],
@@ -86,7 +88,7 @@ def test_a_lookup_or_change_with_no_ticket_key_is_never_an_empty_get(text: str, 
 )
 def test_the_ticket_planner_always_calls_or_says_something(text: str) -> None:
     """Whatever the wording, the ticket planner's answer has a tool call or text."""
-    plan = _plan(text)
+    plan = plan_as(text)
     assert plan.calls or plan.text.strip()
 
 

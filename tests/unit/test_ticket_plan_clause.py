@@ -8,40 +8,21 @@ create.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
 
 from bot.composition import Core
-from graph.local_model.context import CONTEXT_KEY, ModelContext
-from graph.local_model.planner import Plan, plan_tickets
+from graph.local_model.planner import Plan
 from graph.local_model.router import route_text
 from graph.state import ConversationContext
 
 from .conftest import PRIYA
-from .test_ticket_nlu import LEX, parsed_frame
-
-_TICKET_TOOLS = {
-    "search_tickets",
-    "get_ticket",
-    "create_ticket",
-    "update_ticket",
-    "update_tickets",
-    "comment_on_ticket",
-    "close_ticket",
-}
+from .test_ticket_generalisation import plan_as
+from .test_ticket_nlu import parsed_frame
 
 
 def _plan(text: str) -> Plan:
-    context = ModelContext(
-        user_id=PRIYA,
-        people=[{"id": p.id, "name": p.name, "handle": p.handle, "email": p.email} for p in LEX.people],
-        projects=[{"key": k, "name": n} for k, n in LEX.projects],
-    )
-    messages: list[Any] = [SystemMessage(content="", additional_kwargs={CONTEXT_KEY: context.__dict__})]
-    messages.append(HumanMessage(content=text))
-    return plan_tickets(messages, context, _TICKET_TOOLS)
+    return plan_as(text, PRIYA)
 
 
 # -- a plan clause beside a lookup: search the topic, file nothing --------------------------------------------
